@@ -1,0 +1,16 @@
+"""Every handler, registered in one place and in order."""
+
+from __future__ import annotations
+
+from bot.context import AppType
+from handlers import errors, lifecycle, membership, stale_buttons, start
+
+
+def register_all(app: AppType) -> None:
+    """Wire every feature's handlers. Order matters within a group: first match wins."""
+    app.add_handlers(lifecycle.handlers())
+    app.add_handlers(start.handlers())
+    app.add_handlers(membership.handlers())
+    # Last: any press no feature claimed gets a kind answer instead of a spinning button.
+    app.add_handlers(stale_buttons.handlers())
+    app.add_error_handler(errors.on_error)

@@ -1,0 +1,80 @@
+"""Command line: `equalsay run | migrate | check | demo` (also `python -m bot ...`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import Mode, Settings, load_settings_or_exit
+from bot.logs import configure_logging
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="equalsay",
+        description="Equal Say: polls and feedback where every role counts equally.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="serve the bot (polling or webhook, from MODE)")
+    commands.add_parser("migrate", help="bring the database up to date")
+    commands.add_parser("check", help="check settings, token and database, in plain lines")
+    demo = commands.add_parser("demo", help="a scripted conversation with a fake Telegram")
+    demo.add_argument("--quiet", action="store_true", help="print only the summary")
+    return parser
+
+
+def run(settings: Settings) -> None:
+    from telegram import Update
+
+    from bot.app import build_application
+
+    app = build_application(settings)
+    if settings.mode is Mode.WEBHOOK:
+        secret = settings.webhook_secret_token.get_secret_value()
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def migrate_database(settings: Settings) -> None:
+    from storage import migrate
+    from storage.engine import create_engine
+
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        print(f"The database is up to date (revision {await migrate.current_revision(engine)}).")
+    finally:
+        await engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        configure_logging("WARNING")
+        raise SystemExit(asyncio.run(run_demo(quiet=args.quiet)))
+    if args.command == "check":
+        from bot.deploy_check import run_check
+
+        raise SystemExit(asyncio.run(run_check()))
+    settings = load_settings_or_exit()
+    configure_logging(settings.log_level)
+    if args.command == "migrate":
+        asyncio.run(migrate_database(settings))
+    else:
+        run(settings)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,101 @@
+"""Build the Application from Settings: handlers, rate limiter, defaults, resources."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.context import AppContext, AppType, BotData
+from bot.views.general import GROUP_COMMANDS, PRIVATE_COMMANDS
+from handlers import register_all
+from storage import migrate
+from storage.engine import create_engine, create_sessionmaker
+from storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+# Telegram's documented flood limits (DESIGN section 2); retries honour 429's retry_after.
+GROUP_MESSAGES_PER_MINUTE = 20
+OVERALL_MESSAGES_PER_SECOND = 30
+
+
+class DatabaseNotMigratedError(RuntimeError):
+    """PostgreSQL is migrated by the deployer (`equalsay migrate`), never by a replica."""
+
+
+def default_rate_limiter() -> BaseRateLimiter[Any]:
+    return AIORateLimiter(
+        overall_max_rate=OVERALL_MESSAGES_PER_SECOND,
+        group_max_rate=GROUP_MESSAGES_PER_MINUTE,
+        group_time_period=60,
+        max_retries=3,
+    )
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+    base_url: str | None = None,
+) -> AppType:
+    """The one place an Application is put together; tests pass the sandbox's transports."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .context_types(ContextTypes(context=AppContext, bot_data=BotData))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.zone))
+        .rate_limiter(rate_limiter or default_rate_limiter())
+        .post_init(open_resources)
+        .post_shutdown(close_resources)
+    )
+    api = (base_url or settings.telegram_api_url).rstrip("/")
+    if not api.endswith("/bot"):
+        api = f"{api}/bot"
+    builder = builder.base_url(api)
+    if request is not None:
+        builder = builder.request(request)
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
+    app: AppType = builder.build()
+    app.bot_data.settings = settings
+    register_all(app)
+    return app
+
+
+async def open_resources(app: AppType) -> None:
+    """post_init: the engine and sessions live as long as the application; commands are set."""
+    settings = app.bot_data.settings
+    assert settings is not None
+    engine = create_engine(settings.database_url)
+    if settings.is_sqlite:
+        await migrate.upgrade(engine)  # the embedded default looks after itself
+    elif not await migrate.is_up_to_date(engine):
+        await engine.dispose()
+        raise DatabaseNotMigratedError("the database is not migrated: run `equalsay migrate` first")
+    app.bot_data.engine = engine
+    app.bot_data.uow_factory = UnitOfWorkFactory(create_sessionmaker(engine))
+    await app.bot.set_my_commands(
+        [BotCommand(name, text) for name, text in PRIVATE_COMMANDS],
+        scope=BotCommandScopeAllPrivateChats(),
+    )
+    await app.bot.set_my_commands(
+        [BotCommand(name, text) for name, text in GROUP_COMMANDS],
+        scope=BotCommandScopeAllGroupChats(),
+    )
+
+
+async def close_resources(app: AppType) -> None:
+    """post_shutdown: dispose of the engine so SQLite's WAL is checkpointed and closed."""
+    engine = app.bot_data.engine
+    if engine is not None:
+        await engine.dispose()
+        app.bot_data.engine = None
+        app.bot_data.uow_factory = None

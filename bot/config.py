@@ -1,0 +1,172 @@
+"""Settings, read from the environment and an optional `.env` file (pydantic-settings).
+
+Every setting has a plain name a deployer can type; `load_settings_or_exit` turns any problem
+into one line naming the variable and how to fix it, with exit status 2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./equalsay.db"
+TELEGRAM_API_URL = "https://api.telegram.org"
+UK_CRISIS_CONTACTS = (
+    "Emergency: call 999",
+    "NHS 111, option 2 (mental health)",
+    "Samaritans: call 116 123, free, day or night",
+    "Shout: text SHOUT to 85258",
+)
+
+
+class Mode(StrEnum):
+    POLLING = "polling"
+    WEBHOOK = "webhook"
+
+
+class Settings(BaseSettings):
+    """Everything a deployment can choose. Field names are the environment variable names."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr = Field(description="the token BotFather gave you")
+    database_url: str = Field(DEFAULT_DATABASE_URL, description="where Equal Say keeps its data")
+    secret_key: SecretStr = Field(
+        SecretStr(""),
+        description="a long random secret for the keyed hashes that keep people anonymous",
+    )
+    timezone: str = Field("Europe/London", description="the default time zone for groups")
+    mode: Mode = Field(Mode.POLLING, description="polling or webhook")
+    webhook_url: str = Field("", description="the public https URL Telegram posts updates to")
+    webhook_listen: str = Field("0.0.0.0", description="the address the webhook server binds")  # noqa: S104
+    webhook_port: Annotated[int, Field(ge=1, le=65535)] = 8443
+    webhook_secret_token: SecretStr = Field(
+        SecretStr(""), description="a secret Telegram sends with every webhook request"
+    )
+    telegram_api_url: str = Field(
+        TELEGRAM_API_URL, description="Telegram's Bot API server, or your own"
+    )
+    min_cell: Annotated[int, Field(ge=1, le=50)] = 3
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    crisis_contacts: tuple[str, ...] = UK_CRISIS_CONTACTS
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        token = value.get_secret_value().strip()
+        digits, _, rest = token.partition(":")
+        if not (digits.isdigit() and rest):
+            raise ValueError("it should look like 123456789:AAE..., as BotFather gave it")
+        return SecretStr(token)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "it is not a database URL; use sqlite+aiosqlite:///./equalsay.db or "
+                "postgresql+asyncpg://user:password@host/dbname"
+            ) from None
+        if url.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
+            raise ValueError(
+                f"the driver {url.drivername!r} is not supported; use sqlite+aiosqlite:// "
+                "or postgresql+asyncpg://"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("it is not a time zone name; use one like Europe/London") from None
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def token(self) -> str:
+        return self.bot_token.get_secret_value()
+
+    @property
+    def hash_key(self) -> bytes:
+        """The key of the anonymising HMACs; falls back to the token so a demo still works."""
+        secret = self.secret_key.get_secret_value() or f"equalsay:{self.token}"
+        return secret.encode()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is one line for a deployer."""
+
+
+def describe_error(error: ValidationError) -> str:
+    """One plain line naming the first bad variable and how to fix it."""
+    first: Any = error.errors()[0]
+    name = str(first["loc"][0]).upper() if first["loc"] else "SETTINGS"
+    if first["type"] == "missing":
+        hint = {
+            "BOT_TOKEN": "set BOT_TOKEN to the token BotFather gave you (or run `equalsay demo`)",
+        }.get(name, f"set {name}")
+        return f"{name} is missing: {hint}."
+    message = str(first.get("msg", "")).removeprefix("Value error, ")
+    if name == "MODE":
+        message = "use polling or webhook"
+    return f"{name} is not valid: {message}."
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Load settings or raise SettingsError with one readable line."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(describe_error(error)) from None
+    if settings.mode is Mode.WEBHOOK and not settings.webhook_url:
+        raise SettingsError(
+            "WEBHOOK_URL is missing: webhook mode needs the public https address Telegram "
+            "should post to."
+        )
+    if settings.mode is Mode.WEBHOOK and not settings.webhook_secret_token.get_secret_value():
+        raise SettingsError(
+            "WEBHOOK_SECRET_TOKEN is missing: webhook mode needs a secret (1-256 letters, digits, "
+            "_ or -) so only Telegram can post updates."
+        )
+    return settings
+
+
+def exit_with(message: str) -> NoReturn:
+    print(f"equalsay: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def load_settings_or_exit(**overrides: Any) -> Settings:
+    """For the command line: a bad setting prints one line and exits with status 2."""
+    try:
+        return load_settings(**overrides)
+    except SettingsError as error:
+        exit_with(str(error))

@@ -1,0 +1,51 @@
+"""The typed context every handler receives: `context.uow()`, `context.settings`, ..."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.facilitators import FacilitatorCache
+from storage.uow import UnitOfWorkFactory
+
+
+class BotData:
+    """Long-lived resources, opened in post_init and closed in post_shutdown."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.engine: AsyncEngine | None = None
+        self.uow_factory: UnitOfWorkFactory | None = None
+        self.facilitators = FacilitatorCache()
+
+
+class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """CallbackContext with the application's resources as typed attributes."""
+
+    @property
+    def settings(self) -> Settings:
+        settings = self.bot_data.settings
+        if settings is None:
+            raise RuntimeError("settings are attached when the application is built")
+        return settings
+
+    @property
+    def uow(self) -> UnitOfWorkFactory:
+        factory = self.bot_data.uow_factory
+        if factory is None:
+            raise RuntimeError("the database opens in post_init")
+        return factory
+
+    @property
+    def secret(self) -> bytes:
+        return self.settings.hash_key
+
+    @property
+    def facilitators(self) -> FacilitatorCache:
+        return self.bot_data.facilitators
+
+
+AppType = Application[ExtBot[None], AppContext, dict[Any, Any], dict[Any, Any], BotData, Any]

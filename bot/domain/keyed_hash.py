@@ -1,0 +1,37 @@
+"""Keyed hashes that stand in for people (DESIGN section 3, promise 2).
+
+A copy of the database holds only these; without the deployment's secret they cannot be
+turned back into Telegram ids. Each purpose and each group gets its own derivation, so the
+same person's rows in two groups, or their role and their ballot, do not share a value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+
+
+def _digest(secret: bytes, *parts: object) -> str:
+    message = ":".join(str(part) for part in parts).encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def member_key(secret: bytes, group_id: int, user_id: int) -> str:
+    """Identifies one person's membership (and role) in one group."""
+    return _digest(secret, "member", group_id, user_id)
+
+
+def ballot_key(secret: bytes, poll_id: int, user_id: int) -> str:
+    """Identifies one person's single ballot in one poll."""
+    return _digest(secret, "ballot", poll_id, user_id)
+
+
+def daily_key(secret: bytes, day: date, purpose: str, group_id: int, user_id: int) -> str:
+    """A counter key that changes every day, so old counters link to nobody once purged."""
+    return _digest(secret, "daily", day.isoformat(), purpose, group_id, user_id)
+
+
+def person_key(secret: bytes, user_id: int) -> str:
+    """Identifies a person who has opened a chat with the bot (no role is ever beside it)."""
+    return _digest(secret, "person", user_id)

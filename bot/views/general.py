@@ -1,0 +1,70 @@
+"""Texts for /start, /help and things that go wrong. Plain words, short lines, HTML-escaped."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.views.links import start_link
+
+PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "What this bot does"),
+    ("role", "See or change your role"),
+    ("mydata", "See everything stored about you"),
+    ("forgetme", "Erase your roles and memberships"),
+    ("help", "How to use Equal Say"),
+)
+GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("join", "Join this group with a private role"),
+    ("members", "How many people joined in each role (facilitators)"),
+    ("help", "How to use Equal Say"),
+)
+
+START_PRIVATE = (
+    "Hello, I am <b>Equal Say</b>.\n\n"
+    "I help groups of service users, carers and staff decide things together. "
+    "Each of the three groups counts equally, however many people are in it.\n\n"
+    "To take part, press <b>Join</b> on my message in your group. "
+    "I will then ask you, here in private, which hat you wear: service user, carer or staff. "
+    "Nobody in the group can see your role or how you vote.\n\n"
+    "Type /help to see what else I can do."
+)
+
+HELP_PRIVATE = (
+    "<b>How Equal Say works</b>\n\n"
+    "• Press <b>Join</b> in your group, then pick your role here. Only you can see it.\n"
+    "• Vote with the buttons under a poll in the group. Nobody sees who voted what.\n"
+    "• Results count service users, carers and staff equally.\n\n"
+    "<b>Your information</b>\n"
+    "/role: see or change your role\n"
+    "/mydata: see everything stored about you\n"
+    "/forgetme: erase your roles and memberships"
+)
+
+HELP_GROUP = (
+    "<b>Equal Say</b> helps this group decide things together, with service users, carers "
+    "and staff counting equally.\n\n"
+    "• Press <b>Join</b> to pick your role in private. Nobody here can see it.\n"
+    "• Vote with the buttons under polls. Votes are anonymous.\n\n"
+    "Facilitators (the group's admins) can use /members to see how many people joined "
+    "in each role."
+)
+
+START_GROUP = (
+    "Hello! I am <b>Equal Say</b>. Press <b>Join</b> to take part. "
+    "You will pick your role in a private chat with me."
+)
+
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side. It was not anything you did. "
+    "Please try again in a minute."
+)
+SOMETHING_WENT_WRONG_SHORT = "Sorry, something went wrong on my side. Please try again."
+
+USE_PRIVATE_CHAT = "Please ask me that in a private chat, so only you can see the answer."
+STALE_BUTTON = "This button is no longer in use. Nothing was changed."
+
+
+def open_private_chat_keyboard(
+    bot_username: str, label: str = "Open a private chat"
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=start_link(bot_username))]])

@@ -1,0 +1,180 @@
+"""Texts and keyboards for joining, roles and privacy rights."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.roles import ROLES, Role
+from bot.views.callbacks import Action, encode
+from bot.views.links import start_link
+
+
+def welcome(title: str) -> str:
+    return (
+        f"Hello, <b>{escape(title)}</b>! I am <b>Equal Say</b>.\n\n"
+        "I run polls and gather feedback so that service users, carers and staff each have "
+        "an <b>equal say</b>: every group counts the same, however many people are in it.\n\n"
+        "Your role is private. Nobody here, not even the facilitators, can see who holds "
+        "which role or who voted what.\n\n"
+        "Press <b>Join</b> to start. I will ask you, in a private chat, which role fits you."
+    )
+
+
+def join_keyboard(bot_username: str, payload: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Join", url=start_link(bot_username, payload))]]
+    )
+
+
+def join_again(title: str) -> str:
+    return (
+        f"To take part in <b>{escape(title)}</b>, press <b>Join</b>. "
+        "You will pick your role in a private chat with me."
+    )
+
+
+PRIVACY_STATEMENT = (
+    "<b>Before you choose: your privacy</b>\n"
+    "• Your role is stored with a scrambled code, never with your name or Telegram account.\n"
+    "• Nobody in the group, facilitators included, can see your role or your votes. "
+    "They only see how many people are in each role.\n"
+    "• You can see what is stored about you with /mydata and erase it with /forgetme."
+)
+
+WHY_EQUAL = (
+    "<b>Why roles?</b> Each role counts for one third of every result, "
+    "however many people are in it. That way no group can be outvoted by numbers alone."
+)
+
+
+def choose_role(title: str, current: Role | None) -> str:
+    lines = [f"You are joining <b>{escape(title)}</b>.", "", PRIVACY_STATEMENT, "", WHY_EQUAL, ""]
+    if current is not None:
+        lines.append(f"Your role here now: <b>{current.label}</b>.")
+    lines.append("<b>Which role fits you in this group?</b>")
+    for role in ROLES:
+        lines.append(f"• <b>{role.label.capitalize()}</b>: {role.explanation}")
+    return "\n".join(lines)
+
+
+def role_keyboard(group_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    role.label.capitalize(), callback_data=encode(Action.ROLE, group_id, index)
+                )
+            ]
+            for index, role in enumerate(ROLES)
+        ]
+    )
+
+
+def role_chosen(title: str, role: Role, *, is_new: bool) -> str:
+    opening = "Welcome!" if is_new else "Done."
+    return (
+        f"{opening} You are in <b>{escape(title)}</b> as a <b>{role.label}</b>.\n\n"
+        "Only you can see this. You can change it at any time with /role.\n"
+        "Now you can vote with the buttons under polls in the group."
+    )
+
+
+BAD_JOIN_LINK = (
+    "Sorry, I could not use that join link. It may be old or copied wrongly.\n"
+    "Please go back to your group and press <b>Join</b> on my latest message, "
+    "or type /join there."
+)
+NOT_IN_GROUP = (
+    "I could not find you in that group. Please join the group in Telegram first, "
+    "then press <b>Join</b> on my message there."
+)
+NOT_IN_GROUP_PLAIN = "I could not find you in that group. Please join the group in Telegram first."
+NO_GROUPS = (
+    "You have not joined any group yet. Press <b>Join</b> on my message in your group, "
+    "or type /join there."
+)
+
+
+def pick_group_for_role(held: Sequence[tuple[int, str, Role]]) -> tuple[str, InlineKeyboardMarkup]:
+    lines = ["You are in these groups. Which one do you want to change your role in?"]
+    buttons = []
+    for group_id, title, role in held:
+        lines.append(f"• <b>{escape(title)}</b>: {role.label}")
+        buttons.append(
+            [InlineKeyboardButton(title[:60], callback_data=encode(Action.ROLE_MENU, group_id))]
+        )
+    return "\n".join(lines), InlineKeyboardMarkup(buttons)
+
+
+def my_data(held: Sequence[tuple[str, Role, str]]) -> str:
+    if not held:
+        return (
+            "<b>What I store about you</b>\n\n"
+            "Nothing: you have not joined any group, or you erased your data.\n\n"
+            "Anonymous votes and feedback are never linked to you, so they are not listed."
+        )
+    lines = ["<b>What I store about you</b>", ""]
+    for title, role, since in held:
+        lines.append(f"• In <b>{escape(title)}</b>: you are a <b>{role.label}</b> (since {since}).")
+    lines += [
+        "",
+        "That is all. Your name and Telegram account are not stored with your role: "
+        "it is kept under a scrambled code only I can work out.",
+        "Your votes and feedback are anonymous and not linked to you at all.",
+        "To erase your roles and memberships, use /forgetme.",
+    ]
+    return "\n".join(lines)
+
+
+FORGET_CONFIRM = (
+    "<b>Erase your data?</b>\n\n"
+    "This removes your role and membership in every group. "
+    "You can join again later with the group's <b>Join</b> button.\n\n"
+    "Your past votes and feedback stay in the results, because they were never linked to you "
+    "and cannot be found again."
+)
+
+
+def forget_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("Yes, erase my data", callback_data=encode(Action.FORGET, 1))],
+            [InlineKeyboardButton("No, keep it", callback_data=encode(Action.FORGET, 0))],
+        ]
+    )
+
+
+def forgotten(count: int) -> str:
+    if count == 0:
+        return "There was nothing to erase. I hold no role or membership for you."
+    groups = "group" if count == 1 else "groups"
+    return (
+        f"Done. I erased your role and membership in {count} {groups}.\n\n"
+        "What stays: anonymous votes and feedback you gave before. They are not linked to "
+        "you, so nobody, including me, can tell they were yours."
+    )
+
+
+FORGET_KEPT = "Nothing was erased. Your roles stay as they were."
+
+
+def member_counts(title: str, counts: dict[Role, int]) -> str:
+    total = sum(counts.values())
+    lines = [f"<b>Who has joined {escape(title)}</b> (counts only, never names)", ""]
+    for role in ROLES:
+        lines.append(f"• {role.plural.capitalize()}: {counts[role]}")
+    lines.append(f"\nIn all: {total}.")
+    missing = [role.plural for role in ROLES if counts[role] == 0]
+    if missing:
+        lines.append(f"Nobody has joined as {' or '.join(missing)} yet.")
+    return "\n".join(lines)
+
+
+FACILITATORS_ONLY = (
+    "Sorry, only the group's facilitators (its admins) can do that. "
+    "If you think you should be one, ask an admin of this group."
+)
+GROUP_ONLY = "Please use this in your group's chat."

@@ -1,0 +1,228 @@
+"""Joining with a private role, /role, /members, and the privacy rights /mydata and /forgetme."""
+
+from __future__ import annotations
+
+from telegram import Chat, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import AppContext
+from bot.domain.roles import ROLES
+from bot.facilitators import is_in_chat
+from bot.services import groups, membership
+from bot.services.groups import GroupInfo
+from bot.views import general
+from bot.views import membership as views
+from bot.views.callbacks import Action, decode, pattern
+from handlers.replies import is_group, is_private, reply, user_id_of
+
+_NOT_EDITED = ~filters.UpdateType.EDITED
+
+
+async def group_of_chat(context: AppContext, chat: Chat) -> GroupInfo:
+    """The stored group for this chat, created if the bot never saw it being added."""
+    async with context.uow() as uow:
+        known = await groups.find_group(uow, chat.id)
+        if known is not None and known.active:
+            return known
+        return await groups.bot_added(
+            uow,
+            chat.id,
+            chat.title or "",
+            is_forum=bool(chat.is_forum),
+            timezone=context.settings.timezone,
+        )
+
+
+async def post_join_message(update: Update, context: AppContext, text: str | None = None) -> None:
+    """Post the Join button (a signed deep link into the private chat) in the group."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    group = await group_of_chat(context, chat)
+    payload = membership.join_payload(context.secret, group)
+    await reply(
+        update,
+        text or views.join_again(group.title),
+        views.join_keyboard(context.bot.username, payload),
+    )
+
+
+async def join(update: Update, context: AppContext) -> None:
+    """/join in a group posts the Join button again."""
+    if not is_group(update):
+        await reply(update, views.GROUP_ONLY)
+        return
+    await post_join_message(update, context)
+
+
+async def join_from_link(update: Update, context: AppContext, payload: str) -> None:
+    """A person followed a group's Join link: check it, then offer the three roles."""
+    user_id = user_id_of(update)
+    async with context.uow() as uow:
+        group = await membership.group_for_payload(uow, context.secret, payload)
+        current = (
+            None
+            if group is None
+            else await membership.role_in(uow, context.secret, group.id, user_id)
+        )
+    if group is None:
+        await reply(update, views.BAD_JOIN_LINK)
+        return
+    if not await is_in_chat(context.bot, group.chat_id, user_id):
+        await reply(update, views.NOT_IN_GROUP)
+        return
+    await reply(update, views.choose_role(group.title, current), views.role_keyboard(group.id))
+
+
+async def choose_role(update: Update, context: AppContext) -> None:
+    """A role button was pressed in the private chat."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = decode(query.data)
+    if press is None or len(press.args) != 2 or not 0 <= press.args[1] < len(ROLES):
+        await query.answer(general.STALE_BUTTON)
+        return
+    group_id, role = press.args[0], ROLES[press.args[1]]
+    user_id = query.from_user.id
+    async with context.uow() as uow:
+        group = await groups.find_group_by_id(uow, group_id)
+    if group is None or not group.active:
+        await query.answer(general.STALE_BUTTON, show_alert=True)
+        return
+    if not await is_in_chat(context.bot, group.chat_id, user_id):
+        await query.answer(views.NOT_IN_GROUP_PLAIN, show_alert=True)
+        return
+    async with context.uow() as uow:
+        is_new = await membership.choose_role(uow, context.secret, group.id, user_id, role)
+    await query.answer(f"Saved: {role.label}")
+    await query.edit_message_text(views.role_chosen(group.title, role, is_new=is_new))
+
+
+async def role_menu(update: Update, context: AppContext) -> None:
+    """From /role with several groups: show the role buttons for the group picked."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = decode(query.data)
+    user_id = query.from_user.id
+    held = None
+    if press is not None and len(press.args) == 1:
+        async with context.uow() as uow:
+            held = next(
+                (
+                    h
+                    for h in await membership.held_roles(uow, context.secret, user_id)
+                    if h.group.id == press.args[0]
+                ),
+                None,
+            )
+    if held is None:
+        await query.answer(general.STALE_BUTTON)
+        return
+    await query.answer()
+    await query.edit_message_text(
+        views.choose_role(held.group.title, held.role),
+        reply_markup=views.role_keyboard(held.group.id),
+    )
+
+
+async def change_role(update: Update, context: AppContext) -> None:
+    """/role: see or change your role, per group."""
+    if not is_private(update):
+        await ask_in_private(update, context)
+        return
+    async with context.uow() as uow:
+        held = await membership.held_roles(uow, context.secret, user_id_of(update))
+    if not held:
+        await reply(update, views.NO_GROUPS)
+    elif len(held) == 1:
+        only = held[0]
+        await reply(
+            update,
+            views.choose_role(only.group.title, only.role),
+            views.role_keyboard(only.group.id),
+        )
+    else:
+        text, keyboard = views.pick_group_for_role(
+            [(h.group.id, h.group.title, h.role) for h in held]
+        )
+        await reply(update, text, keyboard)
+
+
+async def my_data(update: Update, context: AppContext) -> None:
+    """/mydata: everything stored about the person, in plain words."""
+    if not is_private(update):
+        await ask_in_private(update, context)
+        return
+    async with context.uow() as uow:
+        held = await membership.held_roles(uow, context.secret, user_id_of(update))
+    zone = context.settings.zone
+    await reply(
+        update,
+        views.my_data(
+            [(h.group.title, h.role, h.since.astimezone(zone).strftime("%-d %B %Y")) for h in held]
+        ),
+    )
+
+
+async def forget_me(update: Update, context: AppContext) -> None:
+    """/forgetme: ask for confirmation before erasing anything."""
+    if not is_private(update):
+        await ask_in_private(update, context)
+        return
+    await reply(update, views.FORGET_CONFIRM, views.forget_keyboard())
+
+
+async def confirm_forget(update: Update, context: AppContext) -> None:
+    """The answer to /forgetme's question."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = decode(query.data)
+    if press is None or press.args not in {(0,), (1,)}:
+        await query.answer(general.STALE_BUTTON)
+        return
+    if press.args == (0,):
+        await query.answer()
+        await query.edit_message_text(views.FORGET_KEPT)
+        return
+    async with context.uow() as uow:
+        erased = await membership.forget(uow, context.secret, query.from_user.id)
+    await query.answer("Erased" if erased else "Nothing to erase")
+    await query.edit_message_text(views.forgotten(erased))
+
+
+async def members(update: Update, context: AppContext) -> None:
+    """/members: counts per role, for facilitators only."""
+    chat = update.effective_chat
+    if chat is None or not is_group(update):
+        await reply(update, views.GROUP_ONLY)
+        return
+    if not await context.facilitators.is_facilitator(context.bot, chat.id, user_id_of(update)):
+        await reply(update, views.FACILITATORS_ONLY)
+        return
+    group = await group_of_chat(context, chat)
+    async with context.uow() as uow:
+        counts = await membership.role_counts(uow, group.id)
+    await reply(update, views.member_counts(group.title, counts))
+
+
+async def ask_in_private(update: Update, context: AppContext) -> None:
+    """A private matter asked in a group: point to the private chat instead of answering."""
+    await reply(
+        update, general.USE_PRIVATE_CHAT, general.open_private_chat_keyboard(context.bot.username)
+    )
+
+
+def handlers() -> list[BaseHandler[Update, AppContext, None]]:
+    return [
+        CommandHandler("join", join, filters=_NOT_EDITED),
+        CommandHandler("role", change_role, filters=_NOT_EDITED),
+        CommandHandler("mydata", my_data, filters=_NOT_EDITED),
+        CommandHandler("forgetme", forget_me, filters=_NOT_EDITED),
+        CommandHandler("members", members, filters=_NOT_EDITED),
+        CallbackQueryHandler(choose_role, pattern=pattern(Action.ROLE)),
+        CallbackQueryHandler(role_menu, pattern=pattern(Action.ROLE_MENU)),
+        CallbackQueryHandler(confirm_forget, pattern=pattern(Action.FORGET)),
+    ]

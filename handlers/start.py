@@ -1,0 +1,34 @@
+"""/start and /help, in private and group chats."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, filters
+
+from bot.context import AppContext
+from bot.views import general
+from handlers.membership import join_from_link, post_join_message
+from handlers.replies import is_private, reply
+
+
+async def start(update: Update, context: AppContext) -> None:
+    """Greet; in private, a join payload opens the role choice for that group."""
+    if is_private(update):
+        if context.args:
+            await join_from_link(update, context, context.args[0])
+            return
+        await reply(update, general.START_PRIVATE)
+        return
+    await post_join_message(update, context, general.START_GROUP)
+
+
+async def show_help(update: Update, context: AppContext) -> None:
+    """Explain the bot in plain words, for the chat it is asked in."""
+    await reply(update, general.HELP_PRIVATE if is_private(update) else general.HELP_GROUP)
+
+
+def handlers() -> list[BaseHandler[Update, AppContext, None]]:
+    return [
+        CommandHandler("start", start, filters=~filters.UpdateType.EDITED),
+        CommandHandler("help", show_help, filters=~filters.UpdateType.EDITED),
+    ]

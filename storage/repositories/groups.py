@@ -1,0 +1,61 @@
+"""Groups the bot lives in."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Group
+
+
+class GroupRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def by_chat(self, chat_id: int) -> Group | None:
+        return await self._session.scalar(select(Group).where(Group.chat_id == chat_id))
+
+    async def by_id(self, group_id: int) -> Group | None:
+        return await self._session.get(Group, group_id)
+
+    async def by_ids(self, group_ids: list[int]) -> list[Group]:
+        if not group_ids:
+            return []
+        rows = await self._session.scalars(select(Group).where(Group.id.in_(group_ids)))
+        return list(rows)
+
+    async def all_ids(self) -> list[int]:
+        return list(await self._session.scalars(select(Group.id)))
+
+    async def ensure(self, chat_id: int, title: str, *, is_forum: bool, timezone: str) -> Group:
+        """The group for this chat, created if new and re-activated if the bot came back."""
+        group = await self.by_chat(chat_id)
+        if group is None:
+            group = Group(chat_id=chat_id, title=title, is_forum=is_forum, timezone=timezone)
+            self._session.add(group)
+            await self._session.flush()
+            return group
+        group.active = True
+        group.title = title or group.title
+        group.is_forum = is_forum
+        return group
+
+    async def set_active(self, chat_id: int, active: bool) -> bool:
+        result = await self._session.execute(
+            update(Group).where(Group.chat_id == chat_id).values(active=active)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> Group | None:
+        """Follow a supergroup upgrade: the same group row, so every reference stays intact."""
+        group = await self.by_chat(old_chat_id)
+        if group is None:
+            return None
+        clash = await self.by_chat(new_chat_id)
+        if clash is not None and clash.id != group.id:
+            # The bot saw the new chat first (an update raced the migration message): keep the
+            # old row, which owns the data, and drop the empty newcomer.
+            await self._session.delete(clash)
+            await self._session.flush()
+        group.chat_id = new_chat_id
+        return group
