@@ -65,4 +65,4 @@ class MembershipRepository:
             .where(Membership.group_id == group_id)
             .group_by(Membership.role)
         )
-        return {role: int(count) for role, count in rows.tuples()}
+        return {role: int(count) for role, count in rows}

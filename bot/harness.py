@@ -1,0 +1,116 @@
+"""The real Application driven against the in-process sandbox: for tests, `demo` and benches.
+
+Updates the sandbox queues are handed straight to `Application.process_update`, so a test
+knows that when `deliver()` returns, every handler has run and every reply is in the sandbox.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self
+
+from telegram import Update
+from telegram.ext import BaseRateLimiter
+
+from bot.app import build_application, close_resources, open_resources
+from bot.config import Settings
+from bot.context import AppType
+from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, SandboxRequest
+
+
+class SandboxBot:
+    """`async with SandboxBot(tg, settings) as bot:` then act as users and read replies."""
+
+    def __init__(
+        self,
+        tg: FakeTelegram,
+        settings: Settings,
+        *,
+        rate_limiter: BaseRateLimiter[Any] | None = None,
+    ) -> None:
+        self.tg = tg
+        self.settings = settings
+        self.app: AppType = build_application(
+            settings,
+            request=SandboxRequest(tg),
+            updates_request=SandboxRequest(tg),
+            rate_limiter=rate_limiter,
+        )
+
+    async def __aenter__(self) -> Self:
+        await self.app.initialize()
+        await open_resources(self.app)
+        await self.app.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.app.stop()
+        await close_resources(self.app)
+        await self.app.shutdown()
+
+    async def deliver(self) -> int:
+        """Feed every queued update to the Application, in order; returns how many."""
+        count = 0
+        while updates := self.tg.take_updates():
+            for raw in updates:
+                update = Update.de_json(raw, self.app.bot)
+                await self.app.process_update(update)
+                count += 1
+        return count
+
+    async def feed(self, raw: dict[str, Any]) -> None:
+        """Feed one update again, as Telegram does when it retries a webhook delivery."""
+        await self.app.process_update(Update.de_json(raw, self.app.bot))
+
+    # What a person does, delivered at once.
+
+    async def say(self, user: FakeUser, chat: FakeChat, text: str, **kwargs: Any) -> None:
+        self.tg.send_text(user, chat, text, **kwargs)
+        await self.deliver()
+
+    async def start(self, user: FakeUser, payload: str | None = None) -> None:
+        self.tg.start_bot(user, payload)
+        await self.deliver()
+
+    async def press(
+        self,
+        user: FakeUser,
+        message: FakeMessage,
+        *,
+        text: str | None = None,
+        data: str | None = None,
+    ) -> dict[str, Any] | None:
+        """Press a button; returns the bot's answer to the press (text, show_alert, url)."""
+        update = self.tg.press(user, message, text=text, data=data)
+        await self.deliver()
+        return self.tg.callback_answer(update["callback_query"]["id"])
+
+    async def press_raw(
+        self, user: FakeUser, chat: FakeChat, message_id: int, data: str
+    ) -> dict[str, Any] | None:
+        update = self.tg.press_raw(user, chat, message_id, data)
+        await self.deliver()
+        return self.tg.callback_answer(update["callback_query"]["id"])
+
+    async def add_to_group(self, chat: FakeChat, by: FakeUser) -> None:
+        self.tg.add_bot_to_group(chat, by=by)
+        await self.deliver()
+
+    async def follow_join(self, user: FakeUser, group_message: FakeMessage) -> None:
+        """Press the Join link button in a group message: Telegram opens /start <payload>."""
+        url = next(b.url for row in group_message.buttons for b in row if b.url)
+        assert url is not None and "?start=" in url, "no join link on that message"
+        await self.start(user, url.split("?start=", 1)[1])
+
+    def private(self, user: FakeUser) -> FakeChat:
+        return self.tg.private_chat(user)
+
+    def last(self, chat: FakeChat) -> FakeMessage:
+        message = self.tg.last_message(chat)
+        assert message is not None, "the bot has sent nothing to that chat"
+        return message

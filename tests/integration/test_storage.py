@@ -1,0 +1,91 @@
+"""Storage behaves the same on SQLite and PostgreSQL; SQLite is tuned for a bot's workload."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+from bot.domain.roles import Role
+from bot.services import groups, membership
+from storage import migrate
+from storage.engine import create_engine, create_sessionmaker
+from storage.uow import UnitOfWorkFactory
+
+SECRET = b"storage-test-secret"
+
+
+@pytest.fixture
+async def uow(db_url: str) -> AsyncIterator[UnitOfWorkFactory]:
+    engine = create_engine(db_url)
+    await migrate.upgrade(engine)
+    yield UnitOfWorkFactory(create_sessionmaker(engine))
+    await engine.dispose()
+
+
+async def test_sqlite_is_tuned(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+            assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+    finally:
+        await engine.dispose()
+
+
+async def test_roles_round_trip_and_count(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        group = await groups.bot_added(u, -100, "Group", is_forum=False, timezone="Europe/London")
+    async with uow() as u:
+        assert await membership.choose_role(u, SECRET, group.id, 1, Role.CARER) is True
+    async with uow() as u:
+        assert await membership.choose_role(u, SECRET, group.id, 2, Role.STAFF) is True
+    async with uow() as u:
+        assert await membership.choose_role(u, SECRET, group.id, 1, Role.STAFF) is False
+    async with uow() as u:
+        counts = await membership.role_counts(u, group.id)
+        held = await membership.held_roles(u, SECRET, 1)
+    assert counts == {Role.SERVICE_USER: 0, Role.CARER: 0, Role.STAFF: 2}
+    assert [(h.group.title, h.role) for h in held] == [("Group", Role.STAFF)]
+    assert held[0].since.tzinfo is not None and held[0].since <= datetime.now(UTC)
+
+
+async def test_work_not_committed_is_rolled_back(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        await u.groups.ensure(-5, "Never", is_forum=False, timezone="Europe/London")
+    async with uow() as u:
+        assert await groups.find_group(u, -5) is None
+
+
+async def test_supergroup_move_keeps_members(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        group = await groups.bot_added(u, -7, "Old", is_forum=False, timezone="Europe/London")
+    async with uow() as u:
+        await membership.choose_role(u, SECRET, group.id, 9, Role.SERVICE_USER)
+    async with uow() as u:
+        moved = await groups.chat_migrated(u, -7, -1007)
+    assert moved is not None and moved.id == group.id and moved.chat_id == -1007
+    async with uow() as u:
+        assert await membership.role_in(u, SECRET, group.id, 9) is Role.SERVICE_USER
+        assert await groups.find_group(u, -7) is None
+
+
+async def test_forget_erases_every_group(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        a = await groups.bot_added(u, -1, "A", is_forum=False, timezone="Europe/London")
+        b = await groups.bot_added(u, -2, "B", is_forum=False, timezone="Europe/London")
+    for group in (a, b):
+        async with uow() as u:
+            await membership.choose_role(u, SECRET, group.id, 42, Role.CARER)
+    async with uow() as u:
+        await membership.choose_role(u, SECRET, a.id, 43, Role.STAFF)
+    async with uow() as u:
+        assert await membership.forget(u, SECRET, 42) == 2
+    async with uow() as u:
+        assert await membership.held_roles(u, SECRET, 42) == []
+        assert await membership.role_counts(u, a.id) == {
+            Role.SERVICE_USER: 0, Role.CARER: 0, Role.STAFF: 1
+        }

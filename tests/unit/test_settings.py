@@ -1,0 +1,81 @@
+"""A deployer with a wrong setting gets one clear line, exit status 2 and no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Mode, SettingsError, load_settings
+
+_VARS = ("BOT_TOKEN", "DATABASE_URL", "MODE", "WEBHOOK_URL", "WEBHOOK_SECRET_TOKEN", "TIMEZONE")
+
+
+def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in _VARS}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,  # no .env there
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable", "hint"),
+    [
+        ({}, "BOT_TOKEN", "BotFather"),
+        ({"BOT_TOKEN": "123:abc", "DATABASE_URL": "not a url"}, "DATABASE_URL", "sqlite+aiosqlite"),
+        ({"BOT_TOKEN": "123:abc", "MODE": "carrier-pigeon"}, "MODE", "polling or webhook"),
+        ({"BOT_TOKEN": "123:abc", "TIMEZONE": "Mars/Olympus"}, "TIMEZONE", "Europe/London"),
+        ({"BOT_TOKEN": "123:abc", "MODE": "webhook"}, "WEBHOOK_URL", "https"),
+    ],
+)
+def test_bad_setting_prints_one_line_and_exits_2(
+    tmp_path: Path, env: dict[str, str], variable: str, hint: str
+) -> None:
+    result = run_cli(tmp_path, "run", **env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert variable in lines[0]
+    assert hint in lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_token_that_is_not_a_token_is_named() -> None:
+    with pytest.raises(SettingsError, match="BOT_TOKEN is not valid"):
+        load_settings(bot_token="hello")
+
+
+def test_defaults_are_the_embedded_ones(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in _VARS:
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings(bot_token="123:abc")
+    assert settings.database_url == "sqlite+aiosqlite:///./equalsay.db"
+    assert settings.mode is Mode.POLLING
+    assert settings.timezone == "Europe/London"
+    assert settings.min_cell == 3
+
+
+def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in _VARS:
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / ".env").write_text("BOT_TOKEN=42:fromdotenv\nMIN_CELL=5\n")
+    settings = load_settings()
+    assert settings.token == "42:fromdotenv"
+    assert settings.min_cell == 5
+
+
+def test_token_never_shows_in_the_settings_repr() -> None:
+    settings = load_settings(bot_token="123:very-secret")
+    assert "very-secret" not in repr(settings)
