@@ -16,6 +16,7 @@ from bot.app import build_application, close_resources, open_resources
 from bot.config import Settings
 from bot.context import AppType
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, SandboxRequest
+from storage.uow import UnitOfWork
 
 
 class SandboxBot:
@@ -104,11 +105,22 @@ class SandboxBot:
     async def follow_join(self, user: FakeUser, group_message: FakeMessage) -> None:
         """Press the Join link button in a group message: Telegram opens /start <payload>."""
         url = next(b.url for row in group_message.buttons for b in row if b.url)
-        assert url is not None and "?start=" in url, "no join link on that message"
+        assert url is not None, "no join link on that message"
+        assert "?start=" in url, "the link does not start the bot with a payload"
         await self.start(user, url.split("?start=", 1)[1])
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work on the bot's own database, for setting up or inspecting state."""
+        factory = self.app.bot_data.uow_factory
+        assert factory is not None, "the bot is not running"
+        return factory()
 
     def private(self, user: FakeUser) -> FakeChat:
         return self.tg.private_chat(user)
+
+    def last_text(self, chat: FakeChat) -> str:
+        """The visible text of the bot's latest message in the chat."""
+        return self.last(chat).text or ""
 
     def last(self, chat: FakeChat) -> FakeMessage:
         message = self.tg.last_message(chat)

@@ -13,7 +13,7 @@ from bot.services.groups import GroupInfo
 from bot.views import general
 from bot.views import membership as views
 from bot.views.callbacks import Action, decode, pattern
-from handlers.replies import is_group, is_private, reply, user_id_of
+from handlers.replies import edit_query_message, is_group, is_private, reply, user_id_of
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -96,7 +96,7 @@ async def choose_role(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         is_new = await membership.choose_role(uow, context.secret, group.id, user_id, role)
     await query.answer(f"Saved: {role.label}")
-    await query.edit_message_text(views.role_chosen(group.title, role, is_new=is_new))
+    await edit_query_message(query, views.role_chosen(group.title, role, is_new=is_new))
 
 
 async def role_menu(update: Update, context: AppContext) -> None:
@@ -121,9 +121,8 @@ async def role_menu(update: Update, context: AppContext) -> None:
         await query.answer(general.STALE_BUTTON)
         return
     await query.answer()
-    await query.edit_message_text(
-        views.choose_role(held.group.title, held.role),
-        reply_markup=views.role_keyboard(held.group.id),
+    await edit_query_message(
+        query, views.choose_role(held.group.title, held.role), views.role_keyboard(held.group.id)
     )
 
 
@@ -185,12 +184,12 @@ async def confirm_forget(update: Update, context: AppContext) -> None:
         return
     if press.args == (0,):
         await query.answer()
-        await query.edit_message_text(views.FORGET_KEPT)
+        await edit_query_message(query, views.FORGET_KEPT)
         return
     async with context.uow() as uow:
         erased = await membership.forget(uow, context.secret, query.from_user.id)
     await query.answer("Erased" if erased else "Nothing to erase")
-    await query.edit_message_text(views.forgotten(erased))
+    await edit_query_message(query, views.forgotten(erased))
 
 
 async def members(update: Update, context: AppContext) -> None:

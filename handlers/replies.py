@@ -1,9 +1,12 @@
-"""Small shared ways to answer: in the same chat and forum topic, never crashing on a send."""
+"""Small shared ways to answer: in the same chat and forum topic, within Telegram's limits."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
+
+from bot.views.limits import split_message
 
 
 def message_of(update: Update) -> Message:
@@ -31,5 +34,25 @@ def is_group(update: Update) -> bool:
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-    """Answer in the chat (and forum topic) the update came from."""
-    return await message_of(update).reply_text(text, reply_markup=markup, do_quote=False)
+    """Answer in the chat (and forum topic) the update came from, in as many messages as fit.
+
+    The buttons go with the last part, under the text they belong to.
+    """
+    parts = split_message(text)
+    message = message_of(update)
+    sent = message
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        sent = await message.reply_text(part, reply_markup=markup if last else None, do_quote=False)
+    return sent
+
+
+async def edit_query_message(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the message a button sits on; a double tap that changes nothing is not an error."""
+    try:
+        await query.edit_message_text(split_message(text)[0], reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise

@@ -215,5 +215,3 @@ def disclose(t: Tally, k: int = DEFAULT_MIN_CELL) -> Publication:
             withheld_reason=reason,
         )
     return replace(base, withheld_reason=reason)
-
-

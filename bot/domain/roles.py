@@ -23,6 +23,11 @@ class Role(StrEnum):
         return _LABELS[self][1]
 
     @property
+    def as_phrase(self) -> str:
+        """For 'you are ...': 'a service user', 'a carer', 'staff'."""
+        return "staff" if self is Role.STAFF else f"a {self.label}"
+
+    @property
     def explanation(self) -> str:
         """One line that helps someone pick the right hat."""
         return _LABELS[self][2]

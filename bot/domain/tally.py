@@ -87,6 +87,10 @@ class TallyInput:
         return cls(n_options=n_options, voters=dict(voters), chosen=chosen, kind=kind)
 
 
+# The name the issue used; one type, two names.
+RoleCounts = TallyInput
+
+
 def _top(values: Sequence[Fraction]) -> frozenset[int]:
     if not values:
         return frozenset()

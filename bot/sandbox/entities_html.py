@@ -171,9 +171,7 @@ def parse_html(source: str) -> ParsedText:
     return _trim(ParsedText("".join(out), _sorted(entities)))
 
 
-def _entity_for(
-    tag: _Open, end16: int, outer: list[_Open]
-) -> dict[str, Any] | None:
+def _entity_for(tag: _Open, end16: int, outer: list[_Open]) -> dict[str, Any] | None:
     length = end16 - tag.start
     if length <= 0:
         return None  # Telegram drops empty entities
@@ -194,8 +192,8 @@ def _entity_for(
             return None
         return {"type": "code", **base}
     if tag.tag == "pre":
-        language = tag.attrs.get("_language")
-        return {"type": "pre", **base, **({"language": language} if language else {})}
+        pre_language = tag.attrs.get("_language")
+        return {"type": "pre", **base, **({"language": pre_language} if pre_language else {})}
     if tag.tag == "blockquote":
         kind = "expandable_blockquote" if "expandable" in tag.attrs else "blockquote"
         return {"type": kind, **base}

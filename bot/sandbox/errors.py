@@ -23,9 +23,7 @@ DELETE_NOT_FOUND = "Bad Request: message to delete not found"
 PIN_NOT_FOUND = "Bad Request: message to pin not found"
 REPLY_NOT_FOUND = "Bad Request: message to be replied not found"
 THREAD_NOT_FOUND = "Bad Request: message thread not found"
-QUERY_TOO_OLD = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 CANT_INITIATE = "Forbidden: bot can't initiate conversation with a user"
 BLOCKED = "Forbidden: bot was blocked by the user"
@@ -88,3 +86,12 @@ def method_not_found() -> ApiError:
 
 def internal_error() -> ApiError:
     return ApiError(500, "Internal Server Error")
+
+
+class SimulatedNetworkError(Exception):
+    """An injected transport failure ("timeout" or "reset"); each transport maps it to the
+    failure its client would see (PTB TimedOut/NetworkError, a stalled or dropped socket)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"sandbox injected fault: {kind}")
+        self.kind = kind

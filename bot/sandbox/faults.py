@@ -23,9 +23,7 @@ class Faults:
     def __init__(self) -> None:
         self._queue: deque[Fault] = deque()
 
-    def inject(
-        self, method: str, kind: FaultKind, times: int = 1, retry_after: int = 1
-    ) -> None:
+    def inject(self, method: str, kind: FaultKind, times: int = 1, retry_after: int = 1) -> None:
         if kind not in _KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; use one of {_KINDS}")
         for _ in range(times):

@@ -57,7 +57,7 @@ def check_reply_markup(markup: Any) -> dict[str, Any] | None:
         return markup
     if not isinstance(rows, list):
         raise errors.bad_request(
-            "Bad Request: can't parse inline keyboard button: field \"inline_keyboard\" of "
+            'Bad Request: can\'t parse inline keyboard button: field "inline_keyboard" of '
             "the InlineKeyboardMarkup must be an Array"
         )
     for row in rows:
@@ -74,7 +74,7 @@ def check_reply_markup(markup: Any) -> dict[str, Any] | None:
 def _check_button(button: Any) -> None:
     if not isinstance(button, dict) or not isinstance(button.get("text"), str):
         raise errors.bad_request(
-            "Bad Request: can't parse inline keyboard button: Field \"text\" must be of type String"
+            'Bad Request: can\'t parse inline keyboard button: Field "text" must be of type String'
         )
     actions = [key for key in _BUTTON_ACTIONS if key in button]
     if not actions:

@@ -74,7 +74,9 @@ class MethodsMixin(SandboxState):
             return True
         if not str(url).startswith(("http://127.0.0.1", "https://127.0.0.1")):
             # Real Telegram needs a public HTTPS URL; the sandbox delivers to 127.0.0.1 only.
-            raise errors.bad_request("Bad Request: bad webhook: the sandbox only delivers to 127.0.0.1")
+            raise errors.bad_request(
+                "Bad Request: bad webhook: the sandbox only delivers to 127.0.0.1"
+            )
         if p.get("drop_pending_updates"):
             self.take_updates()
         self.webhook = WebhookConfig(
@@ -414,7 +416,9 @@ class MethodsMixin(SandboxState):
     async def m_leave_chat(self, p: dict[str, Any]) -> Any:
         chat = self._chat_for_read(p)
         if chat.type == "private":
-            raise errors.bad_request("Bad Request: chat member status can't be changed in private chats")
+            raise errors.bad_request(
+                "Bad Request: chat member status can't be changed in private chats"
+            )
         old = chat.bot_status
         chat.bot_status = "left"
         self.enqueue(
@@ -445,7 +449,8 @@ class MethodsMixin(SandboxState):
             raise errors.bad_request("Bad Request: BOT_COMMANDS_TOO_MUCH")
         for command in commands:
             name = str(command.get("command", ""))
-            if not (1 <= len(name) <= 32) or not all(c.islower() or c.isdigit() or c == "_" for c in name):
+            valid_chars = all(c.islower() or c.isdigit() or c == "_" for c in name)
+            if not (1 <= len(name) <= 32) or not valid_chars:
                 raise errors.bad_request("Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise errors.bad_request("Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")

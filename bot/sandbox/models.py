@@ -85,7 +85,8 @@ class FakeChat:
         return out
 
     def member_ids(self) -> list[int]:
-        return [uid for uid, s in self.statuses.items() if s in ("creator", "administrator", "member")]
+        present = ("creator", "administrator", "member")
+        return [uid for uid, status in self.statuses.items() if status in present]
 
 
 @dataclass

@@ -88,6 +88,11 @@ class SpecChecker:
                 return []
         if len(attempts) == 1:
             return attempts[0]
+        # Report the alternative that came closest when it failed only inside the value
+        # (an InlineKeyboardMarkup with one bad button), else the plain mismatch.
+        best = min(attempts, key=len)
+        if all(p.startswith((f"{where}.", f"{where}[")) for p in best):
+            return best
         return [f"{where}: {value!r:.80} is none of {' or '.join(types)}"]
 
     def _check_type(self, where: str, type_name: str, value: Any) -> list[str]:
@@ -100,9 +105,11 @@ class SpecChecker:
                 problems.extend(self._check_type(f"{where}[{index}]", inner, item))
             return problems
         if type_name in _SCALARS:
-            return [] if _scalar_ok(type_name, value) else [
-                f"{where}: expected {type_name}, got {type(value).__name__} {value!r:.80}"
-            ]
+            return (
+                []
+                if _scalar_ok(type_name, value)
+                else [f"{where}: expected {type_name}, got {type(value).__name__} {value!r:.80}"]
+            )
         spec = self.types.get(type_name)
         if spec is None:
             return [f"{where}: spec has no type {type_name}"]

@@ -262,12 +262,15 @@ class SandboxState:
             numeric = int(chat_id)
         except (TypeError, ValueError):
             raise errors.bad_request(errors.CHAT_NOT_FOUND) from None
-        chat = self.chats.get(numeric)
-        if chat is None:
+        found = self.chats.get(numeric)
+        if found is None:
+            # A user the bot has met (in a group) has a private chat it cannot yet write to:
+            # ensure_bot_can_write answers 403 "can't initiate conversation" for it.
             user = self.users.get(numeric)
-            if user is not None and user.started_bot:
+            if user is not None:
                 return self.private_chat(user)
             raise errors.bad_request(errors.CHAT_NOT_FOUND)
+        chat = found
         if chat.migrated_to is not None:
             raise errors.migrated(chat.migrated_to)
         return chat
@@ -310,12 +313,12 @@ class SandboxState:
             if not waiter.done():
                 waiter.set_result(None)
 
-    async def wait_for_update(self, timeout: float) -> None:
-        """Wait until an update is queued (or ``timeout`` seconds pass)."""
+    async def wait_for_update(self, seconds: float) -> None:
+        """Wait until an update is queued (or ``seconds`` pass)."""
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         try:
-            await asyncio.wait_for(asyncio.shield(waiter), timeout)
+            await asyncio.wait_for(asyncio.shield(waiter), seconds)
         except TimeoutError:
             pass
         finally:

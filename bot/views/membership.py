@@ -76,7 +76,7 @@ def role_keyboard(group_id: int) -> InlineKeyboardMarkup:
 def role_chosen(title: str, role: Role, *, is_new: bool) -> str:
     opening = "Welcome!" if is_new else "Done."
     return (
-        f"{opening} You are in <b>{escape(title)}</b> as a <b>{role.label}</b>.\n\n"
+        f"{opening} You are in <b>{escape(title)}</b> as <b>{role.as_phrase}</b>.\n\n"
         "Only you can see this. You can change it at any time with /role.\n"
         "Now you can vote with the buttons under polls in the group."
     )
@@ -118,7 +118,9 @@ def my_data(held: Sequence[tuple[str, Role, str]]) -> str:
         )
     lines = ["<b>What I store about you</b>", ""]
     for title, role, since in held:
-        lines.append(f"• In <b>{escape(title)}</b>: you are a <b>{role.label}</b> (since {since}).")
+        lines.append(
+            f"• In <b>{escape(title)}</b>: you are <b>{role.as_phrase}</b> (since {since})."
+        )
     lines += [
         "",
         "That is all. Your name and Telegram account are not stored with your role: "

@@ -8,7 +8,7 @@ from bot.harness import SandboxBot
 async def test_start_in_private_explains_and_points_to_join(bot: SandboxBot) -> None:
     alice = bot.tg.create_user("Alice")
     await bot.start(alice)
-    text = bot.last(bot.private(alice)).text
+    text = bot.last_text(bot.private(alice))
     assert "Equal Say" in text
     assert "Join" in text
     assert "counts equally" in text
@@ -20,9 +20,9 @@ async def test_help_in_private_and_in_group(bot: SandboxBot) -> None:
     await bot.add_to_group(group, by=alice)
     await bot.start(alice)
     await bot.say(alice, bot.private(alice), "/help")
-    assert "/mydata" in bot.last(bot.private(alice)).text
+    assert "/mydata" in bot.last_text(bot.private(alice))
     await bot.say(alice, group, "/help")
-    assert "anonymous" in bot.last(group).text
+    assert "anonymous" in bot.last_text(group)
 
 
 async def test_start_in_group_offers_the_join_button(bot: SandboxBot) -> None:

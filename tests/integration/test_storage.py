@@ -87,5 +87,7 @@ async def test_forget_erases_every_group(uow: UnitOfWorkFactory) -> None:
     async with uow() as u:
         assert await membership.held_roles(u, SECRET, 42) == []
         assert await membership.role_counts(u, a.id) == {
-            Role.SERVICE_USER: 0, Role.CARER: 0, Role.STAFF: 1
+            Role.SERVICE_USER: 0,
+            Role.CARER: 0,
+            Role.STAFF: 1,
         }

@@ -1,0 +1,149 @@
+"""`equalsay demo`: the real bot against the sandbox, played as a readable transcript.
+
+No token and no network: a fake Telegram runs in this process and a temporary SQLite
+database holds the data. Each feature adds a scene to SCENES.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.config import load_settings
+from bot.harness import SandboxBot
+from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser
+
+
+class Transcript:
+    """Prints what people do and, after each step, everything new the bot sent or edited."""
+
+    def __init__(self, tg: FakeTelegram, out: TextIO, *, quiet: bool = False) -> None:
+        self.tg = tg
+        self.out = out
+        self.quiet = quiet
+        self._seen: dict[tuple[int, int], int] = {}
+        self.lines = 0
+
+    def _print(self, text: str = "") -> None:
+        self.lines += 1
+        if not self.quiet:
+            print(text, file=self.out)
+
+    def scene(self, title: str) -> None:
+        self._print()
+        self._print(f"=== {title} ===")
+
+    def _where(self, chat: FakeChat) -> str:
+        if chat.type == "private":
+            user = self.tg.users.get(chat.id)
+            return f"private chat with {user.first_name if user else chat.id}"
+        return chat.title or str(chat.id)
+
+    def person(self, user: FakeUser, chat: FakeChat, action: str) -> None:
+        self._print(f"[{self._where(chat)}] {user.first_name}: {action}")
+
+    def bot_output(self) -> None:
+        """Show each message the bot sent, and each edit, since the last call."""
+        for chat in list(self.tg.chats.values()):
+            for message in self.tg.messages(chat):
+                key = (chat.id, message.message_id)
+                if key not in self._seen:
+                    self._show(chat, message, "Equal Say")
+                elif self._seen[key] != message.edit_count:
+                    self._show(chat, message, "Equal Say (edited)")
+                self._seen[key] = message.edit_count
+
+    def answer(self, user: FakeUser, answer: dict[str, object] | None) -> None:
+        if answer and answer.get("text"):
+            self._print(f"    (only {user.first_name} sees) {answer['text']}")
+
+    def _show(self, chat: FakeChat, message: FakeMessage, who: str) -> None:
+        self._print(f"[{self._where(chat)}] {who}:")
+        body = message.text or message.caption or ""
+        for line in body.splitlines() or [""]:
+            self._print(f"    {line}")
+        if message.document is not None:
+            self._print(f"    [file: {message.document.filename}]")
+        if message.photo is not None:
+            self._print("    [picture]")
+        for row in message.buttons:
+            self._print("    " + "  ".join(f"[ {button.text} ]" for button in row))
+
+
+class Demo:
+    """What a scene can do: act as people, each step followed by the bot's output."""
+
+    def __init__(self, bot: SandboxBot, transcript: Transcript) -> None:
+        self.bot = bot
+        self.tg = bot.tg
+        self.t = transcript
+
+    async def say(self, user: FakeUser, chat: FakeChat, text: str) -> None:
+        self.t.person(user, chat, text)
+        await self.bot.say(user, chat, text)
+        self.t.bot_output()
+
+    async def press(self, user: FakeUser, message: FakeMessage, label: str) -> None:
+        self.t.person(user, self.tg.chats[message.chat_id], f"presses [ {label} ]")
+        answer = await self.bot.press(user, message, text=label)
+        self.t.answer(user, answer)
+        self.t.bot_output()
+
+    async def follow_join(self, user: FakeUser, message: FakeMessage) -> None:
+        self.t.person(user, self.tg.chats[message.chat_id], "presses [ Join ]")
+        await self.bot.follow_join(user, message)
+        self.t.bot_output()
+
+    async def add_bot(self, chat: FakeChat, by: FakeUser) -> None:
+        self._note(f"{by.first_name} adds Equal Say to the group “{chat.title}”.")
+        await self.bot.add_to_group(chat, by=by)
+        self.t.bot_output()
+
+    def _note(self, text: str) -> None:
+        self.t._print(f"* {text}")
+
+
+async def scene_joining(demo: Demo) -> None:
+    """Three people join a group, each with a different role, in private."""
+    demo.t.scene("A group welcomes Equal Say, and three people join with private roles")
+    tg = demo.tg
+    fiona = tg.create_user("Fiona", "fiona_facilitates")
+    sam, cara, stan = tg.create_user("Sam"), tg.create_user("Cara"), tg.create_user("Stan")
+    group = tg.create_group("Riverside co-production", members=[sam, cara, stan], admins=[fiona])
+    await demo.add_bot(group, fiona)
+    welcome = demo.bot.last(group)
+    for person, role in ((sam, "Service user"), (cara, "Carer"), (stan, "Staff")):
+        await demo.follow_join(person, welcome)
+        await demo.press(person, demo.bot.last(demo.bot.private(person)), role)
+    await demo.say(fiona, group, "/members")
+    await demo.say(cara, demo.bot.private(cara), "/mydata")
+
+
+Scene = Callable[[Demo], Awaitable[None]]
+SCENES: list[Scene] = [scene_joining]
+
+
+async def run_demo(*, quiet: bool = False, out: TextIO | None = None) -> int:
+    """Play every scene; 0 when all ran."""
+    out = out or sys.stdout
+    # The demo is for people trying Equal Say; the sandbox's spec-check notice is for developers.
+    logging.getLogger("bot.sandbox").setLevel(logging.ERROR)
+    tg = FakeTelegram()
+    with tempfile.TemporaryDirectory(prefix="equalsay-demo-") as folder:
+        settings = load_settings(
+            bot_token=tg.token,
+            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'demo.db'}",
+            secret_key="demo-only-secret",  # noqa: S106 - a throwaway database
+        )
+        transcript = Transcript(tg, out, quiet=quiet)
+        print("Equal Say demo: a fake Telegram, the real bot, a temporary database.", file=out)
+        async with SandboxBot(tg, settings) as bot:
+            demo = Demo(bot, transcript)
+            for scene in SCENES:
+                await scene(demo)
+        print(f"\nDemo finished: {len(SCENES)} scene(s), {transcript.lines} lines.", file=out)
+    return 0

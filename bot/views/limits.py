@@ -1,0 +1,53 @@
+"""Telegram's size limits (DESIGN section 2), and splitting long texts to fit them."""
+
+from __future__ import annotations
+
+MESSAGE_LIMIT = 4096
+CALLBACK_ANSWER_LIMIT = 200
+
+
+def utf16_length(text: str) -> int:
+    """Telegram measures text in UTF-16 code units: an emoji can count twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split HTML text into messages that fit, only between lines.
+
+    The views open and close every tag on one line, so a line boundary never cuts a tag.
+    Measuring the HTML source is conservative: the visible text Telegram counts is shorter.
+    A single line too long for one message is shortened with an ellipsis.
+    """
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        if utf16_length(line) > limit:
+            line = _shorten_plain(line, limit)
+        extra = utf16_length(line) + (1 if current else 0)
+        if current and size + extra > limit:
+            chunks.append("\n".join(current).strip("\n"))
+            current, size = [], 0
+            extra = utf16_length(line)
+        current.append(line)
+        size += extra
+    if current:
+        chunks.append("\n".join(current).strip("\n"))
+    return [chunk for chunk in chunks if chunk] or [text[:1] or " "]
+
+
+def shorten(text: str, limit: int) -> str:
+    """Plain text cut to `limit` UTF-16 units, ending with an ellipsis when cut."""
+    return text if utf16_length(text) <= limit else _shorten_plain(text, limit)
+
+
+def _shorten_plain(text: str, limit: int) -> str:
+    out = []
+    used = 0
+    for char in text:
+        width = utf16_length(char)
+        if used + width > limit - 1:
+            break
+        out.append(char)
+        used += width
+    return "".join(out).rstrip() + "…"

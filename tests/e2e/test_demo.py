@@ -1,0 +1,29 @@
+"""`equalsay demo` runs with no token and no network and shows the bot at work."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_demo_exits_0_and_shows_the_welcome(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[Riverside co-production] Equal Say:" in out
+    assert "I am Equal Say" in out and "[ Join ]" in out
+    assert "Sam: presses [ Service user ]" in out
+    assert "Service users: 1" in out and "Carers: 1" in out and "Staff: 1" in out
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.iterdir()), "the demo leaves no database behind"

@@ -1,0 +1,181 @@
+"""The real `equalsay` process over real HTTP against the sandbox: polling, webhook, check.
+
+Everything listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.sandbox import FakeTelegram, SandboxHttpServer
+
+STARTUP_SECONDS = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def eventually(check: Callable[[], bool], what: str, seconds: float = 15.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def server(tg: FakeTelegram) -> AsyncIterator[SandboxHttpServer]:
+    http = SandboxHttpServer(tg)
+    await http.start()
+    yield http
+    await http.stop()
+
+
+def bot_env(
+    tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path, **extra: str
+) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_", "MODE"))}
+    env.update(
+        BOT_TOKEN=tg.token,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        SECRET_KEY="http-test-secret",
+        TELEGRAM_API_URL=f"http://127.0.0.1:{server.port}",
+        LOG_LEVEL="INFO",
+    )
+    env.update(extra)
+    return env
+
+
+async def spawn(env: dict[str, str], *args: str, cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
+async def stop(process: asyncio.subprocess.Process) -> str:
+    if process.returncode is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            await asyncio.wait_for(process.wait(), 20)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+    assert process.stdout is not None
+    return (await process.stdout.read()).decode(errors="replace")
+
+
+async def converse(tg: FakeTelegram) -> None:
+    """/start, then a button press, as a person would over the wire."""
+    alice = tg.create_user("Alice")
+    dm = tg.private_chat(alice)
+    tg.start_bot(alice)
+    await eventually(lambda: any("Equal Say" in (m.text or "") for m in tg.messages(dm)), "/start")
+    tg.send_text(alice, dm, "/forgetme")
+    await eventually(lambda: len(tg.messages(dm)) == 2, "the /forgetme question")
+    press = tg.press(alice, tg.last_message(dm), text="No, keep it")
+    query_id = press["callback_query"]["id"]
+    await eventually(lambda: tg.callback_answer(query_id) is not None, "the press answered")
+    await eventually(lambda: "Nothing was erased" in (tg.last_message(dm).text or ""), "edit")
+
+
+async def test_polling_mode_answers_start_and_a_button(
+    tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path
+) -> None:
+    process = await spawn(bot_env(tg, server, tmp_path, MODE="polling"), "run", cwd=tmp_path)
+    try:
+        await eventually(lambda: bool(tg.calls_to("getUpdates")), "polling", STARTUP_SECONDS)
+        await converse(tg)
+    finally:
+        output = await stop(process)
+    assert process.returncode == 0, output
+    assert "Traceback" not in output, output
+
+
+async def test_webhook_mode_answers_and_checks_the_secret(
+    tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    env = bot_env(
+        tg,
+        server,
+        tmp_path,
+        MODE="webhook",
+        WEBHOOK_URL=url,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        WEBHOOK_SECRET_TOKEN="only-telegram-knows",
+    )
+    process = await spawn(env, "run", cwd=tmp_path)
+    try:
+        await eventually(lambda: bool(tg.calls_to("setWebhook")), "setWebhook", STARTUP_SECONDS)
+        assert tg.calls_to("setWebhook")[-1]["secret_token"] == "only-telegram-knows"
+        await converse(tg)
+        forged = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 1, "type": "private"},
+                "text": "/start",
+            },
+        }
+        async with httpx.AsyncClient() as client:
+            missing = await client.post(url, json=forged)
+            wrong = await client.post(
+                url, json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            )
+        assert missing.status_code == 403
+        assert wrong.status_code == 403
+    finally:
+        output = await stop(process)
+    assert "Traceback" not in output, output
+
+
+async def test_check_reports_each_part_in_plain_lines(
+    tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path
+) -> None:
+    good = await spawn(bot_env(tg, server, tmp_path), "check", cwd=tmp_path)
+    good_out = await stop_when_done(good)
+    assert "OK   The settings load" in good_out
+    assert f"OK   Telegram accepts the token: the bot is @{tg.bot_username}" in good_out
+    assert "OK   The database is reachable." in good_out
+    # A fresh SQLite file is not migrated until the bot first starts: said plainly, not failed.
+    assert "not up to date" in good_out and "migrated when the bot starts" in good_out
+
+    migrate = await spawn(bot_env(tg, server, tmp_path), "migrate", cwd=tmp_path)
+    assert "up to date" in await stop_when_done(migrate)
+    again = await spawn(bot_env(tg, server, tmp_path), "check", cwd=tmp_path)
+    again_out = await stop_when_done(again)
+    assert "All good." in again_out and again.returncode == 0
+
+    wrong = await spawn(bot_env(tg, server, tmp_path, BOT_TOKEN="999:wrong"), "check", cwd=tmp_path)
+    wrong_out = await stop_when_done(wrong)
+    assert "FAIL Telegram did not accept BOT_TOKEN" in wrong_out
+    assert wrong.returncode == 1
+
+
+async def stop_when_done(process: asyncio.subprocess.Process) -> str:
+    await asyncio.wait_for(process.wait(), 60)
+    assert process.stdout is not None
+    return (await process.stdout.read()).decode(errors="replace")
