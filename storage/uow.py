@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.groups import GroupRepository
 from storage.repositories.memberships import MembershipRepository
+from storage.repositories.polls import PollRepository
 
 
 class UnitOfWork:
@@ -16,6 +17,7 @@ class UnitOfWork:
 
     groups: GroupRepository
     members: MembershipRepository
+    polls: PollRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -31,6 +33,7 @@ class UnitOfWork:
         self._session = self._sessions()
         self.groups = GroupRepository(self._session)
         self.members = MembershipRepository(self._session)
+        self.polls = PollRepository(self._session)
         return self
 
     async def __aexit__(

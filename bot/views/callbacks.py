@@ -20,6 +20,13 @@ class Action(StrEnum):
     ROLE = "r"  # r:<group>:<role index>        choose a role in a group
     ROLE_MENU = "rm"  # rm:<group>              show the role buttons for one group
     FORGET = "f"  # f:<1 erase | 0 keep>        confirm /forgetme
+    VOTE = "v"  # v:<poll>:<option>              vote (or toggle, in multiple choice)
+    WITHDRAW = "w"  # w:<poll>                   withdraw my vote
+    SEE_RESULTS = "s"  # s:<poll>                results privately ("after voting" polls)
+    CLOSE = "c"  # c:<poll>                      close now (facilitators)
+    EXPORT = "x"  # x:<poll>                     CSV of the results by direct message
+    POLL_SETTINGS = "ps"  # ps:<group>:<0|1>     who may create polls
+    WIZARD = "pw"  # pw:<step>:<value>           the guided poll set-up in private
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,342 @@
+"""Polls: create, vote, withdraw, close, and the snapshot every view renders from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.domain.keyed_hash import ballot_key, member_key
+from bot.domain.poll_rules import (
+    PollDraft,
+    PollInputError,
+    PollKind,
+    Visibility,
+    validate_selection,
+)
+from bot.domain.poll_snapshot import PollSnapshot
+from bot.domain.roles import Role
+from bot.domain.tally import TallyInput, tally
+from storage.models import Poll
+from storage.repositories.polls import CLOSED, OPEN
+from storage.uow import UnitOfWork
+
+DEFAULT_REMIND_BEFORE = timedelta(hours=24)
+
+
+class VoteStatus(StrEnum):
+    RECORDED = "recorded"  # a first ballot
+    CHANGED = "changed"  # the ballot now says something else
+    UNCHANGED = "unchanged"  # pressed what they had already chosen
+    WITHDRAWN = "withdrawn"
+    NOTHING_TO_WITHDRAW = "nothing_to_withdraw"
+    TOO_MANY = "too_many"  # multiple choice past its maximum
+    CLOSED = "closed"
+    UNKNOWN = "unknown"  # no such poll (deleted, or forged data)
+    WRONG_CHAT = "wrong_chat"  # a button on a forwarded copy in another chat
+    NOT_MEMBER = "not_member"  # no role in the group yet
+    BAD_OPTION = "bad_option"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOutcome:
+    status: VoteStatus
+    poll_id: int
+    group_id: int = 0
+    chosen: tuple[str, ...] = ()
+    kind: PollKind = PollKind.SINGLE
+    max_choices: int = 1
+    deadline: datetime | None = None
+    visibility: Visibility = Visibility.AFTER_CLOSE
+
+    @property
+    def counted(self) -> bool:
+        """Whether the tally changed, so the poll message needs refreshing."""
+        return self.status in {VoteStatus.RECORDED, VoteStatus.CHANGED, VoteStatus.WITHDRAWN}
+
+
+@dataclass(frozen=True, slots=True)
+class PollPlace:
+    """Where a poll's message lives in Telegram."""
+
+    poll_id: int
+    group_id: int
+    chat_id: int
+    message_id: int | None
+    thread_id: int | None
+    active: bool
+
+
+async def create_poll(
+    uow: UnitOfWork,
+    group_id: int,
+    draft: PollDraft,
+    *,
+    now: datetime,
+    deadline: datetime | None = None,
+    remind_before: timedelta = DEFAULT_REMIND_BEFORE,
+) -> int:
+    if deadline is not None and deadline <= now:
+        raise PollInputError("That closing time has already passed. Please choose a later one.")
+    remind_at = None
+    if deadline is not None and deadline - remind_before > now:
+        remind_at = deadline - remind_before
+    poll = await uow.polls.add(
+        Poll(
+            group_id=group_id,
+            question=draft.question,
+            options=list(draft.options),
+            kind=draft.kind.value,
+            max_choices=draft.max_choices,
+            visibility=draft.visibility.value,
+            status=OPEN,
+            deadline=deadline,
+            remind_at=remind_at,
+            reminder_sent=False,
+            created_at=now,
+        )
+    )
+    await uow.commit()
+    return poll.id
+
+
+async def attach_message(
+    uow: UnitOfWork, poll_id: int, message_id: int, thread_id: int | None
+) -> None:
+    poll = await uow.polls.get(poll_id)
+    if poll is not None:
+        poll.message_id = message_id
+        poll.thread_id = thread_id
+        await uow.commit()
+
+
+async def place_of(uow: UnitOfWork, poll_id: int) -> PollPlace | None:
+    poll = await uow.polls.get(poll_id)
+    if poll is None:
+        return None
+    group = await uow.groups.by_id(poll.group_id)
+    if group is None:
+        return None
+    return PollPlace(
+        poll.id, group.id, group.chat_id, poll.message_id, poll.thread_id, group.active
+    )
+
+
+def _is_open(poll: Poll, now: datetime) -> bool:
+    # A deadline that has passed closes the poll for voting even before the job has run.
+    return poll.status == OPEN and (poll.deadline is None or poll.deadline > now)
+
+
+async def snapshot(uow: UnitOfWork, poll_id: int, *, min_cell: int) -> PollSnapshot | None:
+    """The poll with its tally, from one aggregate query."""
+    poll = await uow.polls.get(poll_id)
+    if poll is None:
+        return None
+    group = await uow.groups.by_id(poll.group_id)
+    rows = await uow.polls.tally_rows(poll.id, len(poll.options))
+    kind = PollKind(poll.kind)
+    voters = {Role(role): n for role, n, _ in rows}
+    chosen = {
+        (Role(role), index): count
+        for role, _, counts in rows
+        for index, count in enumerate(counts)
+        if count
+    }
+    reasons = await uow.polls.reasons(poll.id) if kind is PollKind.PROPOSAL else []
+    return PollSnapshot(
+        id=poll.id,
+        group_id=poll.group_id,
+        question=poll.question,
+        options=tuple(poll.options),
+        kind=kind,
+        max_choices=poll.max_choices,
+        visibility=Visibility(poll.visibility),
+        closed=poll.status == CLOSED,
+        deadline=poll.deadline,
+        timezone=group.timezone if group is not None else "Europe/London",
+        tally=tally(TallyInput(len(poll.options), voters, chosen, kind)),
+        min_cell=min_cell,
+        created_at=poll.created_at,
+        closed_at=poll.closed_at,
+        reasons=tuple(reasons),
+    )
+
+
+async def _checked(
+    uow: UnitOfWork, secret: bytes, poll_id: int, chat_id: int, user_id: int, now: datetime
+) -> tuple[Poll | None, Role | None, VoteOutcome | None]:
+    """The poll and the voter's role, or the outcome that stops the vote."""
+    poll = await uow.polls.get(poll_id)
+    if poll is None:
+        return None, None, VoteOutcome(VoteStatus.UNKNOWN, poll_id)
+    group = await uow.groups.by_id(poll.group_id)
+    if group is None or group.chat_id != chat_id:
+        return None, None, VoteOutcome(VoteStatus.WRONG_CHAT, poll_id, poll.group_id)
+    if not _is_open(poll, now):
+        return None, None, VoteOutcome(VoteStatus.CLOSED, poll_id, poll.group_id)
+    membership = await uow.members.get(group.id, member_key(secret, group.id, user_id))
+    if membership is None:
+        return None, None, VoteOutcome(VoteStatus.NOT_MEMBER, poll_id, poll.group_id)
+    return poll, Role(membership.role), None
+
+
+def _outcome(poll: Poll, status: VoteStatus, choices: int) -> VoteOutcome:
+    return VoteOutcome(
+        status=status,
+        poll_id=poll.id,
+        group_id=poll.group_id,
+        chosen=tuple(label for i, label in enumerate(poll.options) if choices >> i & 1),
+        kind=PollKind(poll.kind),
+        max_choices=poll.max_choices,
+        deadline=poll.deadline,
+        visibility=Visibility(poll.visibility),
+    )
+
+
+async def cast_vote(
+    uow: UnitOfWork,
+    secret: bytes,
+    *,
+    poll_id: int,
+    option: int,
+    chat_id: int,
+    user_id: int,
+    now: datetime,
+) -> VoteOutcome:
+    """Record a press. Single-answer kinds replace the choice; multiple choice toggles it.
+
+    Whatever is pressed, and however fast, the person holds one ballot: its key is unique.
+    """
+    poll, role, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
+    if stop is not None or poll is None or role is None:
+        return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
+    kind = PollKind(poll.kind)
+    if not 0 <= option < len(poll.options):
+        return VoteOutcome(VoteStatus.BAD_OPTION, poll_id, poll.group_id)
+    key = ballot_key(secret, poll.id, user_id)
+    before = await uow.polls.ballot_choices(poll.id, key)
+    bit = 1 << option
+    after = (before or 0) ^ bit if kind is PollKind.MULTIPLE else bit
+    if after == before:
+        return _outcome(poll, VoteStatus.UNCHANGED, after)
+    if after == 0:  # un-ticking the last option of a multiple-choice ballot withdraws it
+        await uow.polls.remove_ballot(poll.id, key)
+        await uow.commit()
+        return _outcome(poll, VoteStatus.WITHDRAWN, 0)
+    try:
+        selected = frozenset(i for i in range(len(poll.options)) if after >> i & 1)
+        validate_selection(kind, len(poll.options), poll.max_choices, selected)
+    except PollInputError:
+        return _outcome(poll, VoteStatus.TOO_MANY, before or 0)
+    await uow.polls.put_ballot(poll.id, key, role.value, after)
+    await uow.commit()
+    return _outcome(poll, VoteStatus.RECORDED if before is None else VoteStatus.CHANGED, after)
+
+
+async def withdraw_vote(
+    uow: UnitOfWork, secret: bytes, *, poll_id: int, chat_id: int, user_id: int, now: datetime
+) -> VoteOutcome:
+    poll, _, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
+    if stop is not None or poll is None:
+        return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
+    removed = await uow.polls.remove_ballot(poll.id, ballot_key(secret, poll.id, user_id))
+    await uow.commit()
+    return _outcome(poll, VoteStatus.WITHDRAWN if removed else VoteStatus.NOTHING_TO_WITHDRAW, 0)
+
+
+async def has_voted(uow: UnitOfWork, secret: bytes, poll_id: int, user_id: int) -> bool:
+    return await uow.polls.ballot_choices(poll_id, ballot_key(secret, poll_id, user_id)) is not None
+
+
+async def close_poll(uow: UnitOfWork, poll_id: int, now: datetime) -> bool:
+    """Close it once: True for the one caller (of any process) that actually closed it."""
+    closed = await uow.polls.claim_close(poll_id, now)
+    await uow.commit()
+    return closed
+
+
+LEASE = timedelta(minutes=2)
+
+
+async def lease_reminder(uow: UnitOfWork, poll_id: int, now: datetime) -> bool:
+    """Claim the poll's reminder: sent by one process, retried after the lease if it died."""
+    claimed = await uow.polls.lease_reminder(poll_id, now, now + LEASE)
+    await uow.commit()
+    return claimed
+
+
+async def reminder_sent(uow: UnitOfWork, poll_id: int) -> None:
+    await uow.polls.reminder_done(poll_id)
+    await uow.commit()
+
+
+async def lease_announcement(uow: UnitOfWork, poll_id: int, now: datetime) -> bool:
+    """Claim posting a closed poll's results, the same way as reminders."""
+    claimed = await uow.polls.lease_announcement(poll_id, now, now + LEASE)
+    await uow.commit()
+    return claimed
+
+
+async def announced(uow: UnitOfWork, poll_id: int) -> None:
+    await uow.polls.announcement_done(poll_id)
+    await uow.commit()
+
+
+async def unannounced(uow: UnitOfWork, now: datetime) -> list[int]:
+    return await uow.polls.unannounced(now)
+
+
+async def due_to_close(uow: UnitOfWork, now: datetime) -> list[int]:
+    return await uow.polls.due_to_close(now)
+
+
+async def due_reminders(uow: UnitOfWork, now: datetime) -> list[int]:
+    return await uow.polls.due_reminders(now)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledPoll:
+    poll_id: int
+    deadline: datetime
+    remind_at: datetime | None
+
+
+async def scheduled_polls(uow: UnitOfWork) -> list[ScheduledPoll]:
+    """What the JobQueue must know about after a restart."""
+    return [
+        ScheduledPoll(p.id, p.deadline, None if p.reminder_sent else p.remind_at)
+        for p in await uow.polls.open_with_times()
+        if p.deadline is not None
+    ]
+
+
+async def add_reason(uow: UnitOfWork, poll_id: int, option: int, text: str) -> None:
+    await uow.polls.add_reason(poll_id, option, text)
+    await uow.commit()
+
+
+async def group_polls(
+    uow: UnitOfWork, group_id: int, *, min_cell: int, recent: int = 5
+) -> tuple[list[PollSnapshot], list[PollSnapshot]]:
+    """Open polls and the most recent closed ones, for /polls."""
+    found: list[list[PollSnapshot]] = []
+    for status in (OPEN, CLOSED):
+        rows = await uow.polls.of_group(
+            group_id, status=status, limit=20 if status == OPEN else recent
+        )
+        found.append(
+            [s for p in rows if (s := await snapshot(uow, p.id, min_cell=min_cell)) is not None]
+        )
+    return found[0], found[1]
+
+
+async def decision_log(uow: UnitOfWork, group_id: int, *, min_cell: int) -> list[PollSnapshot]:
+    polls = await uow.polls.closed_of_group(group_id)
+    return [s for p in polls if (s := await snapshot(uow, p.id, min_cell=min_cell)) is not None]
+
+
+async def set_anyone_can_poll(uow: UnitOfWork, group_id: int, allowed: bool) -> None:
+    group = await uow.groups.by_id(group_id)
+    if group is not None:
+        group.anyone_can_poll = allowed
+        await uow.commit()

@@ -1,0 +1,183 @@
+"""Polls and their ballots. The tally is one aggregate query; votes are atomic upserts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Ballot, Poll, PollReason
+
+OPEN, CLOSED = "open", "closed"
+
+
+class PollRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, poll: Poll) -> Poll:
+        self._session.add(poll)
+        await self._session.flush()
+        return poll
+
+    async def get(self, poll_id: int) -> Poll | None:
+        return await self._session.get(Poll, poll_id)
+
+    async def of_group(self, group_id: int, *, status: str, limit: int) -> list[Poll]:
+        order = Poll.created_at.desc() if status == OPEN else Poll.closed_at.desc()
+        rows = await self._session.scalars(
+            select(Poll)
+            .where(Poll.group_id == group_id, Poll.status == status)
+            .order_by(order, Poll.id.desc())
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def open_with_times(self) -> list[Poll]:
+        """Every open poll with a deadline: the jobs to rebuild when the bot starts."""
+        rows = await self._session.scalars(
+            select(Poll).where(Poll.status == OPEN, Poll.deadline.is_not(None))
+        )
+        return list(rows)
+
+    async def due_to_close(self, now: datetime) -> list[int]:
+        rows = await self._session.scalars(
+            select(Poll.id).where(Poll.status == OPEN, Poll.deadline <= now).order_by(Poll.id)
+        )
+        return list(rows)
+
+    async def due_reminders(self, now: datetime) -> list[int]:
+        rows = await self._session.scalars(
+            select(Poll.id).where(
+                Poll.status == OPEN,
+                Poll.reminder_sent.is_(False),
+                Poll.remind_at <= now,
+                or_(Poll.reminder_lease.is_(None), Poll.reminder_lease < now),
+            )
+        )
+        return list(rows)
+
+    async def unannounced(self, now: datetime) -> list[int]:
+        """Closed polls whose results are not out yet and nobody is busy announcing."""
+        rows = await self._session.scalars(
+            select(Poll.id).where(
+                Poll.status == CLOSED,
+                Poll.announced.is_(False),
+                or_(Poll.announce_lease.is_(None), Poll.announce_lease < now),
+            )
+        )
+        return list(rows)
+
+    async def claim_close(self, poll_id: int, now: datetime) -> bool:
+        """Close the poll if it is still open. Exactly one caller, in any process, wins."""
+        result = await self._session.execute(
+            update(Poll)
+            .where(Poll.id == poll_id, Poll.status == OPEN)
+            .values(status=CLOSED, closed_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def lease_reminder(self, poll_id: int, now: datetime, until: datetime) -> bool:
+        """Take the reminder for a while; only one process at a time can hold it."""
+        result = await self._session.execute(
+            update(Poll)
+            .where(
+                Poll.id == poll_id,
+                Poll.status == OPEN,
+                Poll.reminder_sent.is_(False),
+                or_(Poll.reminder_lease.is_(None), Poll.reminder_lease < now),
+            )
+            .values(reminder_lease=until)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def reminder_done(self, poll_id: int) -> None:
+        await self._session.execute(
+            update(Poll).where(Poll.id == poll_id).values(reminder_sent=True, reminder_lease=None)
+        )
+
+    async def lease_announcement(self, poll_id: int, now: datetime, until: datetime) -> bool:
+        result = await self._session.execute(
+            update(Poll)
+            .where(
+                Poll.id == poll_id,
+                Poll.status == CLOSED,
+                Poll.announced.is_(False),
+                or_(Poll.announce_lease.is_(None), Poll.announce_lease < now),
+            )
+            .values(announce_lease=until)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def announcement_done(self, poll_id: int) -> None:
+        await self._session.execute(
+            update(Poll).where(Poll.id == poll_id).values(announced=True, announce_lease=None)
+        )
+
+    # Ballots
+
+    async def ballot_choices(self, poll_id: int, ballot_key: str) -> int | None:
+        return await self._session.scalar(
+            select(Ballot.choices).where(Ballot.poll_id == poll_id, Ballot.ballot_key == ballot_key)
+        )
+
+    async def put_ballot(self, poll_id: int, ballot_key: str, role: str, choices: int) -> None:
+        """Insert or replace this person's one ballot, atomically (a unique key arbitrates)."""
+        values: dict[str, Any] = {
+            "poll_id": poll_id,
+            "ballot_key": ballot_key,
+            "role": role,
+            "choices": choices,
+        }
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(Ballot).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[Ballot.poll_id, Ballot.ballot_key],
+            set_={"role": statement.excluded.role, "choices": statement.excluded.choices},
+        )
+        await self._session.execute(statement)
+
+    async def remove_ballot(self, poll_id: int, ballot_key: str) -> bool:
+        result = await self._session.execute(
+            delete(Ballot).where(Ballot.poll_id == poll_id, Ballot.ballot_key == ballot_key)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def tally_rows(self, poll_id: int, n_options: int) -> list[tuple[str, int, list[int]]]:
+        """Per role: (role, voters, [voters who chose option i, ...]), in ONE aggregate query."""
+        picked = [
+            func.sum(case((Ballot.choices.op("&")(1 << index) != 0, 1), else_=0))
+            for index in range(n_options)
+        ]
+        rows = await self._session.execute(
+            select(Ballot.role, func.count(), *picked)
+            .where(Ballot.poll_id == poll_id)
+            .group_by(Ballot.role)
+        )
+        return [(row[0], int(row[1]), [int(v or 0) for v in row[2:]]) for row in rows]
+
+    # Reasons
+
+    async def add_reason(self, poll_id: int, option: int, text: str) -> None:
+        self._session.add(PollReason(poll_id=poll_id, option=option, text=text))
+
+    async def reasons(self, poll_id: int) -> list[tuple[int, str]]:
+        rows = await self._session.execute(
+            select(PollReason.option, PollReason.text)
+            .where(PollReason.poll_id == poll_id)
+            .order_by(PollReason.option, PollReason.id)
+        )
+        return [(int(option), str(text)) for option, text in rows]
+
+    async def closed_of_group(self, group_id: int) -> Sequence[Poll]:
+        rows = await self._session.scalars(
+            select(Poll)
+            .where(Poll.group_id == group_id, Poll.status == CLOSED)
+            .order_by(Poll.closed_at)
+        )
+        return list(rows)
