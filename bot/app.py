@@ -7,11 +7,13 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
+from bot.rate_limits import MessageRateLimiter
+from bot.scheduling.poll_jobs import rebuild_poll_jobs
 from bot.views.general import GROUP_COMMANDS, PRIVATE_COMMANDS
 from handlers import register_all
 from storage import migrate
@@ -20,22 +22,14 @@ from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
-# Telegram's documented flood limits (DESIGN section 2); retries honour 429's retry_after.
-GROUP_MESSAGES_PER_MINUTE = 20
-OVERALL_MESSAGES_PER_SECOND = 30
-
 
 class DatabaseNotMigratedError(RuntimeError):
     """PostgreSQL is migrated by the deployer (`equalsay migrate`), never by a replica."""
 
 
 def default_rate_limiter() -> BaseRateLimiter[Any]:
-    return AIORateLimiter(
-        overall_max_rate=OVERALL_MESSAGES_PER_SECOND,
-        group_max_rate=GROUP_MESSAGES_PER_MINUTE,
-        group_time_period=60,
-        max_retries=3,
-    )
+    """Telegram's flood limits (DESIGN section 2); retries honour 429's retry_after."""
+    return MessageRateLimiter(max_retries=3)
 
 
 def build_application(
@@ -82,6 +76,8 @@ async def open_resources(app: AppType) -> None:
         raise DatabaseNotMigratedError("the database is not migrated: run `equalsay migrate` first")
     app.bot_data.engine = engine
     app.bot_data.uow_factory = UnitOfWorkFactory(create_sessionmaker(engine))
+    # Deadlines and reminders live in the database; the JobQueue only holds the alarms.
+    await rebuild_poll_jobs(app)
     await app.bot.set_my_commands(
         [BotCommand(name, text) for name, text in PRIVATE_COMMANDS],
         scope=BotCommandScopeAllPrivateChats(),

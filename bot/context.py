@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.facilitators import FacilitatorCache
+from bot.scheduling.edits import EditCoalescer
 from storage.uow import UnitOfWorkFactory
 
 
@@ -20,6 +21,7 @@ class BotData:
         self.engine: AsyncEngine | None = None
         self.uow_factory: UnitOfWorkFactory | None = None
         self.facilitators = FacilitatorCache()
+        self.coalescer = EditCoalescer()
 
 
 class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from bot.context import AppType
-from handlers import errors, lifecycle, membership, stale_buttons, start
+from handlers import (
+    errors,
+    lifecycle,
+    membership,
+    poll_wizard,
+    polls,
+    private_text,
+    stale_buttons,
+    start,
+)
 
 
 def register_all(app: AppType) -> None:
@@ -11,6 +20,10 @@ def register_all(app: AppType) -> None:
     app.add_handlers(lifecycle.handlers())
     app.add_handlers(start.handlers())
     app.add_handlers(membership.handlers())
+    app.add_handlers(polls.handlers())
+    app.add_handlers(poll_wizard.handlers())
+    # After every command handler: it takes the private chat's plain text (commands excluded).
+    app.add_handlers(private_text.handlers())
     # Last: any press no feature claimed gets a kind answer instead of a spinning button.
     app.add_handlers(stale_buttons.handlers())
     app.add_error_handler(errors.on_error)

@@ -6,16 +6,22 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import AppContext
+from bot.domain.start_payloads import is_new_poll_payload
 from bot.views import general
 from handlers.membership import join_from_link, post_join_message
+from handlers.poll_wizard import begin_from_link
 from handlers.replies import is_private, reply
 
 
 async def start(update: Update, context: AppContext) -> None:
-    """Greet; in private, a join payload opens the role choice for that group."""
+    """Greet; in private, a join payload opens the role choice, a poll payload the set-up."""
     if is_private(update):
         if context.args:
-            await join_from_link(update, context, context.args[0])
+            payload = context.args[0]
+            if is_new_poll_payload(payload):
+                await begin_from_link(update, context, payload)
+            else:
+                await join_from_link(update, context, payload)
             return
         await reply(update, general.START_PRIVATE)
         return

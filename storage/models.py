@@ -9,6 +9,7 @@ person cannot be linked from a copy of the database.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -121,3 +122,27 @@ class PollReason(Base):
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
     option: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(400))
+
+
+class PollDraft(Base):
+    """A poll being set up step by step in a private chat, so a restart loses nothing.
+
+    The owner is `person_key` (an HMAC), never a Telegram id; one draft per person. Drafts
+    hold only what the facilitator typed for the poll and are discarded after a day.
+    """
+
+    __tablename__ = "poll_drafts"
+    # Buttons carry the draft's id, so an id must never come back for a newer draft: SQLite
+    # would otherwise reuse the id of the draft just replaced and revive its old buttons.
+    __table_args__ = (
+        UniqueConstraint("owner_key", name="uq_poll_draft_owner"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    owner_key: Mapped[str] = mapped_column(String(64))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    step: Mapped[str] = mapped_column(String(24))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.groups import GroupRepository
 from storage.repositories.memberships import MembershipRepository
+from storage.repositories.poll_drafts import PollDraftRepository
 from storage.repositories.polls import PollRepository
 
 
@@ -18,6 +19,7 @@ class UnitOfWork:
     groups: GroupRepository
     members: MembershipRepository
     polls: PollRepository
+    poll_drafts: PollDraftRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -34,6 +36,7 @@ class UnitOfWork:
         self.groups = GroupRepository(self._session)
         self.members = MembershipRepository(self._session)
         self.polls = PollRepository(self._session)
+        self.poll_drafts = PollDraftRepository(self._session)
         return self
 
     async def __aexit__(

@@ -110,6 +110,12 @@ async def attach_message(
         await uow.commit()
 
 
+async def poll_of_message(uow: UnitOfWork, group_id: int, message_id: int) -> int | None:
+    """The poll whose message this is (for /close sent as a reply to it)."""
+    poll = await uow.polls.by_message(group_id, message_id)
+    return None if poll is None else poll.id
+
+
 async def place_of(uow: UnitOfWork, poll_id: int) -> PollPlace | None:
     poll = await uow.polls.get(poll_id)
     if poll is None:

@@ -15,6 +15,12 @@ PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
 )
 GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("join", "Join this group with a private role"),
+    ("newpoll", "Set up a poll step by step, in private"),
+    ("poll", "Start a poll: /poll Question | Option | Option"),
+    ("polls", "Open polls and recent results"),
+    ("close", "Close a poll (reply to it; facilitators)"),
+    ("decisions", "The decision log as a spreadsheet (facilitators)"),
+    ("pollsettings", "Who can start polls (facilitators)"),
     ("members", "How many people joined in each role (facilitators)"),
     ("help", "How to use Equal Say"),
 )
@@ -45,8 +51,8 @@ HELP_GROUP = (
     "and staff counting equally.\n\n"
     "• Press <b>Join</b> to pick your role in private. Nobody here can see it.\n"
     "• Vote with the buttons under polls. Votes are anonymous.\n\n"
-    "Facilitators (the group's admins) can use /members to see how many people joined "
-    "in each role."
+    "Facilitators (the group's admins) can use /newpoll to set up a poll step by step, "
+    "and /members to see how many people joined in each role."
 )
 
 START_GROUP = (

@@ -27,6 +27,11 @@ class PollRepository:
     async def get(self, poll_id: int) -> Poll | None:
         return await self._session.get(Poll, poll_id)
 
+    async def by_message(self, group_id: int, message_id: int) -> Poll | None:
+        return await self._session.scalar(
+            select(Poll).where(Poll.group_id == group_id, Poll.message_id == message_id)
+        )
+
     async def of_group(self, group_id: int, *, status: str, limit: int) -> list[Poll]:
         order = Poll.created_at.desc() if status == OPEN else Poll.closed_at.desc()
         rows = await self._session.scalars(

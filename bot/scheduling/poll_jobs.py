@@ -1,0 +1,234 @@
+"""Posting, refreshing, closing and reminding polls, from handlers and from the JobQueue."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from telegram.error import TelegramError
+from telegram.ext import JobQueue
+
+from bot.scheduling.group_sender import edit_in_group, send_to_group
+from bot.services import polls
+from bot.services.groups import GroupInfo
+from bot.services.polls import ScheduledPoll
+from bot.views import poll_chart, poll_results
+from bot.views import polls as poll_views
+
+if TYPE_CHECKING:
+    from bot.context import AppContext, AppType
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = timedelta(seconds=60)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def post_poll(
+    context: AppContext, group: GroupInfo, poll_id: int, *, thread_id: int | None
+) -> bool:
+    """Put a new poll's message in the group and set its alarms."""
+    async with context.uow() as uow:
+        snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
+    if snap is None:
+        return False
+    message = await send_to_group(
+        context,
+        group.chat_id,
+        poll_views.poll_message(snap, now=now()),
+        thread_id=thread_id,
+        markup=poll_views.poll_keyboard(snap),
+    )
+    if message is None:
+        return False
+    async with context.uow() as uow:
+        await polls.attach_message(uow, poll_id, message.message_id, thread_id)
+    if snap.deadline is not None:
+        async with context.uow() as uow:
+            for scheduled in await polls.scheduled_polls(uow):
+                if scheduled.poll_id == poll_id:
+                    schedule_poll(context.job_queue, scheduled)
+    return True
+
+
+async def refresh_poll_message(context: AppContext, poll_id: int) -> None:
+    """Edit the poll's message to show its current state (called by the coalescer)."""
+    async with context.uow() as uow:
+        place = await polls.place_of(uow, poll_id)
+        snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
+    if place is None or snap is None or place.message_id is None or not place.active:
+        return
+    await edit_in_group(
+        context,
+        place.chat_id,
+        place.message_id,
+        poll_views.poll_message(snap, now=now()),
+        poll_views.poll_keyboard(snap),
+    )
+
+
+def poll_changed(context: AppContext, group_id: int, poll_id: int) -> None:
+    """A vote changed the tally: the message is refreshed soon, coalesced with others."""
+    job_queue = context.job_queue
+    if job_queue is not None:
+        context.bot_data.coalescer.touch(job_queue, group_id, poll_id, refresh_poll_message)
+
+
+async def close_and_announce(context: AppContext, poll_id: int) -> bool:
+    """Close the poll (once, whoever asks first) and post its results."""
+    async with context.uow() as uow:
+        closed = await polls.close_poll(uow, poll_id, now())
+    if closed:
+        context.bot_data.coalescer.forget(poll_id)
+        for job in _jobs_of(context.job_queue, poll_id):
+            job.schedule_removal()
+    await announce_results(context, poll_id)
+    return closed
+
+
+async def announce_results(context: AppContext, poll_id: int) -> None:
+    """Post the results of a closed poll exactly once: lease, send, mark done."""
+    moment = now()
+    async with context.uow() as uow:
+        if not await polls.lease_announcement(uow, poll_id, moment):
+            return
+        place = await polls.place_of(uow, poll_id)
+        snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
+    if place is None or snap is None:
+        return
+    if place.active:
+        if place.message_id is not None:
+            await edit_in_group(
+                context,
+                place.chat_id,
+                place.message_id,
+                poll_views.poll_message(snap, now=moment),
+                poll_views.poll_keyboard(snap),
+            )
+        sent = await send_to_group(
+            context,
+            place.chat_id,
+            poll_results.results_message(snap),
+            thread_id=place.thread_id,
+            markup=poll_views.poll_keyboard(snap),
+            reply_to=place.message_id,
+        )
+        if sent is not None:
+            await _send_chart(context, place.chat_id, place.thread_id, snap)
+    else:
+        log.info("poll %s closed in a group that removed the bot; results not posted", poll_id)
+    async with context.uow() as uow:
+        await polls.announced(uow, poll_id)
+
+
+async def _send_chart(context: AppContext, chat_id: int, thread_id: int | None, snap: Any) -> None:
+    # Drawing takes a few hundred milliseconds: off the event loop, so votes keep flowing.
+    chart = await asyncio.to_thread(poll_chart.results_chart, snap)
+    if chart is None:
+        return
+    try:
+        await context.bot.send_photo(
+            chat_id,
+            chart,
+            caption="Head count and equal-weight result, side by side.",
+            message_thread_id=thread_id,
+        )
+    except TelegramError as error:
+        # The text already holds every figure; the picture is a courtesy.
+        log.warning("could not send the results chart: %s", type(error).__name__)
+
+
+async def remind(context: AppContext, poll_id: int) -> None:
+    """The reminder before a deadline, with who has voted so far (counts only)."""
+    moment = now()
+    async with context.uow() as uow:
+        if not await polls.lease_reminder(uow, poll_id, moment):
+            return
+        place = await polls.place_of(uow, poll_id)
+        snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
+    if place is not None and snap is not None and place.active:
+        await send_to_group(
+            context,
+            place.chat_id,
+            poll_views.reminder_text(snap, now=moment),
+            thread_id=place.thread_id,
+            reply_to=place.message_id,
+        )
+    async with context.uow() as uow:
+        await polls.reminder_sent(uow, poll_id)
+
+
+async def sweep(context: AppContext) -> None:
+    """Catch anything an alarm missed: deadlines passed, results not out, reminders due."""
+    moment = now()
+    async with context.uow() as uow:
+        to_close = await polls.due_to_close(uow, moment)
+        to_announce = await polls.unannounced(uow, moment)
+        to_remind = await polls.due_reminders(uow, moment)
+    for poll_id in to_remind:
+        await remind(context, poll_id)
+    for poll_id in to_close:
+        await close_and_announce(context, poll_id)
+    for poll_id in to_announce:
+        await announce_results(context, poll_id)
+
+
+def _jobs_of(job_queue: JobQueue[Any] | None, poll_id: int) -> list[Any]:
+    if job_queue is None:
+        return []
+    return [
+        *job_queue.get_jobs_by_name(f"poll-close:{poll_id}"),
+        *job_queue.get_jobs_by_name(f"poll-remind:{poll_id}"),
+    ]
+
+
+async def _close_job(context: AppContext) -> None:
+    job = context.job
+    if job is not None and isinstance(job.data, int):
+        await close_and_announce(context, job.data)
+
+
+async def _remind_job(context: AppContext) -> None:
+    job = context.job
+    if job is not None and isinstance(job.data, int):
+        await remind(context, job.data)
+
+
+def schedule_poll(job_queue: JobQueue[Any] | None, poll: ScheduledPoll) -> None:
+    """Alarms for a poll's deadline and reminder (past ones fire at once)."""
+    if job_queue is None:
+        return
+    for job in _jobs_of(job_queue, poll.poll_id):
+        job.schedule_removal()
+    moment = now()
+    # An alarm in the past would be dropped by the scheduler as misfired; the sweep does those.
+    if poll.deadline > moment:
+        job_queue.run_once(
+            _close_job, when=poll.deadline, data=poll.poll_id, name=f"poll-close:{poll.poll_id}"
+        )
+    if poll.remind_at is not None and poll.remind_at > moment:
+        job_queue.run_once(
+            _remind_job, when=poll.remind_at, data=poll.poll_id, name=f"poll-remind:{poll.poll_id}"
+        )
+
+
+async def rebuild_poll_jobs(app: AppType) -> int:
+    """On start: what fell due while the bot was down, then alarms for the rest and the sweep."""
+    from bot.context import AppContext
+
+    # Directly, not as a job: the scheduler drops alarms whose time passed before it started.
+    await sweep(AppContext(app))
+    async with AppContext(app).uow() as uow:
+        scheduled = await polls.scheduled_polls(uow)
+    for poll in scheduled:
+        schedule_poll(app.job_queue, poll)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="poll-sweep"
+        )
+    return len(scheduled)

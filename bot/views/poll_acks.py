@@ -1,0 +1,84 @@
+"""Short answers to button presses on polls: plain text, at most 200 characters (DESIGN §2)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain.poll_rules import PollKind
+from bot.domain.results_text import join_words
+from bot.views.limits import CALLBACK_ANSWER_LIMIT, shorten
+from bot.views.poll_wording import short_time
+
+# Each label is cut so that even ten of them leave room for the rest of the sentence.
+_LABEL_LIMIT = 40
+_LABELS_LIMIT = 110
+
+
+def _fit(text: str) -> str:
+    return shorten(text, CALLBACK_ANSWER_LIMIT)
+
+
+def ballot_ack(
+    option_labels: Sequence[str],
+    *,
+    kind: PollKind,
+    deadline: datetime | None,
+    timezone: str,
+    changed: bool,
+) -> str:
+    """'You chose: Yes. You can change it until Tue 1 Dec 17:00.'"""
+    until = short_time(deadline, timezone) if deadline else "the poll closes"
+    if not option_labels:
+        # Multiple choice: the last tick was taken back.
+        return _fit(f"You have no options chosen now. You can choose again until {until}.")
+    labels = shorten(join_words([shorten(x, _LABEL_LIMIT) for x in option_labels]), _LABELS_LIMIT)
+    if kind is PollKind.MULTIPLE:
+        opening = "Your choices now" if changed else "Your choices"
+    else:
+        opening = "Changed. You now chose" if changed else "You chose"
+    return _fit(f"{opening}: {labels}. You can change it until {until}.")
+
+
+def withdrawn_ack() -> str:
+    return "Your vote is withdrawn. You can vote again while the poll is open."
+
+
+def already_chosen_ack(label: str) -> str:
+    return _fit(f"You already chose {shorten(label, 100)}. Nothing changed.")
+
+
+def too_many_ack(max_choices: int) -> str:
+    noun = "option" if max_choices == 1 else "options"
+    return _fit(
+        f"You can choose up to {max_choices} {noun}. Press one of your choices to take it back "
+        "first."
+    )
+
+
+def poll_closed_ack() -> str:
+    return "This poll is closed. Votes can no longer be changed."
+
+
+def wrong_chat_ack() -> str:
+    return "This button only works in the group where the poll was posted."
+
+
+def join_first_ack() -> str:
+    return "Please join the group first: I will open a private chat."
+
+
+def facilitators_only_ack() -> str:
+    return "Sorry, only the group's facilitators can do that."
+
+
+def no_vote_to_withdraw_ack() -> str:
+    return "You have not voted in this poll, so there is nothing to withdraw."
+
+
+def vote_first_ack() -> str:
+    return "Please vote first: results are shown to people who have voted."
+
+
+def results_sent_ack() -> str:
+    return "I sent you the results in a private chat."

@@ -1,0 +1,152 @@
+"""Results as CSV for facilitators and a Trust board: published figures only, never a ballot.
+
+Files are UTF-8 with a byte-order mark, because Excel otherwise guesses a legacy code page and
+mangles every accent and emoji. Cells that a spreadsheet would run as a formula are defused.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from fractions import Fraction
+
+from bot.domain.disclosure import Publication
+from bot.domain.poll_rules import PollKind
+from bot.domain.poll_snapshot import PollSnapshot
+from bot.domain.results_text import format_mean, results_summary
+from bot.domain.roles import ROLES
+from bot.views.poll_wording import percent_number, raw_shares, zone
+
+# OWASP's list: a leading =, +, -, @ (or a tab / carriage return that some programs strip
+# first) makes a spreadsheet treat the cell as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NOTHING_HELD_BACK = "Nothing was held back."
+
+
+def safe_cell(value: object) -> str:
+    """A cell as text, with a leading apostrophe where it would otherwise be a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _to_bytes(rows: Sequence[Sequence[object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _local(s: PollSnapshot) -> str:
+    if s.closed_at is None:
+        return ""
+    return f"{s.closed_at.astimezone(zone(s.timezone)):%Y-%m-%d %H:%M}"
+
+
+def _pct(value: Fraction | None) -> str:
+    return "" if value is None else percent_number(value)
+
+
+def _header_rows(s: PollSnapshot, pub: Publication) -> list[list[object]]:
+    rows: list[list[object]] = [
+        ["Poll", s.question],
+        ["Kind", s.kind.value],
+        ["Closed at", _local(s) or "still open", s.timezone],
+        ["Voters", pub.total_voters],
+    ]
+    rows += [[r.plural.capitalize(), pub.participation.get(r, 0)] for r in ROLES]
+    rows.append(["Smallest group shown by role (k)", pub.k])
+    rows.append(["Held back", pub.withheld_reason or _NOTHING_HELD_BACK])
+    if s.kind is PollKind.SCALE:
+        if pub.equal_weight_mean is not None:
+            rows.append(["Average (equal weight)", format_mean(pub.equal_weight_mean)])
+        if pub.raw_mean is not None:
+            rows.append(["Average (head count)", format_mean(pub.raw_mean)])
+        rows += [
+            [f"Average ({r.plural})", format_mean(pub.role_means[r])]
+            for r in ROLES
+            if r in pub.role_means
+        ]
+    rows.append(["Result", results_summary(pub, s.options, s.kind)])
+    return rows
+
+
+def results_csv(s: PollSnapshot) -> bytes:
+    """One poll: a header block, then one row per option with the figures that may be shown."""
+    pub = s.publication
+    rows = _header_rows(s, pub)
+    rows.append([])
+    rows.append(
+        [
+            "Option number",
+            "Option",
+            "Votes",
+            "Share of voters (%)",
+            "Equal-weight score (%)",
+            *(f"Share of {r.plural} (%)" for r in ROLES),
+        ]
+    )
+    shares = raw_shares(pub)
+    for i, option in enumerate(s.options):
+        role_cells = [_pct(pub.shares[r][i]) if r in pub.shares else "" for r in ROLES]
+        rows.append(
+            [
+                i + 1,
+                option,
+                "" if pub.raw is None else pub.raw[i],
+                "" if shares is None else _pct(shares[i]),
+                "" if pub.scores is None else _pct(pub.scores[i]),
+                *role_cells,
+            ]
+        )
+    return _to_bytes(rows)
+
+
+def _leading(s: PollSnapshot, pub: Publication) -> tuple[str, str]:
+    """The leading option(s) and the measure that chose them, by the best published measure."""
+    if pub.leaders is not None:
+        leaders, measure = pub.leaders, "equal weight"
+    elif pub.raw_leaders is not None:
+        leaders, measure = pub.raw_leaders, "head count"
+    else:
+        return "", "held back" if pub.total_voters else "nobody voted"
+    return "; ".join(s.options[i] for i in sorted(leaders)), measure
+
+
+def decision_log_csv(polls: Sequence[PollSnapshot]) -> bytes:
+    """One row per closed poll, oldest first: the group's record of what was decided."""
+    closed = sorted(
+        (p for p in polls if p.closed), key=lambda p: (p.closed_at is None, p.closed_at, p.id)
+    )
+    rows: list[list[object]] = [
+        [
+            "Closed at",
+            "Time zone",
+            "Question",
+            "Kind",
+            *(r.plural.capitalize() for r in ROLES),
+            "Voters",
+            "Leading option(s)",
+            "Measure",
+            "Result",
+            "Balanced",
+        ]
+    ]
+    for s in closed:
+        pub = s.publication
+        leading, measure = _leading(s, pub)
+        rows.append(
+            [
+                _local(s),
+                s.timezone,
+                s.question,
+                s.kind.value,
+                *(pub.participation.get(r, 0) for r in ROLES),
+                pub.total_voters,
+                leading,
+                measure,
+                results_summary(pub, s.options, s.kind),
+                "yes" if pub.balanced else "no",
+            ]
+        )
+    return _to_bytes(rows)

@@ -1,0 +1,52 @@
+"""Short texts around polls: refusals, confirmations, settings. Plain words, kind tone."""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.domain.poll_rules import EXAMPLE_LINE
+
+POLL_IN_GROUP_ONLY = "Polls live in your group's chat. Please use this command there."
+ONLY_FACILITATORS_CREATE = (
+    "In this group only the facilitators (its admins) can start polls. "
+    "A facilitator can let everyone do it with /pollsettings."
+)
+ONLY_FACILITATORS_CLOSE = "Only the group's facilitators (its admins) can close a poll."
+ONLY_FACILITATORS_EXPORT = "Only the group's facilitators (its admins) can download results."
+ONLY_FACILITATORS_SETTINGS = "Only the group's facilitators (its admins) can change settings."
+CLOSE_HOW = (
+    "To close a poll, reply to the poll's message with /close, or press its "
+    "<b>Close poll</b> button."
+)
+ALREADY_CLOSED = "That poll is already closed."
+EXPORT_CAPTION = "The results of the poll, counts only. No one's individual vote is in it."
+DECISIONS_CAPTION = "Every closed poll of the group and what it decided, counts only."
+DECISIONS_SENT = "I sent you the decision log in our private chat."
+OPEN_PRIVATE_CHAT_FIRST = (
+    "I can only send you files in a private chat. Please open one with me, then try again."
+)
+
+
+def input_problem(message: str) -> str:
+    return f"{escape(message)}\n\nExample: <code>{escape(EXAMPLE_LINE)}</code>"
+
+
+def settings_text(anyone_can_poll: bool) -> str:
+    now = "everyone in the group" if anyone_can_poll else "the facilitators only"
+    return f"<b>Who can start polls?</b>\nNow: {now}. Choose below."
+
+
+def poll_gone_ack() -> str:
+    return "This poll no longer exists. Nothing was changed."
+
+
+def open_private_chat_ack() -> str:
+    return "Please open a private chat with me first, then press the button again."
+
+
+def closed_ack() -> str:
+    return "The poll is closed. The results are posted in the group."
+
+
+def export_after_close_ack() -> str:
+    return "Results can be downloaded once the poll has closed."

@@ -1,0 +1,253 @@
+"""The poll message in the group, its buttons, reminders and the /polls list.
+
+Handlers import poll views from here: the button answers and the results texts live in their
+own modules and are re-exported below, so there is one place to look.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.poll_rules import PollKind, Visibility, results_visible
+from bot.domain.poll_snapshot import PollSnapshot
+from bot.domain.results_text import results_summary
+from bot.views.callbacks import Action, encode
+from bot.views.limits import MESSAGE_LIMIT, shorten, utf16_length
+from bot.views.poll_acks import (
+    already_chosen_ack,
+    ballot_ack,
+    facilitators_only_ack,
+    join_first_ack,
+    no_vote_to_withdraw_ack,
+    poll_closed_ack,
+    results_sent_ack,
+    too_many_ack,
+    vote_first_ack,
+    withdrawn_ack,
+    wrong_chat_ack,
+)
+from bot.views.poll_results import (
+    EQUAL_WEIGHT_ALL,
+    EQUAL_WEIGHT_SOME,
+    option_figures,
+    private_results,
+    results_message,
+)
+from bot.views.poll_wording import (
+    SCALE_MEANING,
+    bold_lines,
+    fit,
+    long_time,
+    missing_roles_sentence,
+    participation_sentence,
+    short_options,
+    short_time,
+    time_left,
+    votes_word,
+)
+
+__all__ = [
+    "already_chosen_ack",
+    "ballot_ack",
+    "facilitators_only_ack",
+    "join_first_ack",
+    "no_vote_to_withdraw_ack",
+    "poll_closed_ack",
+    "poll_keyboard",
+    "poll_message",
+    "polls_list",
+    "private_results",
+    "reminder_text",
+    "results_message",
+    "results_sent_ack",
+    "too_many_ack",
+    "vote_first_ack",
+    "withdrawn_ack",
+    "wrong_chat_ack",
+]
+
+BUTTON_LABEL_LIMIT = 32  # a phone shows about this much of a full-width button
+PRIVATE_VOTE = "Nobody can see what you chose."
+AFTER_VOTING_NOTE = "Results are shown privately to people who have voted (press See results)."
+AFTER_CLOSE_NOTE = "Results will be shown when the poll closes."
+CLOSED_NOTE = "This poll is closed."
+
+
+def how_to_vote(kind: PollKind, max_choices: int, n_options: int) -> str:
+    """One paragraph on how to vote in this kind of poll."""
+    if kind is PollKind.MULTIPLE:
+        if max_choices >= n_options:
+            choose = "choose as many as you like"
+        elif max_choices == 1:
+            choose = "choose 1"
+        else:
+            choose = f"choose up to {max_choices}"
+        return (
+            f"<b>How to vote:</b> press the buttons below to {choose}; press again to take a "
+            f"choice back. {PRIVATE_VOTE}"
+        )
+    if kind is PollKind.PROPOSAL:
+        return (
+            "<b>How to vote:</b> press <b>Agree</b>, <b>Unsure</b>, <b>Disagree</b> or "
+            "<b>Block</b> below. A Block means a serious objection: you cannot go along with "
+            "this. You can give a reason in private if you like; it is shown without your "
+            f"name. {PRIVATE_VOTE}"
+        )
+    if kind is PollKind.SCALE:
+        return f"<b>How to vote:</b> press a number below ({SCALE_MEANING}). {PRIVATE_VOTE}"
+    return f"<b>How to vote:</b> press a button below. {PRIVATE_VOTE}"
+
+
+def _option_lines(s: PollSnapshot, options: tuple[str, ...], show_results: bool) -> list[str]:
+    pub = s.publication
+    lines = []
+    for i, option in enumerate(options):
+        figures = option_figures(pub, i) if show_results else None
+        # Fixed options (proposal, scale) are on the buttons; list them only with figures.
+        if figures is None and s.kind in (PollKind.PROPOSAL, PollKind.SCALE):
+            continue
+        line = f"{i + 1}. {escape(option)}" if s.kind is not PollKind.SCALE else escape(option)
+        lines.append(line + (f": <b>{escape(figures)}</b>" if figures else ""))
+    return lines
+
+
+def _timing_line(s: PollSnapshot, now: datetime) -> str | None:
+    if s.closed:
+        return None
+    if s.deadline is None:
+        return "Open until a facilitator closes it."
+    if s.deadline <= now:
+        return "The closing time has passed: the poll is closing now."
+    return f"Closes {long_time(s.deadline, s.timezone)}."
+
+
+def _results_lines(s: PollSnapshot, options: tuple[str, ...], show_results: bool) -> list[str]:
+    if not show_results:
+        if s.visibility is Visibility.AFTER_VOTING:
+            return [AFTER_VOTING_NOTE]
+        return [AFTER_CLOSE_NOTE]
+    pub = s.publication
+    if pub.total_voters == 0:
+        return []
+    lines = [escape(results_summary(pub, options, s.kind))]
+    if pub.scores is not None:
+        lines.append(f"<i>{EQUAL_WEIGHT_ALL if pub.balanced else EQUAL_WEIGHT_SOME}</i>")
+    return lines
+
+
+def poll_message(s: PollSnapshot, *, now: datetime) -> str:
+    """The poll as posted (and edited) in the group."""
+    show_results = results_visible(s.visibility, closed=s.closed, has_voted=False)
+
+    def render(question_limit: int, option_limit: int) -> str:
+        options = short_options(s.options, option_limit)
+        lines = [bold_lines(shorten(s.question, question_limit))]
+        option_lines = _option_lines(s, options, show_results)
+        if option_lines:
+            lines += ["", *option_lines]
+        lines.append("")
+        if s.closed:
+            lines.append(f"<b>{CLOSED_NOTE}</b>")
+        else:
+            lines.append(how_to_vote(s.kind, s.max_choices, len(s.options)))
+        lines += ["", escape(participation_sentence(s.participation, closed=s.closed))]
+        timing = _timing_line(s, now)
+        if timing:
+            lines.append(escape(timing))
+        lines += _results_lines(s, options, show_results)
+        return "\n".join(lines)
+
+    return fit(render)
+
+
+def _button(label: str, action: Action, *args: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=encode(action, *args))
+
+
+def poll_keyboard(s: PollSnapshot) -> InlineKeyboardMarkup | None:
+    """Vote buttons and the poll's controls; after closing, only the facilitators' export."""
+    if s.closed:
+        return InlineKeyboardMarkup(
+            [[_button("Results as CSV (facilitators)", Action.EXPORT, s.id)]]
+        )
+    rows: list[list[InlineKeyboardButton]]
+    if s.kind is PollKind.SCALE:
+        rows = [[_button(o, Action.VOTE, s.id, i) for i, o in enumerate(s.options)]]
+    elif s.kind is PollKind.PROPOSAL:
+        buttons = [_button(o, Action.VOTE, s.id, i) for i, o in enumerate(s.options)]
+        rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    else:
+        rows = [
+            [_button(shorten(f"{i + 1}. {o}", BUTTON_LABEL_LIMIT), Action.VOTE, s.id, i)]
+            for i, o in enumerate(s.options)
+        ]
+    rows.append([_button("Withdraw my vote", Action.WITHDRAW, s.id)])
+    if s.visibility is Visibility.AFTER_VOTING:
+        rows.append([_button("See results", Action.SEE_RESULTS, s.id)])
+    rows.append([_button("Close poll (facilitators)", Action.CLOSE, s.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def reminder_text(s: PollSnapshot, *, now: datetime) -> str:
+    """A nudge before the deadline: who has voted so far, and which role nobody spoke for."""
+    question = f"<b>{escape(shorten(' '.join(s.question.split()), 200))}</b>"
+    when = f"closes {time_left(s.deadline, now)}" if s.deadline else "is still open"
+    parts = [f"Reminder: the poll {question} {when}."]
+    if s.total_voters == 0:
+        parts.append("Nobody has voted yet.")
+    else:
+        so_far = participation_sentence(s.participation, closed=False, name_missing=False)
+        parts.append(escape("So far " + so_far[0].lower() + so_far[1:]))
+        missing = missing_roles_sentence(s.participation)
+        if missing:
+            parts.append(escape(missing))
+    parts.append("Vote with the buttons under the poll.")
+    return " ".join(parts)
+
+
+def _list_line(s: PollSnapshot, now: datetime) -> str:
+    question = escape(shorten(" ".join(s.question.split()), 120))
+    if s.closed:
+        summary = shorten(results_summary(s.publication, s.options, s.kind), 200)
+        return f"• <b>{question}</b>: {escape(summary)}"
+    timing = f"closes {short_time(s.deadline, s.timezone)}" if s.deadline else "no closing time"
+    if s.deadline is not None and s.deadline <= now:
+        timing = "closing now"
+    return f"• <b>{question}</b> ({escape(timing)}, {votes_word(s.total_voters)})"
+
+
+def polls_list(
+    open_polls: Sequence[PollSnapshot],
+    recent_closed: Sequence[PollSnapshot],
+    *,
+    now: datetime,
+) -> str:
+    """The answer to /polls: open polls first, then recently closed ones with their result."""
+    if not open_polls and not recent_closed:
+        return "There are no polls in this group yet. Facilitators can start one with /poll."
+    sections: list[tuple[str, Sequence[PollSnapshot]]] = [
+        ("<b>Open polls</b>", open_polls),
+        ("<b>Recently closed</b>", recent_closed),
+    ]
+    lines: list[str] = []
+    # Room kept for the two titles, two "and N more" lines and the closing note.
+    room = MESSAGE_LIMIT - 150
+    for title, polls in sections:
+        if not polls:
+            continue
+        if lines:
+            lines.append("")
+        lines.append(title)
+        for shown, poll in enumerate(polls):
+            line = _list_line(poll, now)
+            if utf16_length("\n".join([*lines, line])) > room:
+                lines.append(f"…and {len(polls) - shown} more.")
+                break
+            lines.append(line)
+    if not open_polls:
+        lines += ["", "No poll is open right now."]
+    return "\n".join(lines)

@@ -1,0 +1,384 @@
+"""Polls in a group: /poll, voting buttons, closing, /polls, exports and settings."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import Forbidden
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import AppContext
+from bot.domain.poll_rules import PollInputError, parse_poll_line
+from bot.scheduling.poll_jobs import close_and_announce, now, poll_changed, post_poll
+from bot.services import membership, polls
+from bot.services.groups import GroupInfo, find_group_by_id
+from bot.services.polls import VoteOutcome, VoteStatus
+from bot.views import general, poll_export
+from bot.views import poll_texts as texts
+from bot.views import polls as views
+from bot.views.callbacks import Action, Press, decode, encode, pattern
+from bot.views.links import start_link
+from handlers.membership import group_of_chat
+from handlers.poll_reasons import offer_reason
+from handlers.replies import is_group, message_of, reply, user_id_of
+
+_NOT_EDITED = ~filters.UpdateType.EDITED
+
+
+async def may_create_polls(context: AppContext, group: GroupInfo, user_id: int) -> bool:
+    """Facilitators always; everyone else when the group's facilitators switched it on."""
+    return group.anyone_can_poll or await context.facilitators.is_facilitator(
+        context.bot, group.chat_id, user_id
+    )
+
+
+async def create_poll_from_line(update: Update, context: AppContext) -> None:
+    """/poll Question | Option | Option: a single-choice poll, results after close."""
+    chat = update.effective_chat
+    if chat is None or not is_group(update):
+        await reply(update, texts.POLL_IN_GROUP_ONLY)
+        return
+    group = await group_of_chat(context, chat)
+    if not await may_create_polls(context, group, user_id_of(update)):
+        await reply(update, texts.ONLY_FACILITATORS_CREATE)
+        return
+    line = (message_of(update).text or "").partition(" ")[2]
+    try:
+        draft = parse_poll_line(line)
+        async with context.uow() as uow:
+            poll_id = await polls.create_poll(uow, group.id, draft, now=now())
+    except PollInputError as error:
+        await reply(update, texts.input_problem(error.message))
+        return
+    await post_poll(context, group, poll_id, thread_id=_thread_of(update))
+
+
+def _thread_of(update: Update) -> int | None:
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
+
+
+def _press(query: CallbackQuery, arity: int) -> Press | None:
+    press = decode(query.data)
+    return press if press is not None and len(press.args) == arity else None
+
+
+async def _answer_outcome(query: CallbackQuery, context: AppContext, outcome: VoteOutcome) -> None:
+    """Tell the voter, privately, what happened to their press."""
+    status = outcome.status
+    if status is VoteStatus.NOT_MEMBER:
+        async with context.uow() as uow:
+            group = await find_group_by_id(uow, outcome.group_id)
+        if group is not None:
+            payload = membership.join_payload(context.secret, group)
+            await query.answer(
+                views.join_first_ack(), url=start_link(context.bot.username, payload)
+            )
+            return
+    acks = {
+        VoteStatus.CLOSED: views.poll_closed_ack,
+        VoteStatus.UNKNOWN: texts.poll_gone_ack,
+        VoteStatus.WRONG_CHAT: views.wrong_chat_ack,
+        VoteStatus.BAD_OPTION: texts.poll_gone_ack,
+        VoteStatus.NOTHING_TO_WITHDRAW: views.no_vote_to_withdraw_ack,
+        VoteStatus.WITHDRAWN: views.withdrawn_ack,
+    }
+    if status in acks:
+        await query.answer(acks[status](), show_alert=status is VoteStatus.WRONG_CHAT)
+    elif status is VoteStatus.TOO_MANY:
+        await query.answer(views.too_many_ack(outcome.max_choices), show_alert=True)
+    elif status is VoteStatus.UNCHANGED and outcome.kind.value != "multiple":
+        await query.answer(views.already_chosen_ack(", ".join(outcome.chosen)))
+    else:
+        async with context.uow() as uow:
+            group = await find_group_by_id(uow, outcome.group_id)
+        await query.answer(
+            views.ballot_ack(
+                outcome.chosen,
+                kind=outcome.kind,
+                deadline=outcome.deadline,
+                timezone=group.timezone if group else context.settings.timezone,
+                changed=status is VoteStatus.CHANGED,
+            )
+        )
+
+
+async def vote(update: Update, context: AppContext) -> None:
+    """A voting button: one ballot per person per poll, acknowledged privately."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = _press(query, 2)
+    if press is None or query.message is None:
+        await query.answer(general.STALE_BUTTON)
+        return
+    async with context.uow() as uow:
+        outcome = await polls.cast_vote(
+            uow,
+            context.secret,
+            poll_id=press.args[0],
+            option=press.args[1],
+            chat_id=query.message.chat.id,
+            user_id=query.from_user.id,
+            now=now(),
+        )
+    await _answer_outcome(query, context, outcome)
+    if outcome.counted:
+        poll_changed(context, outcome.group_id, outcome.poll_id)
+        await offer_reason(context, query.from_user.id, outcome)
+
+
+async def withdraw(update: Update, context: AppContext) -> None:
+    """Take my vote back while the poll is open."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = _press(query, 1)
+    if press is None or query.message is None:
+        await query.answer(general.STALE_BUTTON)
+        return
+    async with context.uow() as uow:
+        outcome = await polls.withdraw_vote(
+            uow,
+            context.secret,
+            poll_id=press.args[0],
+            chat_id=query.message.chat.id,
+            user_id=query.from_user.id,
+            now=now(),
+        )
+    await _answer_outcome(query, context, outcome)
+    if outcome.counted:
+        poll_changed(context, outcome.group_id, outcome.poll_id)
+
+
+async def _in_poll_chat(query: CallbackQuery, context: AppContext, poll_id: int) -> bool:
+    """Whether the press came from the poll's own group (not a forwarded copy)."""
+    async with context.uow() as uow:
+        place = await polls.place_of(uow, poll_id)
+    if place is None:
+        await query.answer(texts.poll_gone_ack())
+        return False
+    if query.message is None or query.message.chat.id != place.chat_id:
+        await query.answer(views.wrong_chat_ack(), show_alert=True)
+        return False
+    return True
+
+
+async def _send_private(
+    query: CallbackQuery, context: AppContext, text: str, document: InputFile | None = None
+) -> bool:
+    """Send to the person's private chat; if they never opened it, offer the link."""
+    user_id = query.from_user.id
+    try:
+        if document is not None:
+            await context.bot.send_document(user_id, document, caption=text)
+        else:
+            await context.bot.send_message(user_id, text)
+    except Forbidden:
+        await query.answer(texts.open_private_chat_ack(), url=start_link(context.bot.username))
+        return False
+    return True
+
+
+async def see_results(update: Update, context: AppContext) -> None:
+    """'See results' on an after-voting poll: privately, and only to people who voted."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = _press(query, 1)
+    if press is None:
+        await query.answer(general.STALE_BUTTON)
+        return
+    poll_id = press.args[0]
+    if not await _in_poll_chat(query, context, poll_id):
+        return
+    async with context.uow() as uow:
+        voted = await polls.has_voted(uow, context.secret, poll_id, query.from_user.id)
+        snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
+    if snap is None:
+        await query.answer(texts.poll_gone_ack())
+        return
+    if not (voted or snap.closed):
+        await query.answer(views.vote_first_ack(), show_alert=True)
+        return
+    if await _send_private(query, context, views.private_results(snap)):
+        await query.answer(views.results_sent_ack())
+
+
+async def close_button(update: Update, context: AppContext) -> None:
+    """'Close poll': facilitators only."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = _press(query, 1)
+    if press is None or query.message is None:
+        await query.answer(general.STALE_BUTTON)
+        return
+    poll_id = press.args[0]
+    if not await _in_poll_chat(query, context, poll_id):
+        return
+    chat_id = query.message.chat.id
+    if not await context.facilitators.is_facilitator(context.bot, chat_id, query.from_user.id):
+        await query.answer(views.facilitators_only_ack(), show_alert=True)
+        return
+    closed = await close_and_announce(context, poll_id)
+    await query.answer(texts.closed_ack() if closed else views.poll_closed_ack())
+
+
+async def close_command(update: Update, context: AppContext) -> None:
+    """/close as a reply to a poll's message: facilitators only."""
+    chat = update.effective_chat
+    message = message_of(update)
+    if chat is None or not is_group(update):
+        await reply(update, texts.POLL_IN_GROUP_ONLY)
+        return
+    if not await context.facilitators.is_facilitator(context.bot, chat.id, user_id_of(update)):
+        await reply(update, texts.ONLY_FACILITATORS_CLOSE)
+        return
+    target = message.reply_to_message
+    group = await group_of_chat(context, chat)
+    poll_id = None
+    if target is not None:
+        async with context.uow() as uow:
+            poll_id = await polls.poll_of_message(uow, group.id, target.message_id)
+    if poll_id is None:
+        await reply(update, texts.CLOSE_HOW)
+        return
+    if not await close_and_announce(context, poll_id):
+        await reply(update, texts.ALREADY_CLOSED)
+
+
+async def export_csv(update: Update, context: AppContext) -> None:
+    """A closed poll's aggregated results as CSV, to a facilitator's private chat."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = _press(query, 1)
+    if press is None or query.message is None:
+        await query.answer(general.STALE_BUTTON)
+        return
+    poll_id = press.args[0]
+    if not await _in_poll_chat(query, context, poll_id):
+        return
+    if not await context.facilitators.is_facilitator(
+        context.bot, query.message.chat.id, query.from_user.id
+    ):
+        await query.answer(views.facilitators_only_ack(), show_alert=True)
+        return
+    async with context.uow() as uow:
+        snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
+    if snap is None or not snap.closed:
+        await query.answer(texts.export_after_close_ack(), show_alert=True)
+        return
+    document = InputFile(poll_export.results_csv(snap), filename=f"poll-{poll_id}-results.csv")
+    if await _send_private(query, context, texts.EXPORT_CAPTION, document):
+        await query.answer(views.results_sent_ack())
+
+
+async def list_polls(update: Update, context: AppContext) -> None:
+    """/polls: open polls and recent results in this group."""
+    chat = update.effective_chat
+    if chat is None or not is_group(update):
+        await reply(update, texts.POLL_IN_GROUP_ONLY)
+        return
+    group = await group_of_chat(context, chat)
+    async with context.uow() as uow:
+        open_polls, closed = await polls.group_polls(
+            uow, group.id, min_cell=context.settings.min_cell
+        )
+    await reply(update, views.polls_list(open_polls, closed, now=now()))
+
+
+async def decisions(update: Update, context: AppContext) -> None:
+    """/decisions: the log of every closed poll, as CSV, to a facilitator privately."""
+    chat = update.effective_chat
+    if chat is None or not is_group(update):
+        await reply(update, texts.POLL_IN_GROUP_ONLY)
+        return
+    user_id = user_id_of(update)
+    if not await context.facilitators.is_facilitator(context.bot, chat.id, user_id):
+        await reply(update, texts.ONLY_FACILITATORS_EXPORT)
+        return
+    group = await group_of_chat(context, chat)
+    async with context.uow() as uow:
+        log = await polls.decision_log(uow, group.id, min_cell=context.settings.min_cell)
+    document = InputFile(poll_export.decision_log_csv(log), filename="decision-log.csv")
+    try:
+        await context.bot.send_document(user_id, document, caption=texts.DECISIONS_CAPTION)
+    except Forbidden:
+        await reply(
+            update,
+            texts.OPEN_PRIVATE_CHAT_FIRST,
+            general.open_private_chat_keyboard(context.bot.username),
+        )
+        return
+    await reply(update, texts.DECISIONS_SENT)
+
+
+def _settings_keyboard(group: GroupInfo) -> InlineKeyboardMarkup:
+    def button(label: str, value: int) -> InlineKeyboardButton:
+        chosen = int(group.anyone_can_poll) == value
+        text = f"✓ {label}" if chosen else label
+        return InlineKeyboardButton(
+            text, callback_data=encode(Action.POLL_SETTINGS, group.id, value)
+        )
+
+    return InlineKeyboardMarkup([[button("Facilitators only", 0)], [button("Everyone", 1)]])
+
+
+async def poll_settings(update: Update, context: AppContext) -> None:
+    """/pollsettings: facilitators choose who may create polls."""
+    chat = update.effective_chat
+    if chat is None or not is_group(update):
+        await reply(update, texts.POLL_IN_GROUP_ONLY)
+        return
+    if not await context.facilitators.is_facilitator(context.bot, chat.id, user_id_of(update)):
+        await reply(update, texts.ONLY_FACILITATORS_SETTINGS)
+        return
+    group = await group_of_chat(context, chat)
+    await reply(update, texts.settings_text(group.anyone_can_poll), _settings_keyboard(group))
+
+
+async def change_poll_settings(update: Update, context: AppContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    press = _press(query, 2)
+    if press is None or press.args[1] not in (0, 1) or query.message is None:
+        await query.answer(general.STALE_BUTTON)
+        return
+    async with context.uow() as uow:
+        group = await find_group_by_id(uow, press.args[0])
+    if group is None or group.chat_id != query.message.chat.id:
+        await query.answer(views.wrong_chat_ack(), show_alert=True)
+        return
+    if not await context.facilitators.is_facilitator(
+        context.bot, group.chat_id, query.from_user.id
+    ):
+        await query.answer(views.facilitators_only_ack(), show_alert=True)
+        return
+    async with context.uow() as uow:
+        await polls.set_anyone_can_poll(uow, group.id, bool(press.args[1]))
+        group = await find_group_by_id(uow, group.id)
+    assert group is not None
+    await query.answer("Saved")
+    await query.edit_message_text(
+        texts.settings_text(group.anyone_can_poll), reply_markup=_settings_keyboard(group)
+    )
+
+
+def handlers() -> list[BaseHandler[Update, AppContext, None]]:
+    return [
+        CommandHandler("poll", create_poll_from_line, filters=_NOT_EDITED),
+        CommandHandler("close", close_command, filters=_NOT_EDITED),
+        CommandHandler("polls", list_polls, filters=_NOT_EDITED),
+        CommandHandler("decisions", decisions, filters=_NOT_EDITED),
+        CommandHandler("pollsettings", poll_settings, filters=_NOT_EDITED),
+        CallbackQueryHandler(vote, pattern=pattern(Action.VOTE)),
+        CallbackQueryHandler(withdraw, pattern=pattern(Action.WITHDRAW)),
+        CallbackQueryHandler(see_results, pattern=pattern(Action.SEE_RESULTS)),
+        CallbackQueryHandler(close_button, pattern=pattern(Action.CLOSE)),
+        CallbackQueryHandler(export_csv, pattern=pattern(Action.EXPORT)),
+        CallbackQueryHandler(change_poll_settings, pattern=pattern(Action.POLL_SETTINGS)),
+    ]

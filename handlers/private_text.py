@@ -1,0 +1,29 @@
+"""Text typed in the private chat that is not a command: one handler routes it, in order."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, MessageHandler, filters
+
+from bot.context import AppContext
+from bot.views import poll_wizard as wizard_views
+from handlers import poll_reasons, poll_wizard
+from handlers.replies import reply
+
+
+async def route_private_text(update: Update, context: AppContext) -> None:
+    """The poll set-up first (it asked for this text), then a proposal reason, else a pointer."""
+    if await poll_wizard.take_text(update, context):
+        return
+    if await poll_reasons.take_reason(update, context):
+        return
+    await reply(update, wizard_views.NOT_UNDERSTOOD)
+
+
+def handlers() -> list[BaseHandler[Update, AppContext, None]]:
+    return [
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED,
+            route_private_text,
+        )
+    ]

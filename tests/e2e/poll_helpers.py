@@ -1,0 +1,81 @@
+"""Shared set-up for the poll tests: a group whose members joined with each role."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.context import AppContext
+from bot.domain.roles import Role
+from bot.harness import SandboxBot
+from bot.sandbox import FakeChat, FakeMessage, FakeUser
+
+ROLE_BUTTON = {Role.SERVICE_USER: "Service user", Role.CARER: "Carer", Role.STAFF: "Staff"}
+
+
+@dataclass
+class Circle:
+    group: FakeChat
+    fiona: FakeUser  # a facilitator: the group's admin
+    members: dict[Role, list[FakeUser]] = field(default_factory=dict)
+
+    def everyone(self) -> list[FakeUser]:
+        return [user for users in self.members.values() for user in users]
+
+
+async def joined_circle(
+    bot: SandboxBot, sizes: dict[Role, int] | None = None, *, title: str = "Co-production"
+) -> Circle:
+    sizes = sizes or {Role.SERVICE_USER: 3, Role.CARER: 3, Role.STAFF: 4}
+    fiona = bot.tg.create_user("Fiona", "fiona_f")
+    members = {
+        role: [bot.tg.create_user(f"{role.value}-{n}") for n in range(count)]
+        for role, count in sizes.items()
+    }
+    everyone = [user for users in members.values() for user in users]
+    group = bot.tg.create_group(title, members=everyone, admins=[fiona])
+    await bot.add_to_group(group, by=fiona)
+    welcome = bot.last(group)
+    for role, users in members.items():
+        for user in users:
+            await bot.follow_join(user, welcome)
+            await bot.press(user, bot.last(bot.private(user)), text=ROLE_BUTTON[role])
+    await bot.start(fiona)
+    return Circle(group, fiona, members)
+
+
+async def post_poll(bot: SandboxBot, circle: Circle, line: str) -> FakeMessage:
+    await bot.say(circle.fiona, circle.group, f"/poll {line}")
+    return bot.last(circle.group)
+
+
+def button(message: FakeMessage, label: str) -> str:
+    """The callback data of the button whose text contains `label`."""
+    for row in message.buttons:
+        for candidate in row:
+            if label in candidate.text and candidate.data:
+                return candidate.data
+    raise AssertionError(
+        f"no button with {label!r} on {[b.text for r in message.buttons for b in r]}"
+    )
+
+
+async def vote(bot: SandboxBot, user: FakeUser, message: FakeMessage, label: str) -> str:
+    answer = await bot.press(user, message, data=button(message, label))
+    assert answer is not None, "every press is answered"
+    return str(answer.get("text") or "")
+
+
+def context_of(bot: SandboxBot) -> AppContext:
+    """What a job receives: to run the sweep as the JobQueue would."""
+    return AppContext(bot.app)
+
+
+async def eventually(check: Callable[[], bool], what: str, seconds: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)

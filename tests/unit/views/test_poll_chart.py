@@ -1,0 +1,49 @@
+"""The results chart: a small PNG when figures may be shown, nothing otherwise."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from PIL import Image
+
+from bot.views.poll_chart import results_chart
+
+from .builders import CA, ST, SU, snapshot
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_chart_is_a_small_png_drawn_fast() -> None:
+    options = tuple(f"Option {i} " + "with a long name " * 5 for i in range(10))
+    votes = {SU: list(range(10)), CA: list(range(10)), ST: list(range(10)) * 2}
+    s = snapshot(votes, options=options, question="A question " * 27)
+    results_chart(snapshot({SU: [0, 0, 0]}))  # the first call pays for importing matplotlib
+    started = time.perf_counter()
+    png = results_chart(s)
+    assert time.perf_counter() - started < 1
+    assert png is not None and png.startswith(PNG_MAGIC)
+    assert len(png) < 150_000
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.width >= 600  # wide enough for large text on a phone
+
+
+def test_head_count_only_chart_when_equal_weight_is_withheld() -> None:
+    png = results_chart(snapshot({SU: [0, 0, 1], CA: [0, 1], ST: [1, 1, 1]}))
+    assert png is not None and png.startswith(PNG_MAGIC)
+
+
+def test_no_chart_when_nothing_per_option_is_published() -> None:
+    assert results_chart(snapshot({SU: [0, 1], CA: [1]})) is None
+    assert results_chart(snapshot({})) is None
+
+
+def test_awkward_text_draws_without_warnings() -> None:
+    # Warnings are errors in this suite: a missing emoji glyph or a "$" read as maths would fail.
+    s = snapshot(
+        {SU: [0, 0, 0], CA: [1, 1, 1], ST: [0, 1, 1]},
+        question="Costs $5 or $10? 👩‍👩‍👧 مرحبا",
+        options=("$5 🎉", "$10 & more \\alpha"),
+    )
+    png = results_chart(s)
+    assert png is not None and png.startswith(PNG_MAGIC)

@@ -1,0 +1,107 @@
+"""CSV exports: readable by Excel, only published figures, no formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.domain.poll_rules import PollKind
+from bot.views.poll_export import decision_log_csv, results_csv, safe_cell
+
+from .builders import CA, ST, SU, snapshot
+
+
+def rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def option_rows(table: list[list[str]]) -> list[list[str]]:
+    start = next(i for i, row in enumerate(table) if row[:1] == ["Option number"])
+    return table[start:]
+
+
+def test_results_csv_has_every_published_figure() -> None:
+    s = snapshot({SU: [0, 0, 0], CA: [0, 0, 0], ST: [0] + [1] * 9})
+    table = rows(results_csv(s))
+    header = {row[0]: row[1:] for row in table if row and row[0] != "Option number"}
+    assert header["Poll"] == ["Which plan?"]
+    assert header["Closed at"] == ["2026-12-01 17:00", "Europe/London"]
+    assert header["Service users"] == ["3"] and header["Staff"] == ["10"]
+    assert header["Smallest group shown by role (k)"] == ["3"]
+    assert header["Held back"] == ["Nothing was held back."]
+    assert option_rows(table) == [
+        [
+            "Option number",
+            "Option",
+            "Votes",
+            "Share of voters (%)",
+            "Equal-weight score (%)",
+            "Share of service users (%)",
+            "Share of carers (%)",
+            "Share of staff (%)",
+        ],
+        ["1", "Alpha", "7", "43.8", "70.0", "100.0", "100.0", "10.0"],
+        ["2", "Beta", "9", "56.3", "30.0", "0.0", "0.0", "90.0"],
+    ]
+
+
+def test_results_csv_leaves_withheld_figures_blank() -> None:
+    s = snapshot({SU: [0, 0, 1], CA: [0, 0], ST: [0, 1, 1, 1]})
+    table = rows(results_csv(s))
+    assert option_rows(table)[1:] == [
+        ["1", "Alpha", "5", "55.6", "", "", "", ""],
+        ["2", "Beta", "4", "44.4", "", "", "", ""],
+    ]
+    held = next(row for row in table if row[0] == "Held back")
+    assert held[1].startswith("Fewer than 3 carers voted")
+    everything = " ".join(" ".join(row) for row in table)
+    assert "100.0" not in everything  # the carers' unanimous share
+
+
+def test_nothing_published_means_no_numbers_per_option() -> None:
+    table = rows(results_csv(snapshot({SU: [0, 1], CA: [1]})))
+    assert [row[2:] for row in option_rows(table)[1:]] == [[""] * 6, [""] * 6]
+
+
+def test_formulas_are_defused() -> None:
+    s = snapshot(
+        {SU: [0, 1, 2], CA: [0, 1, 3], ST: [0, 1, 2]},
+        question='=HYPERLINK("http://evil","click")',
+        options=("+1", "-1", "@SUM(A1)", "\tTab"),
+    )
+    table = rows(results_csv(s))
+    assert ["Poll", '\'=HYPERLINK("http://evil","click")'] in table
+    assert [row[1] for row in option_rows(table)[1:]] == ["'+1", "'-1", "'@SUM(A1)", "'\tTab"]
+    log = rows(decision_log_csv([s]))
+    assert log[1][2].startswith("'=")
+    assert safe_cell(-3) == "'-3" and safe_cell(None) == "" and safe_cell("a=b") == "a=b"
+
+
+def test_decision_log_has_one_row_per_closed_poll() -> None:
+    balanced = snapshot({SU: [0, 0, 0], CA: [0, 0, 0], ST: [0] + [1] * 9}, poll_id=1)
+    small = snapshot({SU: [0, 0, 1], CA: [0, 0], ST: [0, 1, 1, 1]}, poll_id=2)
+    missing = snapshot({SU: [1, 1, 1]}, poll_id=3, kind=PollKind.SINGLE)
+    still_open = snapshot({SU: [1, 1, 1]}, poll_id=4, closed=False)
+    table = rows(decision_log_csv([balanced, small, missing, still_open]))
+    assert table[0] == [
+        "Closed at",
+        "Time zone",
+        "Question",
+        "Kind",
+        "Service users",
+        "Carers",
+        "Staff",
+        "Voters",
+        "Leading option(s)",
+        "Measure",
+        "Result",
+        "Balanced",
+    ]
+    assert len(table) == 4
+    assert table[1][8:10] == ["Alpha", "equal weight"]
+    assert table[1][11] == "yes"
+    assert table[2][8:10] == ["Alpha", "head count"]
+    assert table[3][4:8] == ["3", "0", "0", "3"]
+    assert table[3][11] == "no"
+    assert "not a balanced result" in table[3][10]

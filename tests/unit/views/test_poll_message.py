@@ -1,0 +1,181 @@
+"""The poll message in the group and its buttons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.poll_rules import PollKind, Visibility
+from bot.domain.poll_snapshot import PollSnapshot
+from bot.views.callbacks import MAX_CALLBACK_BYTES, Action, Press, decode
+from bot.views.polls import poll_keyboard, poll_message
+
+from .builders import CA, NOW, ST, SU, assert_telegram_html, snapshot
+
+LONG_QUESTION = "Q&<" + "x" * 297
+LONG_OPTIONS = tuple(f"{i}&<" + "y" * 97 for i in range(10))
+WORST_OPTIONS = tuple(f"{i}" + "&" * 99 for i in range(10))  # escaping makes each 5x longer
+
+
+def worked_example() -> PollSnapshot:
+    """3 service users and 3 carers all chose Alpha; staff 1 Alpha, 9 Beta."""
+    return snapshot({SU: [0, 0, 0], CA: [0, 0, 0], ST: [0] + [1] * 9})
+
+
+def test_open_poll_says_how_to_vote_who_voted_and_when_it_closes() -> None:
+    s = snapshot({SU: [0, 1, 1], ST: [0, 0]}, closed=False)
+    text = assert_telegram_html(poll_message(s, now=NOW))
+    assert "Which plan?" in text
+    assert "1. Alpha" in text and "2. Beta" in text
+    assert "press a button below. Nobody can see what you chose." in text
+    assert "5 people have voted: 3 service users and 2 staff; no carers yet." in text
+    assert "Closes Tuesday 1 December 2026 at 17:00 (London time)." in text
+    assert "Results will be shown when the poll closes." in text
+    assert "%" not in text and "votes" not in text  # after-close: no figure while open
+
+
+def test_after_voting_poll_points_to_see_results() -> None:
+    s = snapshot({SU: [0, 0, 0]}, closed=False, visibility=Visibility.AFTER_VOTING)
+    text = assert_telegram_html(poll_message(s, now=NOW))
+    assert "Results are shown privately to people who have voted (press See results)." in text
+    assert "%" not in text
+
+
+def test_live_poll_shows_published_figures() -> None:
+    s = snapshot(
+        {SU: [0, 0, 0], CA: [0, 0, 1], ST: [1, 1, 1]}, closed=False, visibility=Visibility.LIVE
+    )
+    text = assert_telegram_html(poll_message(s, now=NOW))
+    # Alpha: (1 + 2/3 + 0) / 3 = 5/9 = 56%; raw 5 of 9.
+    assert "1. Alpha: 5 votes, 56% equal weight" in text
+    assert "2. Beta: 4 votes, 44% equal weight" in text
+
+
+def test_live_poll_with_a_small_role_shows_head_count_only() -> None:
+    s = snapshot(
+        {SU: [0, 0, 0], CA: [0, 1], ST: [1, 1, 1]}, closed=False, visibility=Visibility.LIVE
+    )
+    text = assert_telegram_html(poll_message(s, now=NOW))
+    assert "equal weight" not in text.replace("Equal weight:", "")
+    assert "1. Alpha: 4 votes (50%)" in text
+
+
+def test_closed_poll_says_so_and_summarises() -> None:
+    text = assert_telegram_html(poll_message(worked_example(), now=NOW))
+    assert "This poll is closed." in text
+    assert "16 people voted: 3 service users, 3 carers and 10 staff." in text
+    assert "1. Alpha: 7 votes, 70% equal weight" in text
+    assert "2. Beta: 9 votes, 30% equal weight" in text
+    assert "A show of hands would have picked Beta." in text
+    assert "How to vote" not in text and "Closes" not in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "max_choices", "expected"),
+    [
+        (PollKind.MULTIPLE, 2, "choose up to 2"),
+        (PollKind.MULTIPLE, 2 + 8, "choose as many as you like"),
+        (PollKind.PROPOSAL, 1, "A Block means a serious objection"),
+        (PollKind.SCALE, 1, "1 = lowest, 5 = highest"),
+    ],
+)
+def test_how_to_vote_fits_the_kind(kind: PollKind, max_choices: int, expected: str) -> None:
+    options = tuple(f"Option {i}" for i in range(10))
+    s = snapshot({}, kind=kind, options=options, max_choices=max_choices, closed=False)
+    text = assert_telegram_html(poll_message(s, now=NOW))
+    assert expected in text
+    assert "Nobody has voted yet." in text
+
+
+def test_time_zone_and_summer_time() -> None:
+    july = datetime(2027, 7, 1, 16, 0, tzinfo=UTC)
+    s = snapshot({}, closed=False, deadline=july)
+    assert "Closes Thursday 1 July 2027 at 17:00 (London time)." in poll_message(s, now=NOW)
+    s = snapshot({}, closed=False, deadline=july, timezone="America/New_York")
+    assert "at 12:00 (New York time)" in poll_message(s, now=NOW)
+    s = snapshot({}, closed=False, deadline=july, timezone="UTC")
+    assert "at 16:00 (UTC)" in poll_message(s, now=NOW)
+
+
+def test_passed_deadline_and_no_deadline() -> None:
+    s = snapshot({}, closed=False, deadline=NOW - timedelta(minutes=1))
+    assert "closing now" in poll_message(s, now=NOW)
+    s = snapshot({}, closed=False, deadline=None)
+    assert "Open until a facilitator closes it." in poll_message(s, now=NOW)
+
+
+def test_user_text_is_escaped_and_survives() -> None:
+    question = "<b>Bold?</b> Fish & chips 👩‍👩‍👧 مرحبا بكم\nSecond line"
+    options = ("a < b", "x &amp; y", "שלום 🎉", "=SUM(A1)")
+    s = snapshot({}, question=question, options=options, closed=False)
+    html = poll_message(s, now=NOW)
+    text = assert_telegram_html(html)
+    assert "<b>Bold?</b> Fish & chips 👩‍👩‍👧 مرحبا بكم" in text
+    assert "2. x &amp; y" in text
+    assert "<b>&lt;b&gt;Bold?" in html
+
+
+@pytest.mark.parametrize("options", [LONG_OPTIONS, WORST_OPTIONS])
+@pytest.mark.parametrize("closed", [False, True])
+def test_longest_poll_fits_one_message(options: tuple[str, ...], closed: bool) -> None:
+    votes = {SU: list(range(10)) * 2, CA: list(range(10)), ST: list(range(10)) * 3}
+    s = snapshot(
+        votes, question=LONG_QUESTION, options=options, closed=closed, visibility=Visibility.LIVE
+    )
+    assert_telegram_html(poll_message(s, now=NOW))
+
+
+def _callbacks(markup: InlineKeyboardMarkup) -> list[str]:
+    return [str(button.callback_data) for row in markup.inline_keyboard for button in row]
+
+
+def test_keyboard_for_an_open_single_choice_poll() -> None:
+    s = snapshot(
+        {}, options=LONG_OPTIONS, closed=False, visibility=Visibility.AFTER_VOTING, poll_id=10**15
+    )
+    markup = poll_keyboard(s)
+    assert markup is not None
+    labels = [[b.text for b in row] for row in markup.inline_keyboard]
+    assert labels[0][0].startswith("1. 0&<")
+    assert all(len(row[0]) <= 32 for row in labels[:10])
+    assert labels[10:] == [["Withdraw my vote"], ["See results"], ["Close poll (facilitators)"]]
+    presses = [decode(data) for data in _callbacks(markup)]
+    assert all(len(data.encode()) <= MAX_CALLBACK_BYTES for data in _callbacks(markup))
+    assert [p.args for p in presses if p and p.action is Action.VOTE] == [
+        (10**15, i) for i in range(10)
+    ]
+    assert [p.action for p in presses[10:] if p] == [
+        Action.WITHDRAW,
+        Action.SEE_RESULTS,
+        Action.CLOSE,
+    ]
+
+
+def test_keyboard_layouts_for_scale_and_proposal() -> None:
+    scale = poll_keyboard(snapshot({}, kind=PollKind.SCALE, closed=False))
+    assert scale is not None
+    assert [b.text for b in scale.inline_keyboard[0]] == ["1", "2", "3", "4", "5"]
+    proposal = poll_keyboard(snapshot({}, kind=PollKind.PROPOSAL, closed=False))
+    assert proposal is not None
+    assert [[b.text for b in row] for row in proposal.inline_keyboard[:2]] == [
+        ["Agree", "Unsure"],
+        ["Disagree", "Block"],
+    ]
+    assert "See results" not in str(proposal.inline_keyboard)  # after-close by default
+
+
+def test_closed_poll_offers_only_the_export() -> None:
+    markup = poll_keyboard(snapshot({SU: [0]}, closed=True, poll_id=7))
+    assert markup is not None
+    (only,) = [b for row in markup.inline_keyboard for b in row]
+    assert only.text == "Results as CSV (facilitators)"
+    assert decode(str(only.callback_data)) == Press(Action.EXPORT, (7,))
+
+
+def test_open_poll_deadline_is_aware() -> None:
+    # A naive "now" against an aware deadline is a bug upstream; it fails loudly, not silently.
+    s = snapshot({}, closed=False)
+    with pytest.raises(TypeError):
+        poll_message(s, now=datetime(2026, 1, 1))  # noqa: DTZ001
