@@ -57,6 +57,15 @@ class Transcript:
                     self._show(chat, message, "Equal Say (edited)")
                 self._seen[key] = message.edit_count
 
+    def note(self, text: str) -> None:
+        self._print(f"* {text}")
+
+    def bot_output_silently(self) -> None:
+        """Mark everything sent so far as seen, for steps a scene summarises in a note."""
+        quiet, self.quiet = self.quiet, True
+        self.bot_output()
+        self.quiet = quiet
+
     def answer(self, user: FakeUser, answer: dict[str, object] | None) -> None:
         if answer and answer.get("text"):
             self._print(f"    (only {user.first_name} sees) {answer['text']}")
@@ -104,7 +113,7 @@ class Demo:
         self.t.bot_output()
 
     def _note(self, text: str) -> None:
-        self.t._print(f"* {text}")
+        self.t.note(text)
 
 
 async def scene_joining(demo: Demo) -> None:
@@ -123,8 +132,44 @@ async def scene_joining(demo: Demo) -> None:
     await demo.say(cara, demo.bot.private(cara), "/mydata")
 
 
+async def scene_poll(demo: Demo) -> None:
+    """A poll voted by fifteen people and closed: a show of hands and equal weight disagree."""
+    demo.t.scene("A poll where a show of hands and an equal say disagree")
+    tg = demo.tg
+    priya = tg.create_user("Priya", "priya_facilitates")
+    cast = {
+        "Service user": ("Amira", "Ben", "Dev"),
+        "Carer": ("Grace", "Hamid", "Iris"),
+        "Staff": ("Jo", "Kemi", "Lars", "Mo", "Nell", "Omar", "Pat", "Rhys", "Tess"),
+    }
+    people = [(tg.create_user(name), label) for label, names in cast.items() for name in names]
+    group = tg.create_group("Hillside ward forum", members=[p for p, _ in people], admins=[priya])
+    await demo.bot.add_to_group(group, by=priya)
+    welcome = demo.bot.last(group)
+    for person, label in people:  # joining happens in private, as in the first scene
+        await demo.bot.follow_join(person, welcome)
+        await demo.bot.press(person, demo.bot.last(demo.bot.private(person)), text=label)
+    demo.t.bot_output_silently()
+    demo.t.note("Fifteen people join in private: 3 service users, 3 carers and 9 staff.")
+    await demo.say(
+        priya, group, "/poll When should the ward forum meet? | Weekday evenings | Weekday mornings"
+    )
+    poll = demo.bot.last(group)
+    evenings, mornings = "1. Weekday evenings", "2. Weekday mornings"
+    for person, label in people[1:]:
+        # Service users and carers want evenings; staff, all but Jo, mornings.
+        wants_evenings = label != "Staff" or person.first_name == "Jo"
+        await demo.bot.press(person, poll, text=evenings if wants_evenings else mornings)
+    demo.t.bot_output_silently()
+    demo.t.note("Fourteen people vote; each sees only their own private acknowledgement.")
+    await demo.press(people[0][0], poll, evenings)
+    await demo.press(people[0][0], poll, evenings)
+    demo.t.bot_output_silently()
+    await demo.press(priya, poll, "Close poll (facilitators)")
+
+
 Scene = Callable[[Demo], Awaitable[None]]
-SCENES: list[Scene] = [scene_joining]
+SCENES: list[Scene] = [scene_joining, scene_poll]
 
 
 async def run_demo(*, quiet: bool = False, out: TextIO | None = None) -> int:

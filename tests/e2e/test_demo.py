@@ -27,3 +27,20 @@ def test_demo_exits_0_and_shows_the_welcome(tmp_path: Path) -> None:
     assert "Service users: 1" in out and "Carers: 1" in out and "Staff: 1" in out
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir()), "the demo leaves no database behind"
+
+
+def test_demo_poll_scene_shows_equal_weight_against_a_show_of_hands(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.split("=== A poll where", 1)[1]
+    assert "Results: When should the ward forum meet?" in out
+    assert "On equal weight, Weekday evenings leads." in out
+    assert "A show of hands would have picked Weekday mornings." in out
+    assert "[picture]" in out
