@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import Chat, Update
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppContext
 from bot.domain.roles import ROLES
 from bot.facilitators import is_in_chat
 from bot.services import groups, membership
-from bot.services.groups import GroupInfo
 from bot.views import general
 from bot.views import membership as views
 from bot.views.callbacks import Action, decode, pattern
+from handlers.guards import facilitator_command, group_of_chat
 from handlers.replies import edit_query_message, is_group, is_private, reply, user_id_of
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
-
-
-async def group_of_chat(context: AppContext, chat: Chat) -> GroupInfo:
-    """The stored group for this chat, created if the bot never saw it being added."""
-    async with context.uow() as uow:
-        known = await groups.find_group(uow, chat.id)
-        if known is not None and known.active:
-            return known
-        return await groups.bot_added(
-            uow,
-            chat.id,
-            chat.title or "",
-            is_forum=bool(chat.is_forum),
-            timezone=context.settings.timezone,
-        )
 
 
 async def post_join_message(update: Update, context: AppContext, text: str | None = None) -> None:
@@ -194,14 +179,11 @@ async def confirm_forget(update: Update, context: AppContext) -> None:
 
 async def members(update: Update, context: AppContext) -> None:
     """/members: counts per role, for facilitators only."""
-    chat = update.effective_chat
-    if chat is None or not is_group(update):
-        await reply(update, views.GROUP_ONLY)
+    group = await facilitator_command(
+        update, context, elsewhere=views.GROUP_ONLY, refusal=views.FACILITATORS_ONLY
+    )
+    if group is None:
         return
-    if not await context.facilitators.is_facilitator(context.bot, chat.id, user_id_of(update)):
-        await reply(update, views.FACILITATORS_ONLY)
-        return
-    group = await group_of_chat(context, chat)
     async with context.uow() as uow:
         counts = await membership.role_counts(uow, group.id)
     await reply(update, views.member_counts(group.title, counts))

@@ -17,7 +17,7 @@ from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.poll_drafts import Draft
 from bot.views import poll_wizard as views
 from bot.views.callbacks import Action, pattern
-from handlers.membership import group_of_chat
+from handlers.guards import group_of_chat
 from handlers.polls import may_create_polls
 from handlers.replies import edit_query_message, is_group, message_of, reply, user_id_of
 

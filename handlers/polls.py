@@ -17,9 +17,9 @@ from bot.views import poll_texts as texts
 from bot.views import polls as views
 from bot.views.callbacks import Action, Press, decode, encode, pattern
 from bot.views.links import start_link
-from handlers.membership import group_of_chat
+from handlers.guards import facilitator_command, group_command
 from handlers.poll_reasons import offer_reason
-from handlers.replies import is_group, message_of, reply, user_id_of
+from handlers.replies import message_of, reply, user_id_of
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -33,11 +33,9 @@ async def may_create_polls(context: AppContext, group: GroupInfo, user_id: int) 
 
 async def create_poll_from_line(update: Update, context: AppContext) -> None:
     """/poll Question | Option | Option: a single-choice poll, results after close."""
-    chat = update.effective_chat
-    if chat is None or not is_group(update):
-        await reply(update, texts.POLL_IN_GROUP_ONLY)
+    group = await group_command(update, context, elsewhere=texts.POLL_IN_GROUP_ONLY)
+    if group is None:
         return
-    group = await group_of_chat(context, chat)
     if not await may_create_polls(context, group, user_id_of(update)):
         await reply(update, texts.ONLY_FACILITATORS_CREATE)
         return
@@ -104,52 +102,36 @@ async def _answer_outcome(query: CallbackQuery, context: AppContext, outcome: Vo
         )
 
 
-async def vote(update: Update, context: AppContext) -> None:
-    """A voting button: one ballot per person per poll, acknowledged privately."""
+async def ballot_press(update: Update, context: AppContext) -> None:
+    """A voting button or "Withdraw my vote": one ballot per person per poll, answered privately."""
     query = update.callback_query
     if query is None:
         return
-    press = _press(query, 2)
-    if press is None or query.message is None:
+    press = decode(query.data)
+    arity = 2 if press is not None and press.action is Action.VOTE else 1
+    if press is None or len(press.args) != arity or query.message is None:
         await query.answer(general.STALE_BUTTON)
         return
+    poll_id, chat_id, user_id = press.args[0], query.message.chat.id, query.from_user.id
     async with context.uow() as uow:
-        outcome = await polls.cast_vote(
-            uow,
-            context.secret,
-            poll_id=press.args[0],
-            option=press.args[1],
-            chat_id=query.message.chat.id,
-            user_id=query.from_user.id,
-            now=now(),
-        )
+        if press.action is Action.VOTE:
+            outcome = await polls.cast_vote(
+                uow,
+                context.secret,
+                poll_id=poll_id,
+                option=press.args[1],
+                chat_id=chat_id,
+                user_id=user_id,
+                now=now(),
+            )
+        else:
+            outcome = await polls.withdraw_vote(
+                uow, context.secret, poll_id=poll_id, chat_id=chat_id, user_id=user_id, now=now()
+            )
     await _answer_outcome(query, context, outcome)
     if outcome.counted:
         poll_changed(context, outcome.group_id, outcome.poll_id)
         await offer_reason(context, query.from_user.id, outcome)
-
-
-async def withdraw(update: Update, context: AppContext) -> None:
-    """Take my vote back while the poll is open."""
-    query = update.callback_query
-    if query is None:
-        return
-    press = _press(query, 1)
-    if press is None or query.message is None:
-        await query.answer(general.STALE_BUTTON)
-        return
-    async with context.uow() as uow:
-        outcome = await polls.withdraw_vote(
-            uow,
-            context.secret,
-            poll_id=press.args[0],
-            chat_id=query.message.chat.id,
-            user_id=query.from_user.id,
-            now=now(),
-        )
-    await _answer_outcome(query, context, outcome)
-    if outcome.counted:
-        poll_changed(context, outcome.group_id, outcome.poll_id)
 
 
 async def _in_poll_chat(query: CallbackQuery, context: AppContext, poll_id: int) -> bool:
@@ -228,16 +210,12 @@ async def close_button(update: Update, context: AppContext) -> None:
 
 async def close_command(update: Update, context: AppContext) -> None:
     """/close as a reply to a poll's message: facilitators only."""
-    chat = update.effective_chat
-    message = message_of(update)
-    if chat is None or not is_group(update):
-        await reply(update, texts.POLL_IN_GROUP_ONLY)
+    group = await facilitator_command(
+        update, context, elsewhere=texts.POLL_IN_GROUP_ONLY, refusal=texts.ONLY_FACILITATORS_CLOSE
+    )
+    if group is None:
         return
-    if not await context.facilitators.is_facilitator(context.bot, chat.id, user_id_of(update)):
-        await reply(update, texts.ONLY_FACILITATORS_CLOSE)
-        return
-    target = message.reply_to_message
-    group = await group_of_chat(context, chat)
+    target = message_of(update).reply_to_message
     poll_id = None
     if target is not None:
         async with context.uow() as uow:
@@ -278,11 +256,9 @@ async def export_csv(update: Update, context: AppContext) -> None:
 
 async def list_polls(update: Update, context: AppContext) -> None:
     """/polls: open polls and recent results in this group."""
-    chat = update.effective_chat
-    if chat is None or not is_group(update):
-        await reply(update, texts.POLL_IN_GROUP_ONLY)
+    group = await group_command(update, context, elsewhere=texts.POLL_IN_GROUP_ONLY)
+    if group is None:
         return
-    group = await group_of_chat(context, chat)
     async with context.uow() as uow:
         open_polls, closed = await polls.group_polls(
             uow, group.id, min_cell=context.settings.min_cell
@@ -292,20 +268,18 @@ async def list_polls(update: Update, context: AppContext) -> None:
 
 async def decisions(update: Update, context: AppContext) -> None:
     """/decisions: the log of every closed poll, as CSV, to a facilitator privately."""
-    chat = update.effective_chat
-    if chat is None or not is_group(update):
-        await reply(update, texts.POLL_IN_GROUP_ONLY)
+    group = await facilitator_command(
+        update, context, elsewhere=texts.POLL_IN_GROUP_ONLY, refusal=texts.ONLY_FACILITATORS_EXPORT
+    )
+    if group is None:
         return
-    user_id = user_id_of(update)
-    if not await context.facilitators.is_facilitator(context.bot, chat.id, user_id):
-        await reply(update, texts.ONLY_FACILITATORS_EXPORT)
-        return
-    group = await group_of_chat(context, chat)
     async with context.uow() as uow:
         log = await polls.decision_log(uow, group.id, min_cell=context.settings.min_cell)
     document = InputFile(poll_export.decision_log_csv(log), filename="decision-log.csv")
     try:
-        await context.bot.send_document(user_id, document, caption=texts.DECISIONS_CAPTION)
+        await context.bot.send_document(
+            user_id_of(update), document, caption=texts.DECISIONS_CAPTION
+        )
     except Forbidden:
         await reply(
             update,
@@ -329,15 +303,14 @@ def _settings_keyboard(group: GroupInfo) -> InlineKeyboardMarkup:
 
 async def poll_settings(update: Update, context: AppContext) -> None:
     """/pollsettings: facilitators choose who may create polls."""
-    chat = update.effective_chat
-    if chat is None or not is_group(update):
-        await reply(update, texts.POLL_IN_GROUP_ONLY)
-        return
-    if not await context.facilitators.is_facilitator(context.bot, chat.id, user_id_of(update)):
-        await reply(update, texts.ONLY_FACILITATORS_SETTINGS)
-        return
-    group = await group_of_chat(context, chat)
-    await reply(update, texts.settings_text(group.anyone_can_poll), _settings_keyboard(group))
+    group = await facilitator_command(
+        update,
+        context,
+        elsewhere=texts.POLL_IN_GROUP_ONLY,
+        refusal=texts.ONLY_FACILITATORS_SETTINGS,
+    )
+    if group is not None:
+        await reply(update, texts.settings_text(group.anyone_can_poll), _settings_keyboard(group))
 
 
 async def change_poll_settings(update: Update, context: AppContext) -> None:
@@ -375,8 +348,8 @@ def handlers() -> list[BaseHandler[Update, AppContext, None]]:
         CommandHandler("polls", list_polls, filters=_NOT_EDITED),
         CommandHandler("decisions", decisions, filters=_NOT_EDITED),
         CommandHandler("pollsettings", poll_settings, filters=_NOT_EDITED),
-        CallbackQueryHandler(vote, pattern=pattern(Action.VOTE)),
-        CallbackQueryHandler(withdraw, pattern=pattern(Action.WITHDRAW)),
+        CallbackQueryHandler(ballot_press, pattern=pattern(Action.VOTE)),
+        CallbackQueryHandler(ballot_press, pattern=pattern(Action.WITHDRAW)),
         CallbackQueryHandler(see_results, pattern=pattern(Action.SEE_RESULTS)),
         CallbackQueryHandler(close_button, pattern=pattern(Action.CLOSE)),
         CallbackQueryHandler(export_csv, pattern=pattern(Action.EXPORT)),
