@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppContext
+from bot.domain.feedback_link import sign_feedback
 from bot.domain.roles import ROLES
 from bot.facilitators import is_in_chat
 from bot.services import groups, membership
@@ -13,7 +14,14 @@ from bot.views import general
 from bot.views import membership as views
 from bot.views.callbacks import Action, decode, pattern
 from handlers.guards import facilitator_command, group_of_chat
-from handlers.replies import edit_query_message, is_group, is_private, reply, user_id_of
+from handlers.replies import (
+    edit_query_message,
+    is_group,
+    is_private,
+    pressed_in_private,
+    reply,
+    user_id_of,
+)
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -28,7 +36,7 @@ async def post_join_message(update: Update, context: AppContext, text: str | Non
     await reply(
         update,
         text or views.join_again(group.title),
-        views.join_keyboard(context.bot.username, payload),
+        views.join_keyboard(context.bot.username, payload, sign_feedback(context.secret, group.id)),
     )
 
 
@@ -64,6 +72,9 @@ async def choose_role(update: Update, context: AppContext) -> None:
     query = update.callback_query
     if query is None:
         return
+    if not pressed_in_private(query):
+        await query.answer(general.STALE_BUTTON)
+        return
     press = decode(query.data)
     if press is None or len(press.args) != 2 or not 0 <= press.args[1] < len(ROLES):
         await query.answer(general.STALE_BUTTON)
@@ -88,6 +99,9 @@ async def role_menu(update: Update, context: AppContext) -> None:
     """From /role with several groups: show the role buttons for the group picked."""
     query = update.callback_query
     if query is None:
+        return
+    if not pressed_in_private(query):
+        await query.answer(general.STALE_BUTTON)
         return
     press = decode(query.data)
     user_id = query.from_user.id
@@ -162,6 +176,9 @@ async def confirm_forget(update: Update, context: AppContext) -> None:
     """The answer to /forgetme's question."""
     query = update.callback_query
     if query is None:
+        return
+    if not pressed_in_private(query):
+        await query.answer(general.STALE_BUTTON)
         return
     press = decode(query.data)
     if press is None or press.args not in {(0,), (1,)}:

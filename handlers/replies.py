@@ -33,6 +33,12 @@ def is_group(update: Update) -> bool:
     return chat is not None and chat.type in {ChatType.GROUP, ChatType.SUPERGROUP}
 
 
+def pressed_in_private(query: CallbackQuery) -> bool:
+    """Whether a button was pressed in a private chat: private buttons forged onto a group
+    message must not rewrite that message for everyone to see."""
+    return query.message is not None and query.message.chat.type == ChatType.PRIVATE
+
+
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
     """Answer in the chat (and forum topic) the update came from, in as many messages as fit.
 

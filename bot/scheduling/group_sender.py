@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters
@@ -16,6 +17,56 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What became of a send: delivered, the group is gone for good, or try again later."""
+
+    message: Message | None = None
+    gone: bool = False
+
+    @property
+    def retry_later(self) -> bool:
+        """Telegram failed for now (timeout, 5xx, flood after retries): the work is not done."""
+        return self.message is None and not self.gone
+
+
+async def deliver_to_group(
+    context: AppContext,
+    chat_id: int,
+    text: str,
+    *,
+    thread_id: int | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+    reply_to: int | None = None,
+) -> Delivery:
+    """Send to a group, following a supergroup upgrade and remembering a removal."""
+    for _ in range(2):  # a second try only after following a supergroup upgrade
+        try:
+            message = await context.bot.send_message(
+                chat_id,
+                text,
+                message_thread_id=thread_id,
+                reply_markup=markup,
+                reply_parameters=None
+                if reply_to is None
+                else ReplyParameters(reply_to, allow_sending_without_reply=True),
+            )
+            return Delivery(message=message)
+        except ChatMigrated as moved:
+            async with context.uow() as uow:
+                await groups.chat_migrated(uow, chat_id, moved.new_chat_id)
+            chat_id = moved.new_chat_id
+        except Forbidden:
+            async with context.uow() as uow:
+                await groups.bot_removed(uow, chat_id)
+            log.info("a group removed the bot; it is now inactive")
+            return Delivery(gone=True)
+        except TelegramError as error:
+            log.warning("could not send to a group: %s", type(error).__name__)
+            return Delivery()
+    return Delivery()
+
+
 async def send_to_group(
     context: AppContext,
     chat_id: int,
@@ -25,31 +76,11 @@ async def send_to_group(
     markup: InlineKeyboardMarkup | None = None,
     reply_to: int | None = None,
 ) -> Message | None:
-    """Send, or return None if the group is gone (and remember that it is)."""
-    for _ in range(2):  # a second try only after following a supergroup upgrade
-        try:
-            return await context.bot.send_message(
-                chat_id,
-                text,
-                message_thread_id=thread_id,
-                reply_markup=markup,
-                reply_parameters=None
-                if reply_to is None
-                else ReplyParameters(reply_to, allow_sending_without_reply=True),
-            )
-        except ChatMigrated as moved:
-            async with context.uow() as uow:
-                await groups.chat_migrated(uow, chat_id, moved.new_chat_id)
-            chat_id = moved.new_chat_id
-        except Forbidden:
-            async with context.uow() as uow:
-                await groups.bot_removed(uow, chat_id)
-            log.info("a group removed the bot; it is now inactive")
-            return None
-        except TelegramError as error:
-            log.warning("could not send to a group: %s", type(error).__name__)
-            return None
-    return None
+    """Send, or None if it could not be sent (see deliver_to_group to tell why)."""
+    delivery = await deliver_to_group(
+        context, chat_id, text, thread_id=thread_id, markup=markup, reply_to=reply_to
+    )
+    return delivery.message
 
 
 async def edit_in_group(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
-from bot.scheduling.group_sender import edit_in_group, send_to_group
+from bot.scheduling.group_sender import deliver_to_group, edit_in_group, send_to_group
 from bot.services import polls
 from bot.services.groups import GroupInfo
 from bot.services.polls import ScheduledPoll
@@ -84,7 +84,7 @@ async def close_and_announce(context: AppContext, poll_id: int) -> bool:
     async with context.uow() as uow:
         closed = await polls.close_poll(uow, poll_id, now())
     if closed:
-        context.bot_data.coalescer.forget(poll_id)
+        context.bot_data.coalescer.forget(poll_id, refresh_poll_message)
         for job in _jobs_of(context.job_queue, poll_id):
             job.schedule_removal()
     await announce_results(context, poll_id)
@@ -110,7 +110,7 @@ async def announce_results(context: AppContext, poll_id: int) -> None:
                 poll_views.poll_message(snap, now=moment),
                 poll_views.poll_keyboard(snap),
             )
-        sent = await send_to_group(
+        delivery = await deliver_to_group(
             context,
             place.chat_id,
             poll_results.results_message(snap),
@@ -118,8 +118,13 @@ async def announce_results(context: AppContext, poll_id: int) -> None:
             markup=poll_views.poll_keyboard(snap),
             reply_to=place.message_id,
         )
-        if sent is not None:
+        if delivery.retry_later:
+            return  # not marked done: the lease runs out and the sweep posts them then
+        if delivery.message is not None:
             await _send_chart(context, place.chat_id, place.thread_id, snap)
+        # A vote refresh that read the poll just before it closed may land after the closing
+        # edit; one more refresh, coalesced like any other, leaves the final state showing.
+        poll_changed(context, place.group_id, poll_id)
     else:
         log.info("poll %s closed in a group that removed the bot; results not posted", poll_id)
     async with context.uow() as uow:
@@ -152,13 +157,15 @@ async def remind(context: AppContext, poll_id: int) -> None:
         place = await polls.place_of(uow, poll_id)
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
     if place is not None and snap is not None and place.active:
-        await send_to_group(
+        delivery = await deliver_to_group(
             context,
             place.chat_id,
             poll_views.reminder_text(snap, now=moment),
             thread_id=place.thread_id,
             reply_to=place.message_id,
         )
+        if delivery.retry_later:
+            return  # the lease runs out and the sweep sends it then
     async with context.uow() as uow:
         await polls.reminder_sent(uow, poll_id)
 

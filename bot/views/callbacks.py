@@ -13,7 +13,9 @@ from enum import StrEnum
 
 MAX_CALLBACK_BYTES = 64
 _MAX_ARGS = 6
-_NUMBER = re.compile(r"^[0-9a-z]{1,13}$")
+_NUMBER = re.compile(r"^[0-9a-z]{1,7}$")
+# Ids are 32-bit integers in PostgreSQL: anything larger is forged and must not reach SQL.
+MAX_NUMBER = 2**31 - 1
 
 
 class Action(StrEnum):
@@ -27,6 +29,21 @@ class Action(StrEnum):
     EXPORT = "x"  # x:<poll>                     CSV of the results by direct message
     POLL_SETTINGS = "ps"  # ps:<group>:<0|1>     who may create polls
     WIZARD = "pw"  # pw:<step>:<value>           the guided poll set-up in private
+    # Meetings (handlers/meetings.py, handlers/meeting_rsvp.py)
+    MEETING_CONFIRM = "mc"  # mc:<draft>:<choice>  Save 0, Change 1, repeat 10 + index
+    RSVP = "mr"  # mr:<occurrence>:<answer>         Coming 0, Maybe 1, Can't come 2
+    CALENDAR = "mi"  # mi:<occurrence>:<0|1>        .ics of this date (0) or the series (1)
+    REMIND_ME = "mo"  # mo:<occurrence>             a personal reminder by direct message
+    MEETING_CANCEL = "mx"  # mx:<occurrence>:<0 keep | 1 this date | 2 the series>
+    MEETING_MOVE = "mm"  # mm:<occurrence>:<0|1|2>:<new start, minutes since 1970>
+    # Anonymous feedback. The private ones carry a serial of the draft held in memory, so a
+    # press on an older preview never sends a newer text.
+    FEEDBACK_GROUP = "fg"  # fg:<group>           write feedback for this group
+    FEEDBACK_SEND = "fs"  # fs:<serial>           send the previewed feedback
+    FEEDBACK_CANCEL = "fc"  # fc:<serial>         drop the draft
+    FEEDBACK_TAG = "ft"  # ft:<serial>:<1|0>      show my role with it, or not
+    FEEDBACK_DECIDE = "fd"  # fd:<item>:<1|0>     publish or reject (facilitators, privately)
+    FEEDBACK_SETTINGS = "fm"  # fm:<group>:<delivery>:<hour>  how feedback reaches a group
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +53,8 @@ class Press:
 
 
 def _base36(number: int) -> str:
-    if number < 0:
-        raise ValueError("callback numbers are never negative")
+    if not 0 <= number <= MAX_NUMBER:
+        raise ValueError("callback numbers are never negative, nor past 32 bits")
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"
     out = ""
     while True:
@@ -65,7 +82,10 @@ def decode(data: str | None) -> Press | None:
         return None
     if len(rest) > _MAX_ARGS or not all(_NUMBER.match(part) for part in rest):
         return None
-    return Press(action, tuple(int(part, 36) for part in rest))
+    numbers = tuple(int(part, 36) for part in rest)
+    if any(number > MAX_NUMBER for number in numbers):
+        return None
+    return Press(action, numbers)
 
 
 def pattern(action: Action) -> str:

@@ -133,7 +133,11 @@ def _callbacks(markup: InlineKeyboardMarkup) -> list[str]:
 
 def test_keyboard_for_an_open_single_choice_poll() -> None:
     s = snapshot(
-        {}, options=LONG_OPTIONS, closed=False, visibility=Visibility.AFTER_VOTING, poll_id=10**15
+        {},
+        options=LONG_OPTIONS,
+        closed=False,
+        visibility=Visibility.AFTER_VOTING,
+        poll_id=2**31 - 1,
     )
     markup = poll_keyboard(s)
     assert markup is not None
@@ -144,7 +148,7 @@ def test_keyboard_for_an_open_single_choice_poll() -> None:
     presses = [decode(data) for data in _callbacks(markup)]
     assert all(len(data.encode()) <= MAX_CALLBACK_BYTES for data in _callbacks(markup))
     assert [p.args for p in presses if p and p.action is Action.VOTE] == [
-        (10**15, i) for i in range(10)
+        (2**31 - 1, i) for i in range(10)
     ]
     assert [p.action for p in presses[10:] if p] == [
         Action.WITHDRAW,
