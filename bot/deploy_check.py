@@ -46,6 +46,18 @@ async def _database(settings: Settings) -> str | None:
     return None
 
 
+def _secret(settings: Settings) -> str | None:
+    if settings.secret_key.get_secret_value():
+        print(f"{OK} SECRET_KEY is set.")
+        return None
+    # Without it the hashes hang on the token: a token revoked in BotFather would forget
+    # every role and let everyone vote again in open polls.
+    return (
+        "SECRET_KEY is not set. Set it to a long random string and keep it: "
+        'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+    )
+
+
 async def run_check() -> int:
     try:
         settings = load_settings()
@@ -53,7 +65,8 @@ async def run_check() -> int:
         print(f"{FAIL} {error}")
         return 2
     print(f"{OK} The settings load (mode {settings.mode.value}).")
-    problems = [p for p in (await _telegram(settings), await _database(settings)) if p]
+    checks = (_secret(settings), await _telegram(settings), await _database(settings))
+    problems = [p for p in checks if p]
     for problem in problems:
         print(f"{FAIL} {problem}")
     print("All good." if not problems else f"{len(problems)} thing(s) to fix.")

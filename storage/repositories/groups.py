@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Group
+from storage.models import Base, Group
 
 
 class GroupRepository:
@@ -53,8 +53,15 @@ class GroupRepository:
             return None
         clash = await self.by_chat(new_chat_id)
         if clash is not None and clash.id != group.id:
-            # The bot saw the new chat first (an update raced the migration message): keep the
-            # old row, which owns the data, and drop the empty newcomer.
+            # The bot saw the new chat before the migration message (an update raced it): the
+            # newcomer's rows join the old group, which owns the history, then it goes. Not
+            # memberships: their keys are derived from the group id, so they could never be
+            # found again; those few people are asked for their role afresh.
+            for table in Base.metadata.sorted_tables:
+                if "group_id" in table.c and table.name not in {"groups", "memberships"}:
+                    await self._session.execute(
+                        update(table).where(table.c.group_id == clash.id).values(group_id=group.id)
+                    )
             await self._session.delete(clash)
             await self._session.flush()
         group.chat_id = new_chat_id

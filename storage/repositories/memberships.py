@@ -23,7 +23,12 @@ class MembershipRepository:
         )
 
     async def put(self, group_id: int, member_key: str, role: str, now: datetime) -> bool:
-        """Store or change a role. Returns True when the person is new to the group."""
+        """Store or change a role. Returns True when the person is new to the group.
+
+        Only the day is kept: an exact time beside a role could be matched against the
+        group's "X joined" history by someone holding a copy of the database.
+        """
+        now = now.replace(hour=0, minute=0, second=0, microsecond=0)
         existing = await self.get(group_id, member_key)
         if existing is None:
             self._session.add(

@@ -169,6 +169,10 @@ async def test_check_reports_each_part_in_plain_lines(
     again_out = await stop_when_done(again)
     assert "All good." in again_out and again.returncode == 0
 
+    unsafe = await spawn(bot_env(tg, server, tmp_path, SECRET_KEY=""), "check", cwd=tmp_path)
+    assert "FAIL SECRET_KEY is not set" in await stop_when_done(unsafe)
+    assert unsafe.returncode == 1
+
     wrong = await spawn(bot_env(tg, server, tmp_path, BOT_TOKEN="999:wrong"), "check", cwd=tmp_path)
     wrong_out = await stop_when_done(wrong)
     assert "FAIL Telegram did not accept BOT_TOKEN" in wrong_out
