@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from bot.domain.roles import Role
 from bot.domain.poll_rules import parse_poll_line
+from bot.domain.roles import Role
 from bot.services import groups, membership, polls
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
