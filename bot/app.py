@@ -13,6 +13,8 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
 from bot.rate_limits import MessageRateLimiter
+from bot.scheduling.feedback_jobs import rebuild_feedback_jobs
+from bot.scheduling.meeting_jobs import rebuild_meeting_jobs
 from bot.scheduling.poll_jobs import rebuild_poll_jobs
 from bot.views.general import GROUP_COMMANDS, PRIVATE_COMMANDS
 from handlers import register_all
@@ -39,8 +41,13 @@ def build_application(
     updates_request: BaseRequest | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     base_url: str | None = None,
+    concurrent_updates: bool | int = False,
 ) -> AppType:
-    """The one place an Application is put together; tests pass the sandbox's transports."""
+    """The one place an Application is put together; tests pass the sandbox's transports.
+
+    `concurrent_updates` is PTB's own switch (True = 256 at a time); the database arbitrates
+    races (one ballot per keyed hash), so updates may be handled side by side.
+    """
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -49,6 +56,7 @@ def build_application(
         .rate_limiter(rate_limiter or default_rate_limiter())
         .post_init(open_resources)
         .post_shutdown(close_resources)
+        .concurrent_updates(concurrent_updates)
     )
     api = (base_url or settings.telegram_api_url).rstrip("/")
     if not api.endswith("/bot"):
@@ -78,6 +86,8 @@ async def open_resources(app: AppType) -> None:
     app.bot_data.uow_factory = UnitOfWorkFactory(create_sessionmaker(engine))
     # Deadlines and reminders live in the database; the JobQueue only holds the alarms.
     await rebuild_poll_jobs(app)
+    await rebuild_meeting_jobs(app)
+    await rebuild_feedback_jobs(app)
     await app.bot.set_my_commands(
         [BotCommand(name, text) for name, text in PRIVATE_COMMANDS],
         scope=BotCommandScopeAllPrivateChats(),

@@ -16,6 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.domain.crisis import DEFAULT_CRISIS_PHRASES
+from bot.domain.feedback_rules import DEFAULT_DAILY_LIMIT
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./equalsay.db"
 TELEGRAM_API_URL = "https://api.telegram.org"
 UK_CRISIS_CONTACTS = (
@@ -58,6 +61,9 @@ class Settings(BaseSettings):
     min_cell: Annotated[int, Field(ge=1, le=50)] = 3
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
     crisis_contacts: tuple[str, ...] = UK_CRISIS_CONTACTS
+    # Feedback matching any of these (whole words, any case) goes to facilitators, flagged.
+    crisis_phrases: tuple[str, ...] = DEFAULT_CRISIS_PHRASES
+    feedback_daily_limit: Annotated[int, Field(ge=1, le=100)] = DEFAULT_DAILY_LIMIT
 
     @field_validator("bot_token")
     @classmethod

@@ -10,12 +10,16 @@ import logging
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from bot.config import load_settings
+from bot.context import AppContext
 from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser
+from bot.scheduling.meeting_jobs import dispatch_due
 
 
 class Transcript:
@@ -168,8 +172,64 @@ async def scene_poll(demo: Demo) -> None:
     await demo.press(priya, poll, "Close poll (facilitators)")
 
 
+async def scene_meeting(demo: Demo) -> None:
+    """A meeting typed in one line, confirmed, answered, and reminded a day before."""
+    demo.t.scene("A meeting: planned in one line, confirmed, answered and reminded")
+    tg = demo.tg
+    una = tg.create_user("Una", "una_facilitates")
+    cast = (("Vic", "Service user"), ("Wren", "Carer"), ("Xan", "Staff"))
+    people = [(tg.create_user(name), label) for name, label in cast]
+    group = tg.create_group("Meadow co-production", members=[p for p, _ in people], admins=[una])
+    await demo.bot.add_to_group(group, by=una)
+    welcome = demo.bot.last(group)
+    for person, label in people:
+        await demo.bot.follow_join(person, welcome)
+        await demo.bot.press(person, demo.bot.last(demo.bot.private(person)), text=label)
+    demo.t.bot_output_silently()
+    demo.t.note("Three people join in private: a service user, a carer and a member of staff.")
+    when = datetime.now(UTC).astimezone(ZoneInfo("Europe/London")) + timedelta(days=3)
+    await demo.say(una, group, f"/meeting {when:%d %b} 14:00 | Discharge working group | Room 3")
+    await demo.press(una, demo.bot.last(group), "Every week")
+    await demo.press(una, demo.bot.last(group), "✅ Save")
+    meeting = demo.bot.last(group)
+    for (person, _), answer in zip(people, ("Coming", "Coming", "Maybe"), strict=True):
+        await demo.bot.press(person, meeting, text=answer)
+    demo.t.note("Vic and Wren press Coming, Xan presses Maybe; the totals update, no names.")
+    demo.t.bot_output()
+    await demo.say(people[1][0], group, "/agenda Parking at the new site")
+    demo.t.note("A day before the meeting, the reminder arrives in the group.")
+    moment = when.replace(hour=14, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    await dispatch_due(AppContext(demo.bot.app), moment=moment.astimezone(UTC))
+    demo.t.bot_output()
+
+
+async def scene_feedback(demo: Demo) -> None:
+    """Feedback written privately, checked by a facilitator, published without a name."""
+    demo.t.scene("Anonymous feedback: written in private, checked, published without a name")
+    tg = demo.tg
+    fiona = tg.create_user("Mo", "mo_facilitates")
+    people = [tg.create_user(name) for name in ("Ade", "Bea", "Cal")]
+    group = tg.create_group("Meadow carers' circle", members=people, admins=[fiona])
+    await demo.bot.add_to_group(group, by=fiona)
+    welcome = demo.bot.last(group)
+    for person in people:
+        await demo.bot.follow_join(person, welcome)
+        await demo.bot.press(person, demo.bot.last(demo.bot.private(person)), text="Carer")
+    await demo.bot.start(fiona)
+    demo.t.bot_output_silently()
+    demo.t.note("Ade, Bea and Cal join as carers; Mo, the facilitator, has opened a chat.")
+    ade = people[0]
+    await demo.say(ade, demo.bot.private(ade), "/feedback")
+    await demo.say(
+        ade, demo.bot.private(ade), "Could meetings start after the school run, at 10 not 9?"
+    )
+    await demo.press(ade, demo.bot.last(demo.bot.private(ade)), "Say I am a carer")
+    await demo.press(ade, demo.bot.last(demo.bot.private(ade)), "Send")
+    await demo.press(fiona, demo.bot.last(demo.bot.private(fiona)), "Publish in the group")
+
+
 Scene = Callable[[Demo], Awaitable[None]]
-SCENES: list[Scene] = [scene_joining, scene_poll]
+SCENES: list[Scene] = [scene_joining, scene_poll, scene_meeting, scene_feedback]
 
 
 async def run_demo(*, quiet: bool = False, out: TextIO | None = None) -> int:

@@ -5,10 +5,16 @@ from __future__ import annotations
 from bot.context import AppType
 from handlers import (
     errors,
+    feedback,
+    feedback_moderation,
+    feedback_sending,
     lifecycle,
+    meeting_rsvp,
+    meetings,
     membership,
     poll_wizard,
     polls,
+    private_chat_reach,
     private_text,
     stale_buttons,
     start,
@@ -22,6 +28,13 @@ def register_all(app: AppType) -> None:
     app.add_handlers(membership.handlers())
     app.add_handlers(polls.handlers())
     app.add_handlers(poll_wizard.handlers())
+    app.add_handlers(meetings.handlers())
+    app.add_handlers(meeting_rsvp.handlers())
+    app.add_handlers(feedback.handlers())
+    app.add_handlers(feedback_sending.handlers())
+    app.add_handlers(feedback_moderation.handlers())
+    # Its own group, before all others: notes who can be messaged, whatever else handles it.
+    app.add_handlers(private_chat_reach.handlers(), group=-1)
     # After every command handler: it takes the private chat's plain text (commands excluded).
     app.add_handlers(private_text.handlers())
     # Last: any press no feature claimed gets a kind answer instead of a spinning button.

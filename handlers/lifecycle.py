@@ -9,6 +9,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
 from bot.context import AppContext
+from bot.domain.feedback_link import sign_feedback
 from bot.services import groups, membership
 from bot.views import membership as views
 
@@ -43,7 +44,9 @@ async def bot_membership_changed(update: Update, context: AppContext) -> None:
         await context.bot.send_message(
             chat.id,
             views.welcome(group.title),
-            reply_markup=views.join_keyboard(context.bot.username, payload),
+            reply_markup=views.join_keyboard(
+                context.bot.username, payload, sign_feedback(context.secret, group.id)
+            ),
         )
     elif was_in and not is_in:
         async with context.uow() as uow:

@@ -153,15 +153,13 @@ async def my_data(update: Update, context: AppContext) -> None:
     if not is_private(update):
         await ask_in_private(update, context)
         return
+    user_id = user_id_of(update)
     async with context.uow() as uow:
-        held = await membership.held_roles(uow, context.secret, user_id_of(update))
-    zone = context.settings.zone
-    await reply(
-        update,
-        views.my_data(
-            [(h.group.title, h.role, h.since.astimezone(zone).strftime("%-d %B %Y")) for h in held]
-        ),
-    )
+        held = await membership.held_roles(uow, context.secret, user_id)
+        draft_group = await membership.draft_group_title(uow, context.secret, user_id)
+    # Stored as a day (no time of day), so shown as one.
+    days = [(h.group.title, h.role, h.since.strftime("%-d %B %Y")) for h in held]
+    await reply(update, views.my_data(days, draft_group))
 
 
 async def forget_me(update: Update, context: AppContext) -> None:

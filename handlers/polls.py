@@ -89,14 +89,13 @@ async def _answer_outcome(query: CallbackQuery, context: AppContext, outcome: Vo
     elif status is VoteStatus.UNCHANGED and outcome.kind.value != "multiple":
         await query.answer(views.already_chosen_ack(", ".join(outcome.chosen)))
     else:
-        async with context.uow() as uow:
-            group = await find_group_by_id(uow, outcome.group_id)
+        # The group's time zone came with the vote's own query: no second unit of work.
         await query.answer(
             views.ballot_ack(
                 outcome.chosen,
                 kind=outcome.kind,
                 deadline=outcome.deadline,
-                timezone=group.timezone if group else context.settings.timezone,
+                timezone=outcome.timezone or context.settings.timezone,
                 changed=status is VoteStatus.CHANGED,
             )
         )

@@ -7,13 +7,17 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import AppContext
 from bot.views import poll_wizard as wizard_views
-from handlers import poll_reasons, poll_wizard
+from handlers import feedback, meeting_setup, poll_reasons, poll_wizard
 from handlers.replies import reply
 
 
 async def route_private_text(update: Update, context: AppContext) -> None:
-    """The poll set-up first (it asked for this text), then a proposal reason, else a pointer."""
+    """Feedback being written first, then the poll set-up, then a proposal reason, else help."""
+    if await feedback.take_text(update, context):
+        return
     if await poll_wizard.take_text(update, context):
+        return
+    if await meeting_setup.take_text(update, context):
         return
     if await poll_reasons.take_reason(update, context):
         return

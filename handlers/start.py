@@ -6,8 +6,11 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import AppContext
+from bot.domain.feedback_link import is_feedback_payload
+from bot.domain.meeting_payloads import is_new_meeting_payload
 from bot.domain.start_payloads import is_new_poll_payload
 from bot.views import general
+from handlers import feedback, meeting_setup
 from handlers.membership import join_from_link, post_join_message
 from handlers.poll_wizard import begin_from_link
 from handlers.replies import is_private, reply
@@ -20,6 +23,10 @@ async def start(update: Update, context: AppContext) -> None:
             payload = context.args[0]
             if is_new_poll_payload(payload):
                 await begin_from_link(update, context, payload)
+            elif is_new_meeting_payload(payload):
+                await meeting_setup.begin_from_link(update, context, payload)
+            elif is_feedback_payload(payload):
+                await feedback.begin_from_link(update, context, payload)
             else:
                 await join_from_link(update, context, payload)
             return

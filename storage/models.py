@@ -8,13 +8,15 @@ person cannot be linked from a copy of the database.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -146,3 +148,208 @@ class PollDraft(Base):
     step: Mapped[str] = mapped_column(String(24))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class FeedbackSettings(Base):
+    """How a group's anonymous feedback reaches it, and the counter behind "#N"."""
+
+    __tablename__ = "feedback_settings"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    delivery: Mapped[str] = mapped_column(String(16), default="moderated")
+    digest_hour: Mapped[int] = mapped_column(Integer, default=17)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Feedback(Base):
+    """One anonymous feedback item. It holds NOTHING that points at its sender: no user id,
+    no keyed hash, and its arrival only to the hour (a minute could be matched to who was
+    online). `number` is the group's "#N", given when it is posted, so rejected items leave
+    no gaps for the group to count.
+    """
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("group_id", "number", name="uq_feedback_number"),
+        Index("ix_feedback_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    role_tag: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    reached_facilitators: Mapped[bool] = mapped_column(Boolean, default=False)
+    number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    post_lease: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class FeedbackCounter(Base):
+    """Today's feedback count per person and group, under a key that changes every day
+    (daily_key), so yesterday's rows link to nobody and are deleted anyway.
+    """
+
+    __tablename__ = "feedback_counters"
+
+    counter_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReachablePerson(Base):
+    """Someone who has opened a private chat with the bot, as person_key only: how the bot
+    knows which facilitators it can message without trying (and failing) every admin.
+    """
+
+    __tablename__ = "reachable_people"
+
+    person_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+# ---------------------------------------------------------------------------------- meetings
+
+
+class Meeting(Base):
+    """A meeting, or a series of them. The rule is in LOCAL time (start_local + zone), so a
+    series keeps its wall-clock hour across daylight-saving changes; occurrences are rows."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(300), default="")
+    zone: Mapped[str] = mapped_column(String(64))
+    start_local: Mapped[datetime] = mapped_column(DateTime(timezone=False))  # naive wall clock
+    recurrence: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    generated_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeetingOccurrence(Base):
+    """One date of a meeting. `series_local` is the rule's local start it came from, so the
+    horizon can be extended without making the same date twice."""
+
+    __tablename__ = "meeting_occurrences"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "series_local", name="uq_occurrence_series_local"),
+        Index("ix_occurrences_starts_at", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    series_local: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    moved: Mapped[bool] = mapped_column(Boolean, default=False)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class MeetingRsvp(Base):
+    """One person's one answer to one occurrence, keyed by HMAC(secret, occurrence, user).
+
+    Like a ballot it may carry the role (for the "no carers coming" warning) but never a user
+    id, and no timestamp.
+    """
+
+    __tablename__ = "meeting_rsvps"
+    __table_args__ = (UniqueConstraint("occurrence_id", "rsvp_key", name="uq_rsvp_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
+    )
+    rsvp_key: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    answer: Mapped[int] = mapped_column(Integer)
+
+
+class MeetingReminder(Base):
+    """One group reminder: one per occurrence and offset. Claimed with a lease, then marked."""
+
+    __tablename__ = "meeting_reminders"
+    __table_args__ = (
+        UniqueConstraint("occurrence_id", "offset_minutes", name="uq_reminder_offset"),
+        Index("ix_meeting_reminders_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
+    )
+    offset_minutes: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class MeetingDmOptIn(Base):
+    """ "Remind me privately": an occurrence and a private chat id, and NOTHING else.
+
+    Deliberately apart from meeting_rsvps and without any key, role, answer or time, so the
+    database cannot join a chat id to an RSVP or a role. Rows are taken (deleted) when the
+    personal reminder is sent, and dropped when the occurrence is cancelled or has passed.
+    """
+
+    __tablename__ = "meeting_dm_optins"
+    __table_args__ = (UniqueConstraint("occurrence_id", "chat_id", name="uq_dm_optin"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class AgendaItem(Base):
+    """An agenda item for a group's next meeting; no author is stored, so private ones are
+    anonymous by construction."""
+
+    __tablename__ = "meeting_agenda_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(400))
+
+
+class MeetingDraft(Base):
+    """A meeting typed but not yet confirmed (one-line or guided); one per person, by
+    person_key. Nothing is a meeting until Save is pressed."""
+
+    __tablename__ = "meeting_drafts"
+    __table_args__ = (
+        UniqueConstraint("owner_key", name="uq_meeting_draft_owner"),
+        {"sqlite_autoincrement": True},  # buttons name the draft: never reuse an id
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    owner_key: Mapped[str] = mapped_column(String(64))
+    thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    step: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MeetingPrefs(Base):
+    """A group's reminder offsets (minutes before a meeting); no row means the defaults."""
+
+    __tablename__ = "meeting_prefs"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    offsets: Mapped[list[int]] = mapped_column(JSON)

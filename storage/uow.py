@@ -7,10 +7,15 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.feedback import FeedbackRepository
+from storage.repositories.feedback_counters import FeedbackCounterRepository
 from storage.repositories.groups import GroupRepository
+from storage.repositories.meeting_reminders import MeetingReminderRepository
+from storage.repositories.meetings import MeetingRepository
 from storage.repositories.memberships import MembershipRepository
 from storage.repositories.poll_drafts import PollDraftRepository
 from storage.repositories.polls import PollRepository
+from storage.repositories.reachable_people import ReachablePeopleRepository
 
 
 class UnitOfWork:
@@ -20,6 +25,11 @@ class UnitOfWork:
     members: MembershipRepository
     polls: PollRepository
     poll_drafts: PollDraftRepository
+    feedback: FeedbackRepository
+    feedback_counters: FeedbackCounterRepository
+    reachable: ReachablePeopleRepository
+    meetings: MeetingRepository
+    meeting_reminders: MeetingReminderRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -37,6 +47,11 @@ class UnitOfWork:
         self.members = MembershipRepository(self._session)
         self.polls = PollRepository(self._session)
         self.poll_drafts = PollDraftRepository(self._session)
+        self.meetings = MeetingRepository(self._session)
+        self.meeting_reminders = MeetingReminderRepository(self._session)
+        self.feedback = FeedbackRepository(self._session)
+        self.feedback_counters = FeedbackCounterRepository(self._session)
+        self.reachable = ReachablePeopleRepository(self._session)
         return self
 
     async def __aexit__(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.domain.join_link import sign_join, verify_join
-from bot.domain.keyed_hash import member_key
+from bot.domain.keyed_hash import member_key, person_key
 from bot.domain.roles import ROLES, Role
 from bot.services.groups import GroupInfo
 from storage.uow import UnitOfWork
@@ -72,11 +72,28 @@ async def held_roles(uow: UnitOfWork, secret: bytes, user_id: int) -> list[Held]
 
 
 async def forget(uow: UnitOfWork, secret: bytes, user_id: int) -> int:
-    """Erase every membership and role of this person. Returns how many were erased."""
+    """Erase every membership and role of this person, and what hangs off them.
+
+    Returns how many memberships were erased.
+    """
     keys = await _keys_for(uow, secret, user_id)
     erased = await uow.members.delete_keys(list(keys))
+    draft = await uow.poll_drafts.by_owner(person_key(secret, user_id))
+    if draft is not None:  # a poll they were setting up names its group and their question
+        await uow.poll_drafts.remove(draft.id)
+    # Personal meeting reminders they asked for hold their chat id: those go too.
+    await uow.meeting_reminders.delete_opt_ins_of_chat(user_id)
     await uow.commit()
     return erased
+
+
+async def draft_group_title(uow: UnitOfWork, secret: bytes, user_id: int) -> str | None:
+    """The group of a poll this person is setting up, for /mydata."""
+    draft = await uow.poll_drafts.by_owner(person_key(secret, user_id))
+    if draft is None:
+        return None
+    group = await uow.groups.by_id(draft.group_id)
+    return None if group is None else group.title
 
 
 async def role_counts(uow: UnitOfWork, group_id: int) -> dict[Role, int]:

@@ -18,7 +18,7 @@ from bot.domain.poll_snapshot import PollSnapshot
 from bot.domain.roles import Role
 from bot.domain.tally import TallyInput, tally
 from storage.models import Poll
-from storage.repositories.polls import CLOSED, OPEN
+from storage.repositories.polls import CLOSED, OPEN, BallotContext
 from storage.uow import UnitOfWork
 
 DEFAULT_REMIND_BEFORE = timedelta(hours=24)
@@ -48,6 +48,7 @@ class VoteOutcome:
     max_choices: int = 1
     deadline: datetime | None = None
     visibility: Visibility = Visibility.AFTER_CLOSE
+    timezone: str | None = None  # the group's, for showing the deadline in the answer
 
     @property
     def counted(self) -> bool:
@@ -128,11 +129,6 @@ async def place_of(uow: UnitOfWork, poll_id: int) -> PollPlace | None:
     )
 
 
-def _is_open(poll: Poll, now: datetime) -> bool:
-    # A deadline that has passed closes the poll for voting even before the job has run.
-    return poll.status == OPEN and (poll.deadline is None or poll.deadline > now)
-
-
 async def snapshot(uow: UnitOfWork, poll_id: int, *, min_cell: int) -> PollSnapshot | None:
     """The poll with its tally, from one aggregate query."""
     poll = await uow.polls.get(poll_id)
@@ -168,34 +164,74 @@ async def snapshot(uow: UnitOfWork, poll_id: int, *, min_cell: int) -> PollSnaps
     )
 
 
+class _PollGroups:
+    """Which group each poll is in, remembered as a hint for deriving the member key.
+
+    A poll never moves to another group (a supergroup upgrade changes the group's chat id,
+    not its row), so the hint cannot go stale in one database; the vote query checks it
+    anyway, and a wrong hint (another database, another process's poll ids) costs one more
+    query, never a wrong answer. Status, deadline and chat are read fresh on every press.
+    """
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self._groups: dict[int, int] = {}
+
+    def get(self, poll_id: int) -> int | None:
+        return self._groups.get(poll_id)
+
+    def remember(self, poll_id: int, group_id: int) -> None:
+        if len(self._groups) >= self.LIMIT:
+            self._groups.clear()
+        self._groups[poll_id] = group_id
+
+
+_poll_groups = _PollGroups()
+
+
+def _is_open_at(status: str, deadline: datetime | None, now: datetime) -> bool:
+    # A deadline that has passed closes the poll for voting even before the job has run.
+    return status == OPEN and (deadline is None or deadline > now)
+
+
 async def _checked(
     uow: UnitOfWork, secret: bytes, poll_id: int, chat_id: int, user_id: int, now: datetime
-) -> tuple[Poll | None, Role | None, VoteOutcome | None]:
-    """The poll and the voter's role, or the outcome that stops the vote."""
-    poll = await uow.polls.get(poll_id)
-    if poll is None:
+) -> tuple[BallotContext | None, Role | None, VoteOutcome | None]:
+    """The poll, the voter's role and current ballot, or the outcome that stops the vote."""
+    key = ballot_key(secret, poll_id, user_id)
+    hint = _poll_groups.get(poll_id)
+    found = await uow.polls.ballot_context(
+        poll_id, key, None if hint is None else member_key(secret, hint, user_id)
+    )
+    if found is not None and found.group_id != hint:
+        # First press on this poll here: now the group is known, ask again with its key.
+        _poll_groups.remember(poll_id, found.group_id)
+        found = await uow.polls.ballot_context(
+            poll_id, key, member_key(secret, found.group_id, user_id)
+        )
+    if found is None:
         return None, None, VoteOutcome(VoteStatus.UNKNOWN, poll_id)
-    group = await uow.groups.by_id(poll.group_id)
-    if group is None or group.chat_id != chat_id:
-        return None, None, VoteOutcome(VoteStatus.WRONG_CHAT, poll_id, poll.group_id)
-    if not _is_open(poll, now):
-        return None, None, VoteOutcome(VoteStatus.CLOSED, poll_id, poll.group_id)
-    membership = await uow.members.get(group.id, member_key(secret, group.id, user_id))
-    if membership is None:
-        return None, None, VoteOutcome(VoteStatus.NOT_MEMBER, poll_id, poll.group_id)
-    return poll, Role(membership.role), None
+    if found.chat_id is None or found.chat_id != chat_id:
+        return None, None, VoteOutcome(VoteStatus.WRONG_CHAT, poll_id, found.group_id)
+    if not _is_open_at(found.status, found.deadline, now):
+        return None, None, VoteOutcome(VoteStatus.CLOSED, poll_id, found.group_id)
+    if found.role is None:
+        return None, None, VoteOutcome(VoteStatus.NOT_MEMBER, poll_id, found.group_id)
+    return found, Role(found.role), None
 
 
-def _outcome(poll: Poll, status: VoteStatus, choices: int) -> VoteOutcome:
+def _outcome(poll: BallotContext, status: VoteStatus, choices: int) -> VoteOutcome:
     return VoteOutcome(
         status=status,
-        poll_id=poll.id,
+        poll_id=poll.poll_id,
         group_id=poll.group_id,
         chosen=tuple(label for i, label in enumerate(poll.options) if choices >> i & 1),
         kind=PollKind(poll.kind),
         max_choices=poll.max_choices,
         deadline=poll.deadline,
         visibility=Visibility(poll.visibility),
+        timezone=poll.timezone,
     )
 
 
@@ -219,14 +255,14 @@ async def cast_vote(
     kind = PollKind(poll.kind)
     if not 0 <= option < len(poll.options):
         return VoteOutcome(VoteStatus.BAD_OPTION, poll_id, poll.group_id)
-    key = ballot_key(secret, poll.id, user_id)
-    before = await uow.polls.ballot_choices(poll.id, key)
+    key = ballot_key(secret, poll.poll_id, user_id)
+    before = poll.choices  # read in the same query as the poll
     bit = 1 << option
     after = (before or 0) ^ bit if kind is PollKind.MULTIPLE else bit
     if after == before:
         return _outcome(poll, VoteStatus.UNCHANGED, after)
     if after == 0:  # un-ticking the last option of a multiple-choice ballot withdraws it
-        await uow.polls.remove_ballot(poll.id, key)
+        await uow.polls.remove_ballot(poll.poll_id, key)
         await uow.commit()
         return _outcome(poll, VoteStatus.WITHDRAWN, 0)
     try:
@@ -234,7 +270,7 @@ async def cast_vote(
         validate_selection(kind, len(poll.options), poll.max_choices, selected)
     except PollInputError:
         return _outcome(poll, VoteStatus.TOO_MANY, before or 0)
-    await uow.polls.put_ballot(poll.id, key, role.value, after)
+    await uow.polls.put_ballot(poll.poll_id, key, role.value, after)
     await uow.commit()
     return _outcome(poll, VoteStatus.RECORDED if before is None else VoteStatus.CHANGED, after)
 
@@ -245,7 +281,7 @@ async def withdraw_vote(
     poll, _, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
     if stop is not None or poll is None:
         return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
-    removed = await uow.polls.remove_ballot(poll.id, ballot_key(secret, poll.id, user_id))
+    removed = await uow.polls.remove_ballot(poll.poll_id, ballot_key(secret, poll.poll_id, user_id))
     await uow.commit()
     return _outcome(poll, VoteStatus.WITHDRAWN if removed else VoteStatus.NOTHING_TO_WITHDRAW, 0)
 

@@ -8,6 +8,8 @@ from bot.views.links import start_link
 
 PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "What this bot does"),
+    ("feedback", "Give feedback anonymously"),
+    ("agenda", "Suggest a meeting agenda item anonymously"),
     ("role", "See or change your role"),
     ("mydata", "See everything stored about you"),
     ("forgetme", "Erase your roles and memberships"),
@@ -22,6 +24,15 @@ GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("decisions", "The decision log as a spreadsheet (facilitators)"),
     ("pollsettings", "Who can start polls (facilitators)"),
     ("members", "How many people joined in each role (facilitators)"),
+    ("meetings", "Upcoming meetings"),
+    ("meeting", "Plan a meeting: /meeting when | what | where (facilitators)"),
+    ("agenda", "Add an item to the next meeting's agenda"),
+    ("cancelmeeting", "Cancel a meeting (facilitators)"),
+    ("movemeeting", "Move a meeting: /movemeeting 1 | new time (facilitators)"),
+    ("reminders", "When meetings are reminded: /reminders 1 day, 1 hour (facilitators)"),
+    ("timezone", "The group's time zone: /timezone Europe/London (facilitators)"),
+    ("feedback", "Give feedback anonymously, in private"),
+    ("feedbacksettings", "How anonymous feedback reaches the group (facilitators)"),
     ("help", "How to use Equal Say"),
 )
 
@@ -39,7 +50,9 @@ HELP_PRIVATE = (
     "<b>How Equal Say works</b>\n\n"
     "• Press <b>Join</b> in your group, then pick your role here. Only you can see it.\n"
     "• Vote with the buttons under a poll in the group. Nobody sees who voted what.\n"
-    "• Results count service users, carers and staff equally.\n\n"
+    "• Results count service users, carers and staff equally.\n"
+    "• /feedback: tell your group something without your name.\n"
+    "• /agenda: suggest an item for your group's next meeting, without your name.\n\n"
     "<b>Your information</b>\n"
     "/role: see or change your role\n"
     "/mydata: see everything stored about you\n"
@@ -50,9 +63,12 @@ HELP_GROUP = (
     "<b>Equal Say</b> helps this group decide things together, with service users, carers "
     "and staff counting equally.\n\n"
     "• Press <b>Join</b> to pick your role in private. Nobody here can see it.\n"
-    "• Vote with the buttons under polls. Votes are anonymous.\n\n"
+    "• Vote with the buttons under polls. Votes are anonymous.\n"
+    "• /feedback: give feedback anonymously, in a private chat.\n"
+    "• Answer Coming, Maybe or Can't come under a meeting; /meetings lists what is planned.\n\n"
     "Facilitators (the group's admins) can use /newpoll to set up a poll step by step, "
-    "and /members to see how many people joined in each role."
+    "/meeting to plan a meeting, /members to see how many people joined in each role, "
+    "and /feedbacksettings to choose how anonymous feedback reaches the group."
 )
 
 START_GROUP = (

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.roles import ROLES, Role
 from bot.views.callbacks import Action, encode
+from bot.views.feedback import feedback_link_row
 from bot.views.links import start_link
 
 
@@ -19,14 +20,19 @@ def welcome(title: str) -> str:
         "an <b>equal say</b>: every group counts the same, however many people are in it.\n\n"
         "Your role is private. Nobody here, not even the facilitators, can see who holds "
         "which role or who voted what.\n\n"
-        "Press <b>Join</b> to start. I will ask you, in a private chat, which role fits you."
+        "Press <b>Join</b> to start. I will ask you, in a private chat, which role fits you.\n\n"
+        "To tell the group something without your name, press "
+        "<b>Give feedback anonymously</b>."
     )
 
 
-def join_keyboard(bot_username: str, payload: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Join", url=start_link(bot_username, payload))]]
-    )
+def join_keyboard(
+    bot_username: str, payload: str, feedback_payload: str | None = None
+) -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton("Join", url=start_link(bot_username, payload))]]
+    if feedback_payload is not None:
+        rows.append(feedback_link_row(bot_username, feedback_payload))
+    return InlineKeyboardMarkup(rows)
 
 
 def join_again(title: str) -> str:
@@ -109,8 +115,13 @@ def pick_group_for_role(held: Sequence[tuple[int, str, Role]]) -> tuple[str, Inl
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
-def my_data(held: Sequence[tuple[str, Role, str]]) -> str:
-    if not held:
+def my_data(held: Sequence[tuple[str, Role, str]], draft_group: str | None = None) -> str:
+    draft_line = (
+        f"• A poll you are setting up for <b>{escape(draft_group)}</b> (not posted yet)."
+        if draft_group
+        else None
+    )
+    if not held and draft_line is None:
         return (
             "<b>What I store about you</b>\n\n"
             "Nothing: you have not joined any group, or you erased your data.\n\n"
@@ -121,6 +132,8 @@ def my_data(held: Sequence[tuple[str, Role, str]]) -> str:
         lines.append(
             f"• In <b>{escape(title)}</b>: you are <b>{role.as_phrase}</b> (since {since})."
         )
+    if draft_line is not None:
+        lines.append(draft_line)
     lines += [
         "",
         "That is all. Your name and Telegram account are not stored with your role: "

@@ -3,16 +3,83 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Insert
 
-from storage.models import Ballot, Poll, PollReason
+from storage.models import Ballot, Group, Membership, Poll, PollReason
 
 OPEN, CLOSED = "open", "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class BallotContext:
+    """Everything a press needs to be judged, read fresh from the database in one query."""
+
+    poll_id: int
+    group_id: int
+    chat_id: int | None  # None: the poll's group row is gone
+    timezone: str | None
+    options: list[str]
+    kind: str
+    max_choices: int
+    visibility: str
+    status: str
+    deadline: datetime | None
+    role: str | None  # the voter's role in the group, if the member key was theirs there
+    choices: int | None  # the voter's current ballot, if any
+
+
+# Built once: constructing a statement costs more than running it on SQLite, and a constant
+# statement also hits SQLAlchemy's compiled cache every time.
+_BALLOT_CONTEXT = (
+    select(
+        Poll.id,
+        Poll.group_id,
+        Group.chat_id,
+        Group.timezone,
+        Poll.options,
+        Poll.kind,
+        Poll.max_choices,
+        Poll.visibility,
+        Poll.status,
+        Poll.deadline,
+        Membership.role,
+        Ballot.choices,
+    )
+    .outerjoin(Group, Group.id == Poll.group_id)
+    .outerjoin(
+        Membership,
+        and_(
+            Membership.group_id == Poll.group_id,
+            Membership.member_key == bindparam("member_key"),
+        ),
+    )
+    .outerjoin(
+        Ballot, and_(Ballot.poll_id == Poll.id, Ballot.ballot_key == bindparam("ballot_key"))
+    )
+    .where(Poll.id == bindparam("poll_id"))
+)
+_UPSERTS: dict[str, Insert] = {}
+
+
+def _ballot_upsert(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT (poll, key) DO UPDATE, one constant statement per dialect."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        base = insert(Ballot)
+        statement = base.on_conflict_do_update(
+            index_elements=[Ballot.poll_id, Ballot.ballot_key],
+            set_={"role": base.excluded.role, "choices": base.excluded.choices},
+        )
+        _UPSERTS[dialect] = statement
+    return statement
 
 
 class PollRepository:
@@ -125,6 +192,38 @@ class PollRepository:
 
     # Ballots
 
+    async def ballot_context(
+        self, poll_id: int, ballot_key: str, member_key: str | None
+    ) -> BallotContext | None:
+        """The poll, its group, the voter's role and current ballot: ONE query per press.
+
+        The member key is derived from the poll's group, so the caller passes the group it
+        believes the poll is in; `role` is only meaningful when `group_id` matches it.
+        """
+        connection = await self._session.connection()
+        row = (
+            await connection.execute(
+                _BALLOT_CONTEXT,
+                {"poll_id": poll_id, "ballot_key": ballot_key, "member_key": member_key},
+            )
+        ).first()
+        if row is None:
+            return None
+        return BallotContext(
+            poll_id=row[0],
+            group_id=row[1],
+            chat_id=row[2],
+            timezone=row[3],
+            options=list(row[4]),
+            kind=row[5],
+            max_choices=row[6],
+            visibility=row[7],
+            status=row[8],
+            deadline=row[9],
+            role=row[10],
+            choices=row[11],
+        )
+
     async def ballot_choices(self, poll_id: int, ballot_key: str) -> int | None:
         return await self._session.scalar(
             select(Ballot.choices).where(Ballot.poll_id == poll_id, Ballot.ballot_key == ballot_key)
@@ -138,14 +237,8 @@ class PollRepository:
             "role": role,
             "choices": choices,
         }
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(Ballot).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[Ballot.poll_id, Ballot.ballot_key],
-            set_={"role": statement.excluded.role, "choices": statement.excluded.choices},
-        )
-        await self._session.execute(statement)
+        connection = await self._session.connection()
+        await connection.execute(_ballot_upsert(connection.dialect.name), values)
 
     async def remove_ballot(self, poll_id: int, ballot_key: str) -> bool:
         result = await self._session.execute(

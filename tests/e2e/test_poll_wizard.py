@@ -450,3 +450,21 @@ async def test_the_group_help_and_menu_mention_newpoll(bot: SandboxBot) -> None:
     fiona, _, group = await group_with_facilitator(bot)
     await bot.say(fiona, group, "/help")
     assert "/newpoll" in bot.last_text(group)
+
+
+async def test_mydata_shows_and_forgetme_erases_a_poll_being_set_up(bot: SandboxBot) -> None:
+    """A half-made poll is stored about its author: /mydata says so and /forgetme erases it."""
+    from tests.e2e.poll_helpers import joined_circle
+
+    circle = await joined_circle(bot)
+    await bot.say(circle.fiona, circle.group, "/newpoll")
+    link = next(b.url for row in bot.last(circle.group).buttons for b in row if b.url)
+    assert link is not None
+    await bot.start(circle.fiona, link.split("?start=")[1])
+    dm = bot.private(circle.fiona)
+    await bot.say(circle.fiona, dm, "/mydata")
+    assert "A poll you are setting up for Co-production" in bot.last_text(dm)
+    await bot.say(circle.fiona, dm, "/forgetme")
+    await bot.press(circle.fiona, bot.last(dm), text="Yes, erase my data")
+    await bot.say(circle.fiona, dm, "/mydata")
+    assert "setting up" not in bot.last_text(dm)

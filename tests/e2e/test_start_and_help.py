@@ -31,7 +31,7 @@ async def test_start_in_group_offers_the_join_button(bot: SandboxBot) -> None:
     await bot.add_to_group(group, by=alice)
     await bot.say(alice, group, f"/start@{bot.tg.bot_username}")
     buttons = [b for row in bot.last(group).buttons for b in row]
-    assert [b.text for b in buttons] == ["Join"]
+    assert [b.text for b in buttons] == ["Join", "Give feedback anonymously"]
     assert buttons[0].url is not None
     assert buttons[0].url.startswith(f"https://t.me/{bot.tg.bot_username}?start=")
 

@@ -1,0 +1,67 @@
+"""Crisis triage for anonymous feedback (DESIGN section 3, promise 7).
+
+A feedback message that matches one of the phrases is answered privately at once with the
+deployment's crisis contacts and goes to facilitators flagged urgent, never to the group.
+Matching is on whole words, case-insensitive, so "overdose" matches "I took an Overdose." but
+"skill myself" does not match "kill myself". Erring towards matching is deliberate: a false
+alarm costs a facilitator a glance, a miss can cost far more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+DEFAULT_CRISIS_PHRASES: tuple[str, ...] = (
+    "suicide",
+    "suicidal",
+    "kill myself",
+    "killing myself",
+    "end my life",
+    "ending my life",
+    "end it all",
+    "take my own life",
+    "take my life",
+    "self-harm",
+    "self harm",
+    "selfharm",
+    "self-harming",
+    "harm myself",
+    "hurt myself",
+    "hurting myself",
+    "cut myself",
+    "cutting myself",
+    "want to die",
+    "wanna die",
+    "wish i was dead",
+    "wish i were dead",
+    "better off dead",
+    "don't want to live",
+    "don't want to be here",
+    "no reason to live",
+    "overdose",
+    "overdosed",
+)
+
+_WORD = re.compile(r"[^\W_]+")
+_APOSTROPHES = str.maketrans("", "", "'’‘`")  # the curly ones phones type
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Lower-case words, apostrophes dropped ("Don’t" is "dont"), hyphens as spaces."""
+    return tuple(_WORD.findall(text.casefold().translate(_APOSTROPHES)))
+
+
+def compile_phrases(phrases: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """Each phrase as a sequence of words; blank ones are dropped."""
+    return tuple(ws for ws in (words(phrase) for phrase in phrases) if ws)
+
+
+def is_crisis(text: str, phrases: Iterable[str]) -> bool:
+    """Whether any phrase appears in the text as consecutive whole words."""
+    said = words(text)
+    for phrase in compile_phrases(phrases):
+        size = len(phrase)
+        if any(said[i : i + size] == phrase for i in range(len(said) - size + 1)):
+            return True
+    return False

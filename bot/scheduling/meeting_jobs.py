@@ -1,0 +1,240 @@
+"""Meeting messages and reminders, from handlers and from the JobQueue (DESIGN section 5).
+
+The database is the truth. Each pending reminder gets an alarm (`meeting-reminder:<id>`)
+that only wakes `dispatch_due`; the minute sweep does the same work, so an alarm lost in a
+restart costs at most a minute. Whoever runs, a reminder is claimed with a lease first, so
+several processes on one PostgreSQL send it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import JobQueue
+
+from bot.scheduling.group_sender import deliver_to_group, edit_in_group, send_to_group
+from bot.services import meeting_reminders, meeting_rsvps, meetings, polls
+from bot.services.meetings import Alarm, OccurrenceView
+from bot.views import meetings as views
+
+if TYPE_CHECKING:
+    from bot.context import AppContext, AppType
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = timedelta(seconds=60)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _job_name(reminder_id: int) -> str:
+    return f"meeting-reminder:{reminder_id}"
+
+
+async def _alarm(context: AppContext) -> None:
+    await dispatch_due(context)
+
+
+def set_alarms(job_queue: JobQueue[Any] | None, alarms: Iterable[Alarm]) -> None:
+    """An alarm per pending reminder; past ones are left to the sweep (the scheduler would
+    drop them as misfired)."""
+    if job_queue is None:
+        return
+    moment = now()
+    for reminder_id, due in alarms:
+        name = _job_name(reminder_id)
+        for job in job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+        if due > moment:
+            job_queue.run_once(_alarm, when=due, name=name)
+
+
+def drop_alarms(job_queue: JobQueue[Any] | None, reminder_ids: Iterable[int]) -> None:
+    if job_queue is None:
+        return
+    for reminder_id in reminder_ids:
+        for job in job_queue.get_jobs_by_name(_job_name(reminder_id)):
+            job.schedule_removal()
+
+
+async def post_meeting(context: AppContext, occurrence_id: int) -> bool:
+    """Put a saved meeting's message, with its buttons, in the group and set its alarms."""
+    async with context.uow() as uow:
+        view = await meetings.view_of(uow, occurrence_id)
+        alarms = (
+            [] if view is None else await meetings.alarms_of_meeting(uow, view.meeting_id, now())
+        )
+    if view is None:
+        return False
+    message = await send_to_group(
+        context,
+        view.chat_id,
+        views.meeting_message(view),
+        thread_id=view.thread_id,
+        markup=views.meeting_keyboard(view),
+    )
+    set_alarms(context.job_queue, alarms)
+    if message is None:
+        return False
+    async with context.uow() as uow:
+        await uow.meetings.set_message(occurrence_id, message.message_id)
+        await uow.commit()
+    return True
+
+
+async def refresh_meeting_message(context: AppContext, occurrence_id: int) -> None:
+    """Edit the date's message to its current totals (called by the edit coalescer)."""
+    async with context.uow() as uow:
+        view = await meetings.view_of(uow, occurrence_id)
+    if view is None or view.message_id is None or not view.group_active:
+        return
+    await edit_in_group(
+        context,
+        view.chat_id,
+        view.message_id,
+        views.meeting_message(view),
+        views.meeting_keyboard(view),
+    )
+
+
+def rsvp_changed(context: AppContext, group_id: int, occurrence_id: int) -> None:
+    """Totals changed: the message is edited soon, coalesced with the group's other edits."""
+    if context.job_queue is not None:
+        context.bot_data.coalescer.touch(
+            context.job_queue, group_id, occurrence_id, refresh_meeting_message
+        )
+
+
+async def dispatch_due(context: AppContext, *, moment: datetime | None = None) -> int:
+    """Skip what is past the grace period, then claim and send what is due. Returns sent."""
+    moment = moment or now()
+    async with context.uow() as uow:
+        skipped = await meeting_reminders.skip_stale(uow, moment)
+    if skipped:
+        # Ids only: nothing about people. Someone reading the log sees what was not sent.
+        log.warning(
+            "skipped %d meeting reminder(s) past the grace period: %s", len(skipped), skipped
+        )
+    sent = 0
+    while True:
+        async with context.uow() as uow:
+            claimed = await meeting_reminders.claim(uow, moment)
+        if not claimed:
+            return sent
+        for reminder_id in claimed:
+            sent += await _send_reminder(context, reminder_id, moment)
+
+
+async def _send_reminder(context: AppContext, reminder_id: int, moment: datetime) -> int:
+    async with context.uow() as uow:
+        todo = await meeting_reminders.details(uow, reminder_id)
+    if todo is None:
+        return 0
+    view = todo.view
+    if view.cancelled or view.starts_at <= moment:
+        async with context.uow() as uow:
+            await meeting_reminders.mark(uow, reminder_id, sent=False)
+        return 0
+    if not view.group_active:
+        async with context.uow() as uow:
+            dropped = await meeting_reminders.drop_group(uow, view.group_id, reminder_id)
+        drop_alarms(context.job_queue, dropped)
+        return 0
+    async with context.uow() as uow:
+        open_polls, _ = await polls.group_polls(
+            uow, view.group_id, min_cell=context.settings.min_cell, recent=0
+        )
+    delivery = await deliver_to_group(
+        context,
+        view.chat_id,
+        views.reminder_text(view, [p.question for p in open_polls], now=moment),
+        thread_id=view.thread_id,
+        markup=views.meeting_keyboard(view),
+    )
+    if delivery.gone:
+        # The group removed the bot: drop its pending reminders, so nothing retries there.
+        async with context.uow() as uow:
+            dropped = await meeting_reminders.drop_group(uow, view.group_id, reminder_id)
+        drop_alarms(context.job_queue, dropped)
+        return 0
+    if delivery.message is None:
+        return 0  # Telegram failed for now: the lease runs out and the sweep tries again
+    message = delivery.message
+    async with context.uow() as uow:
+        await meeting_reminders.mark(uow, reminder_id, sent=True)
+        # The newest message carries the buttons people will press: keep its totals fresh.
+        await uow.meetings.set_message(view.occurrence_id, message.message_id)
+        await uow.commit()
+    if todo.first:
+        await _warn_facilitators(context, view)
+    if todo.last:
+        await _send_personal(context, view, moment)
+    return 1
+
+
+async def _warn_facilitators(context: AppContext, view: OccurrenceView) -> None:
+    """Privately, counts only: a role with nobody coming. Sent with the first reminder, not
+    on a press, so its timing cannot point at whoever just changed their answer."""
+    missing = view.counts.roles_with_nobody_coming()
+    if not missing:
+        return
+    text = views.role_gap_warning(view, missing)
+    for user_id in await context.facilitators.of(context.bot, view.chat_id):
+        try:
+            await context.bot.send_message(user_id, text)
+        except TelegramError:
+            continue  # a facilitator who never opened a private chat with the bot
+
+
+async def _send_personal(context: AppContext, view: OccurrenceView, moment: datetime) -> None:
+    """The opt-ins are taken (deleted) first, so one process sends each once, then checked
+    against the RSVPs in memory: only Coming or Maybe people hear from the bot."""
+    async with context.uow() as uow:
+        chat_ids = await meeting_reminders.take_opt_ins(uow, view.occurrence_id)
+        if not chat_ids:
+            return
+        chat_ids = await meeting_rsvps.still_coming(
+            uow, context.secret, view.occurrence_id, chat_ids
+        )
+    text = views.personal_reminder(view, now=moment)
+    for chat_id in chat_ids:
+        try:
+            await context.bot.send_message(chat_id, text)
+        except Forbidden:
+            continue  # they blocked the bot since: nothing to retry
+        except TelegramError as error:
+            log.warning("could not send a personal meeting reminder: %s", type(error).__name__)
+
+
+async def sweep(context: AppContext) -> None:
+    """Every minute: keep series a horizon ahead, drop stale opt-ins, send what is due."""
+    moment = now()
+    async with context.uow() as uow:
+        if await meetings.extend_horizons(uow, moment):
+            set_alarms(context.job_queue, await meetings.pending_alarms(uow))
+        await meeting_reminders.tidy(uow, moment)
+    await dispatch_due(context, moment=moment)
+
+
+async def rebuild_meeting_jobs(app: AppType) -> int:
+    """On start: what fell due while the bot was down (within grace), then alarms, then the
+    minute sweep."""
+    from bot.context import AppContext
+
+    context = AppContext(app)
+    # Directly, not as a job: the scheduler drops alarms whose time passed before it started.
+    await sweep(context)
+    async with context.uow() as uow:
+        alarms = await meetings.pending_alarms(uow)
+    set_alarms(app.job_queue, alarms)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="meeting-sweep"
+        )
+    return len(alarms)

@@ -1,0 +1,136 @@
+"""After an item is stored: moderation, posting exactly once, digests, group settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.feedback_rules import DIGEST_HOURS, Delivery, Status, next_digest_at
+from bot.domain.roles import Role
+from storage.models import Feedback
+from storage.uow import UnitOfWork
+
+POST_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A feedback item as views show it: never anything about its sender."""
+
+    id: int
+    group_id: int
+    group_title: str
+    chat_id: int
+    group_active: bool
+    text: str
+    role_tag: Role | None
+    status: Status
+    urgent: bool
+    number: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFeedbackSettings:
+    group_id: int
+    delivery: Delivery
+    digest_hour: int
+
+
+async def _item(uow: UnitOfWork, row: Feedback) -> Item | None:
+    group = await uow.groups.by_id(row.group_id)
+    if group is None:
+        return None
+    return Item(
+        id=row.id,
+        group_id=row.group_id,
+        group_title=group.title,
+        chat_id=group.chat_id,
+        group_active=group.active,
+        text=row.text,
+        role_tag=None if row.role_tag is None else Role(row.role_tag),
+        status=Status(row.status),
+        urgent=row.urgent,
+        number=row.number,
+    )
+
+
+async def item(uow: UnitOfWork, feedback_id: int) -> Item | None:
+    row = await uow.feedback.get(feedback_id)
+    return None if row is None else await _item(uow, row)
+
+
+async def decide(uow: UnitOfWork, feedback_id: int, *, publish: bool, now: datetime) -> bool:
+    """A facilitator's Publish or Reject; False when someone decided first."""
+    decided = await uow.feedback.decide(feedback_id, publish=publish, now=now)
+    await uow.commit()
+    return decided
+
+
+async def take_for_posting(uow: UnitOfWork, feedback_id: int, now: datetime) -> Item | None:
+    """Lease the item and give it its "#N"; None when it is posted or someone else is on it."""
+    if not await uow.feedback.lease_post(feedback_id, now, now + POST_LEASE):
+        return None
+    await uow.feedback.give_number(feedback_id)
+    await uow.commit()
+    return await item(uow, feedback_id)
+
+
+async def posted(uow: UnitOfWork, feedback_id: int, now: datetime) -> None:
+    await uow.feedback.posted(feedback_id, now)
+    await uow.commit()
+
+
+async def not_posted(uow: UnitOfWork, feedback_id: int) -> None:
+    await uow.feedback.release(feedback_id)
+    await uow.commit()
+
+
+async def due_digest(uow: UnitOfWork, group_id: int, now: datetime) -> list[int]:
+    return await uow.feedback.due_digest(group_id, now)
+
+
+async def digest_times(uow: UnitOfWork) -> list[tuple[int, datetime]]:
+    return await uow.feedback.digest_times()
+
+
+async def left_to_post(uow: UnitOfWork, now: datetime) -> list[int]:
+    return await uow.feedback.to_post(now)
+
+
+async def unreached(uow: UnitOfWork) -> list[Item]:
+    items = [await _item(uow, row) for row in await uow.feedback.unreached()]
+    return [found for found in items if found is not None]
+
+
+async def reached(uow: UnitOfWork, feedback_id: int) -> None:
+    await uow.feedback.mark_reached(feedback_id)
+    await uow.commit()
+
+
+async def settings_of(uow: UnitOfWork, group_id: int) -> GroupFeedbackSettings:
+    row = await uow.feedback.settings(group_id)
+    await uow.commit()
+    return GroupFeedbackSettings(group_id, Delivery(row.delivery), row.digest_hour)
+
+
+async def change_settings(
+    uow: UnitOfWork,
+    group_id: int,
+    *,
+    delivery: Delivery,
+    digest_hour: int,
+    now: datetime,
+    zone: ZoneInfo,
+) -> GroupFeedbackSettings:
+    """Store the facilitators' choice; queued items wait for the (new) digest hour."""
+    if digest_hour not in DIGEST_HOURS:
+        raise ValueError("not one of the offered digest hours")
+    row = await uow.feedback.settings(group_id)
+    hour_changed = row.digest_hour != digest_hour
+    row.delivery = delivery.value
+    row.digest_hour = digest_hour
+    if hour_changed:
+        await uow.feedback.requeue(group_id, next_digest_at(now, digest_hour, zone))
+    await uow.commit()
+    return GroupFeedbackSettings(group_id, delivery, digest_hour)

@@ -1,0 +1,82 @@
+"""Delivering meeting reminders exactly once (DESIGN section 5).
+
+A due reminder is claimed with a lease (see MeetingReminderRepository.claim_due), sent, then
+marked sent. A process that dies mid-send leaves its lease to run out and the sweep tries
+again; one that was down sends late within GRACE and skips (and logs) anything older.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.services.meetings import OccurrenceView, view_of
+from storage.repositories.meeting_reminders import DROPPED, SENT, SKIPPED
+from storage.uow import UnitOfWork
+
+LEASE = timedelta(minutes=2)
+GRACE = timedelta(hours=1)
+BATCH = 50
+
+
+async def skip_stale(uow: UnitOfWork, now: datetime, grace: timedelta = GRACE) -> list[int]:
+    skipped = await uow.meeting_reminders.skip_stale(now - grace, now)
+    await uow.commit()
+    return skipped
+
+
+async def claim(uow: UnitOfWork, now: datetime, limit: int = BATCH) -> list[int]:
+    claimed = await uow.meeting_reminders.claim_due(now, now + LEASE, limit=limit)
+    await uow.commit()  # at once: the lease is what other processes see
+    return claimed
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderToSend:
+    reminder_id: int
+    offset_minutes: int
+    view: OccurrenceView
+    first: bool  # the earliest reminder of its date: facilitators hear about empty roles
+    last: bool  # the last one: personal reminders go with it
+
+
+async def details(uow: UnitOfWork, reminder_id: int) -> ReminderToSend | None:
+    reminder = await uow.meeting_reminders.get(reminder_id)
+    if reminder is None:
+        return None
+    view = await view_of(uow, reminder.occurrence_id)
+    if view is None:
+        return None
+    offsets = await uow.meeting_reminders.offsets_of(reminder.occurrence_id)
+    return ReminderToSend(
+        reminder_id=reminder.id,
+        offset_minutes=reminder.offset_minutes,
+        view=view,
+        first=reminder.offset_minutes >= max(offsets, default=0),
+        last=reminder.offset_minutes <= min(offsets, default=0),
+    )
+
+
+async def mark(uow: UnitOfWork, reminder_id: int, *, sent: bool) -> None:
+    await uow.meeting_reminders.mark(reminder_id, SENT if sent else SKIPPED)
+    await uow.commit()
+
+
+async def drop_group(uow: UnitOfWork, group_id: int, reminder_id: int) -> list[int]:
+    """The bot was removed from the group: this reminder and every pending one are dropped."""
+    await uow.meeting_reminders.mark(reminder_id, DROPPED)
+    dropped = await uow.meeting_reminders.drop_pending_of_group(group_id)
+    await uow.commit()
+    return dropped
+
+
+async def take_opt_ins(uow: UnitOfWork, occurrence_id: int) -> list[int]:
+    chat_ids = await uow.meeting_reminders.take_opt_ins(occurrence_id)
+    await uow.commit()
+    return chat_ids
+
+
+async def tidy(uow: UnitOfWork, now: datetime) -> None:
+    """Opt-ins for dates that are over are deleted: they must not outlive their use."""
+    await uow.meeting_reminders.purge_opt_ins(now)
+    await uow.commit()

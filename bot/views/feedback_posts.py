@@ -1,0 +1,155 @@
+"""What others see of feedback: posts in the group, messages to facilitators, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.feedback_rules import DELIVERIES, DIGEST_HOURS, Delivery
+from bot.domain.roles import Role
+from bot.views.callbacks import Action, encode
+from bot.views.feedback import heading, urgent_help
+
+
+def group_post(number: int, role: Role | None, text: str) -> str:
+    return f"{heading(number, role)}\n\n{escape(text)}"
+
+
+def digest_header(count: int) -> str:
+    items = "1 message" if count == 1 else f"{count} messages"
+    return (
+        f"<b>Anonymous feedback</b>: {items} sent since the last round, in no particular "
+        "order. Reply to any of them as to any message."
+    )
+
+
+WAITING_IN_GROUP = (
+    "There is anonymous feedback waiting for a facilitator, but I cannot reach any of "
+    "the facilitators privately yet. Facilitators: please open a private chat with me, and "
+    "I will pass it on."
+)
+
+
+def for_moderation(title: str, role: Role | None, text: str) -> str:
+    tag = "" if role is None else f" (from {role.as_phrase})"
+    return (
+        f"<b>New anonymous feedback for {escape(title)}</b>{tag}\n\n{escape(text)}\n\n"
+        "Publish it in the group as “Anonymous feedback”, or reject it so nobody else sees "
+        "it. I do not know who sent it, and neither will you."
+    )
+
+
+def moderation_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "Publish in the group",
+                    callback_data=encode(Action.FEEDBACK_DECIDE, feedback_id, 1),
+                ),
+                InlineKeyboardButton(
+                    "Reject", callback_data=encode(Action.FEEDBACK_DECIDE, feedback_id, 0)
+                ),
+            ]
+        ]
+    )
+
+
+def urgent(title: str, role: Role | None, text: str, contacts: Sequence[str]) -> str:
+    tag = "" if role is None else f" (from {role.as_phrase})"
+    return "\n".join(
+        [
+            f"⚠️ <b>URGENT: possible crisis</b> in anonymous feedback for {escape(title)}{tag}",
+            "",
+            escape(text),
+            "",
+            "It uses words that can mean someone is at risk. It will <b>not</b> be posted in "
+            "the group. The sender was given the crisis contacts straight away. Nobody can "
+            "know who sent it; you might remind the group, in general words, where help is:",
+            urgent_help(contacts),
+        ]
+    )
+
+
+def published(title: str, number: int) -> str:
+    return f"Published in <b>{escape(title)}</b> as Anonymous feedback #{number}."
+
+
+def publish_failed(title: str) -> str:
+    return (
+        f"I could not post it in <b>{escape(title)}</b> just now. I will keep trying; "
+        "it is not lost."
+    )
+
+
+REJECTED = "Rejected. It will not appear anywhere."
+ALREADY_DECIDED = "Another facilitator has already dealt with this one."
+FACILITATORS_ONLY = "Only the group's facilitators can do this."
+
+_DELIVERY_LABELS = {
+    Delivery.MODERATED: "Checked first",
+    Delivery.DIRECT: "Straight to the group",
+    Delivery.DIGEST: "Once a day",
+}
+
+
+def settings_text(delivery: Delivery, digest_hour: int) -> str:
+    now = _DELIVERY_LABELS[delivery] + (
+        f", at {digest_hour}:00" if delivery is Delivery.DIGEST else ""
+    )
+    return "\n".join(
+        [
+            "<b>How anonymous feedback reaches this group</b>",
+            f"Now: <b>{now}</b>",
+            "",
+            "• <b>Checked first</b>: a facilitator reads each message privately, then "
+            "publishes or rejects it.",
+            "• <b>Straight to the group</b>: posted as soon as it is sent.",
+            "• <b>Once a day</b>: posted together at a set hour, so the time cannot hint at "
+            "who wrote it.",
+            "",
+            "Whatever you choose, a message that sounds like a crisis goes only to the "
+            "facilitators, never to the group.",
+        ]
+    )
+
+
+def settings_keyboard(group_id: int, delivery: Delivery, digest_hour: int) -> InlineKeyboardMarkup:
+    def mark(label: str, chosen: bool) -> str:
+        return f"✓ {label}" if chosen else label
+
+    rows = [
+        [
+            InlineKeyboardButton(
+                mark(_DELIVERY_LABELS[choice], choice is delivery),
+                callback_data=encode(Action.FEEDBACK_SETTINGS, group_id, index, digest_hour),
+            )
+        ]
+        for index, choice in enumerate(DELIVERIES)
+    ]
+    if delivery is Delivery.DIGEST:
+        digest = DELIVERIES.index(Delivery.DIGEST)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    mark(f"{hour}:00", hour == digest_hour),
+                    callback_data=encode(Action.FEEDBACK_SETTINGS, group_id, digest, hour),
+                )
+                for hour in DIGEST_HOURS
+            ]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def decided(title: str, role: Role | None, text: str, outcome: str) -> str:
+    """The facilitator's copy once dealt with: the text stays, the buttons go."""
+    tag = "" if role is None else f" (from {role.as_phrase})"
+    return f"<b>Anonymous feedback for {escape(title)}</b>{tag}\n\n{escape(text)}\n\n{outcome}"
+
+
+SETTINGS_IN_GROUP_ONLY = "Please use /feedbacksettings in your group's chat."
+SETTINGS_FACILITATORS_ONLY = (
+    "Sorry, only the group's facilitators (its admins) can change how feedback is delivered."
+)

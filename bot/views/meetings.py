@@ -1,0 +1,399 @@
+"""Texts and buttons for meetings. Plain words, HTML-escaped user text, counts never names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.meeting_rules import RSVP_LABELS, Rsvp, describe_offset
+from bot.domain.meeting_setup import MeetingSetup, SetupStep
+from bot.domain.recurrence import (
+    ORDINALS,
+    RECURRENCES,
+    Recurrence,
+    describe_recurrence,
+    ordinal_day,
+    week_of_month,
+)
+from bot.domain.roles import Role
+from bot.domain.when import EXAMPLES, describe_when, zone_label, zone_of
+from bot.services.meetings import OccurrenceView
+from bot.views.callbacks import Action, encode
+
+SAVE, CHANGE, REPEAT_BASE = 0, 1, 10
+ROLE_WORDS = {Role.SERVICE_USER: "service users", Role.CARER: "carers", Role.STAFF: "staff"}
+
+MEETING_IN_GROUP_ONLY = "Please use /meeting in the group the meeting is for."
+ONLY_FACILITATORS = "Sorry, only the group's facilitators can do that."
+ONLY_FACILITATORS_SHORT = "Only the group's facilitators can do that."
+ONLY_CREATOR = "Only the person who typed this meeting can save or change it."
+STALE = "This button is no longer in use. Nothing was changed."
+NOTHING_PLANNED = "No meetings are planned in this group yet."
+NOT_SAVED_TYPE_AGAIN = (
+    "Not saved. Type /meeting again with the right details, for example:\n"
+    "/meeting next Tuesday 2pm | Working group | Room 3"
+)
+SET_UP_LABEL = "Set up the meeting in private"
+BAD_LINK = "Sorry, I could not use that link. Please type /meeting in your group again."
+SAVE_LABEL, CHANGE_LABEL = "✅ Save", "✏️ Change"
+AGENDA_HOW = (
+    "Add an item to the next meeting's agenda like this:\n/agenda Transport to the venue\n"
+    "You can also send it to me in private, and nobody will know it was you."
+)
+PRIVATE_AGENDA_GROUP = (
+    "Which group's next meeting is this for? I could not tell. Please use /agenda in the "
+    "group, or follow the “Add to the agenda privately” link there."
+)
+TIMEZONE_HOW = "Please name a time zone, for example: /timezone Europe/London"
+REMINDERS_HOW = (
+    "Choose when I remind the group before each meeting, for example:\n/reminders 1 day, 1 hour"
+)
+CALENDAR_CAPTION = "Open this file to add the meeting to your calendar."
+OPEN_PRIVATE_CHAT = "Please open a private chat with me first, then press again."
+
+
+def _when(moment: datetime, zone: str) -> str:
+    return describe_when(moment, zone)
+
+
+def repeat_label(recurrence: Recurrence, start_local: datetime) -> str:
+    labels = {
+        Recurrence.NONE: "Just once",
+        Recurrence.WEEKLY: "Every week",
+        Recurrence.FORTNIGHTLY: "Every 2 weeks",
+        Recurrence.MONTHLY_DATE: f"Monthly on the {ordinal_day(start_local.day)}",
+        Recurrence.MONTHLY_WEEKDAY: (
+            f"Monthly, {ORDINALS[week_of_month(start_local.day)]} {start_local:%A}"
+        ),
+    }
+    return labels[recurrence]
+
+
+def confirm_text(state: MeetingSetup, zone: str) -> str:
+    assert state.starts_at is not None
+    local = state.starts_at.astimezone(zone_of(zone)).replace(tzinfo=None)
+    lines = [
+        "Please check the meeting before I save it:",
+        "",
+        f"<b>{escape(state.title)}</b>",
+        f"When: {escape(_when(state.starts_at, zone))}",
+    ]
+    if state.place:
+        lines.append(f"Where: {escape(state.place)}")
+    lines.append(f"Repeats: {escape(describe_recurrence(state.recurrence, local))}")
+    lines += ["", "Press <b>Save</b> if this is right, or <b>Change</b> to fix it."]
+    return "\n".join(lines)
+
+
+def confirm_keyboard(draft_id: int, state: MeetingSetup, zone: str) -> InlineKeyboardMarkup:
+    assert state.starts_at is not None
+    local = state.starts_at.astimezone(zone_of(zone)).replace(tzinfo=None)
+
+    def repeat(recurrence: Recurrence) -> InlineKeyboardButton:
+        label = repeat_label(recurrence, local)
+        if recurrence is state.recurrence:
+            label = f"✓ {label}"
+        choice = REPEAT_BASE + RECURRENCES.index(recurrence)
+        return InlineKeyboardButton(
+            label, callback_data=encode(Action.MEETING_CONFIRM, draft_id, choice)
+        )
+
+    r = RECURRENCES
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    SAVE_LABEL, callback_data=encode(Action.MEETING_CONFIRM, draft_id, SAVE)
+                ),
+                InlineKeyboardButton(
+                    CHANGE_LABEL, callback_data=encode(Action.MEETING_CONFIRM, draft_id, CHANGE)
+                ),
+            ],
+            [repeat(r[0]), repeat(r[1]), repeat(r[2])],
+            [repeat(r[3]), repeat(r[4])],
+        ]
+    )
+
+
+def setup_question(step: SetupStep, zone: str, problem: str | None = None) -> str:
+    questions = {
+        SetupStep.WHEN: (
+            f"When is the meeting? Type a day and time, like {EXAMPLES}. "
+            f"I will read it as {zone_label(zone)} time."
+        ),
+        SetupStep.TITLE: "What is the meeting called? For example: Discharge working group",
+        SetupStep.PLACE: (
+            "Where is it? Type a room and address, or a video link. Type - if you would rather "
+            "not say."
+        ),
+    }
+    text = questions.get(step, "")
+    return text if problem is None else f"⚠️ {escape(problem)}\n\n{text}"
+
+
+def set_up_in_private() -> str:
+    return "Let's plan a meeting. Press the button and I will guide you, step by step, in private."
+
+
+def set_up_keyboard(url: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(SET_UP_LABEL, url=url)]])
+
+
+def problem(message: str) -> str:
+    return f"⚠️ {escape(message)}"
+
+
+def saved_text(group_title: str) -> str:
+    return f"Saved. The meeting is now posted in <b>{escape(group_title)}</b>."
+
+
+def _counts(view: OccurrenceView) -> str:
+    c = view.counts
+    return f"Coming: {c.coming} · Maybe: {c.maybe} · Can't come: {c.not_coming}"
+
+
+def _agenda(items: Sequence[str]) -> list[str]:
+    if not items:
+        return []
+    return ["", "<b>Agenda</b>", *(f"• {escape(item)}" for item in items)]
+
+
+def _details(view: OccurrenceView) -> list[str]:
+    lines = [f"When: {escape(_when(view.starts_at, view.zone))}"]
+    if view.repeats:
+        lines.append(f"Repeats: {escape(describe_recurrence(view.recurrence, view.start_local))}")
+    if view.place:
+        lines.append(f"Where: {escape(view.place)}")
+    return lines
+
+
+def meeting_message(view: OccurrenceView) -> str:
+    if view.cancelled:
+        return "\n".join(
+            [
+                f"❌ <s>{escape(view.title)}</s>",
+                f"Cancelled: {escape(_when(view.starts_at, view.zone))}",
+            ]
+        )
+    head = f"📅 <b>{escape(view.title)}</b>" + (" (moved)" if view.moved else "")
+    return "\n".join(
+        [
+            head,
+            *_details(view),
+            *_agenda(view.agenda),
+            "",
+            _counts(view),
+            "Let us know if you can come. Nobody sees who answered what.",
+        ]
+    )
+
+
+def meeting_keyboard(view: OccurrenceView) -> InlineKeyboardMarkup | None:
+    if view.cancelled:
+        return None
+    occurrence = view.occurrence_id
+    rsvp = [
+        InlineKeyboardButton(
+            RSVP_LABELS[answer], callback_data=encode(Action.RSVP, occurrence, answer)
+        )
+        for answer in Rsvp
+    ]
+    if view.repeats:
+        calendar = [
+            InlineKeyboardButton(
+                "📆 Add this date", callback_data=encode(Action.CALENDAR, occurrence, 0)
+            ),
+            InlineKeyboardButton(
+                "📆 Add the series", callback_data=encode(Action.CALENDAR, occurrence, 1)
+            ),
+        ]
+    else:
+        calendar = [
+            InlineKeyboardButton(
+                "📆 Add to calendar", callback_data=encode(Action.CALENDAR, occurrence, 0)
+            )
+        ]
+    remind = [
+        InlineKeyboardButton(
+            "🔔 Remind me privately", callback_data=encode(Action.REMIND_ME, occurrence)
+        )
+    ]
+    return InlineKeyboardMarkup([rsvp, calendar, remind])
+
+
+def _starts_in(view: OccurrenceView, now: datetime) -> str:
+    minutes = max(1, round((view.starts_at - now).total_seconds() / 60))
+    if 20 * 60 <= minutes <= 28 * 60:
+        return "tomorrow"
+    if minutes < 120:
+        return f"in {describe_offset(minutes)}"
+    if minutes < 48 * 60:
+        return f"in {describe_offset(round(minutes / 60) * 60)}"
+    return f"in {describe_offset(round(minutes / (24 * 60)) * 24 * 60)}"
+
+
+def reminder_text(view: OccurrenceView, open_polls: Sequence[str], *, now: datetime) -> str:
+    lines = [
+        f"⏰ Reminder: <b>{escape(view.title)}</b> is {_starts_in(view, now)}.",
+        *_details(view),
+        *_agenda(view.agenda),
+    ]
+    if open_polls:
+        lines += ["", "<b>Open polls</b> (vote before the meeting)"]
+        lines += [f"• {escape(question)}" for question in open_polls]
+    lines += ["", _counts(view)]
+    return "\n".join(lines)
+
+
+def personal_reminder(view: OccurrenceView, *, now: datetime) -> str:
+    lines = [f"🔔 <b>{escape(view.title)}</b> is {_starts_in(view, now)}.", *_details(view)]
+    lines += [*_agenda(view.agenda), "", "You asked me to remind you. See you there!"]
+    return "\n".join(lines)
+
+
+def role_gap_warning(view: OccurrenceView, missing: Sequence[Role]) -> str:
+    """To facilitators, privately: which roles have nobody coming yet (counts only)."""
+    who = " and ".join(ROLE_WORDS[role] for role in missing)
+    return (
+        f"Heads up about <b>{escape(view.title)}</b> ({escape(_when(view.starts_at, view.zone))}): "
+        f"no {who} have said they are coming yet. {_counts(view)}.\n"
+        "Each role counts equally, so you may want to check in with the group."
+    )
+
+
+def meetings_list(views: Sequence[OccurrenceView]) -> str:
+    if not views:
+        return NOTHING_PLANNED + " Facilitators can plan one with /meeting."
+    lines = ["<b>Upcoming meetings</b>"]
+    for number, view in enumerate(views, start=1):
+        lines += ["", f"{number}. <b>{escape(view.title)}</b>", *_details(view)]
+        lines += [f"   • {escape(item)}" for item in view.agenda]
+        lines.append(_counts(view))
+    lines += [
+        "",
+        "Facilitators: /cancelmeeting 1 cancels the first one; "
+        "/movemeeting 1 | next Wednesday 3pm moves it.",
+    ]
+    return "\n".join(lines)
+
+
+def ask_cancel(view: OccurrenceView) -> tuple[str, InlineKeyboardMarkup]:
+    text = f"Cancel <b>{escape(view.title)}</b> on {escape(_when(view.starts_at, view.zone))}?"
+    rows = [
+        [
+            InlineKeyboardButton(
+                "Cancel this date",
+                callback_data=encode(Action.MEETING_CANCEL, view.occurrence_id, 1),
+            )
+        ]
+    ]
+    if view.repeats:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    "Cancel the whole series",
+                    callback_data=encode(Action.MEETING_CANCEL, view.occurrence_id, 2),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                "Keep it", callback_data=encode(Action.MEETING_CANCEL, view.occurrence_id, 0)
+            )
+        ]
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+def ask_move(view: OccurrenceView, new_start: datetime) -> tuple[str, InlineKeyboardMarkup]:
+    minutes = int(new_start.timestamp() // 60)
+    text = (
+        f"Move <b>{escape(view.title)}</b> from {escape(_when(view.starts_at, view.zone))} "
+        f"to <b>{escape(_when(new_start, view.zone))}</b>?"
+    )
+
+    def button(label: str, scope: int) -> list[InlineKeyboardButton]:
+        data = encode(Action.MEETING_MOVE, view.occurrence_id, scope, minutes)
+        return [InlineKeyboardButton(label, callback_data=data)]
+
+    rows = [button("Move this date", 1)]
+    if view.repeats:
+        rows.append(button("Move the series from this date on", 2))
+    rows.append(button("Keep it as it is", 0))
+    return text, InlineKeyboardMarkup(rows)
+
+
+def cancelled_notice(view: OccurrenceView, *, whole_series: bool) -> str:
+    what = "All future dates of" if whole_series else "The meeting"
+    return (
+        f"❌ {what} <b>{escape(view.title)}</b> "
+        f"{'are' if whole_series else 'on ' + escape(_when(view.starts_at, view.zone)) + ' is'} "
+        "cancelled. There will be no reminders for it."
+    )
+
+
+def moved_notice(view: OccurrenceView, *, whole_series: bool) -> str:
+    scope = " (and the dates after it)" if whole_series else ""
+    return (
+        f"🔁 <b>{escape(view.title)}</b> has moved{scope} to "
+        f"<b>{escape(_when(view.starts_at, view.zone))}</b>. "
+        "Reminders will follow the new time. Please check your answer still stands."
+    )
+
+
+def agenda_added(view: OccurrenceView) -> str:
+    return (
+        f"Added to the agenda of <b>{escape(view.title)}</b> "
+        f"({escape(_when(view.starts_at, view.zone))})."
+    )
+
+
+def timezone_set(zone: str) -> str:
+    return (
+        f"Done. New meetings here will use {escape(zone_label(zone))} time ({escape(zone)}). "
+        "Meetings already planned keep their times."
+    )
+
+
+def unknown_timezone(text: str) -> str:
+    return (
+        f"Sorry, I do not know the time zone “{escape(text[:60])}”. Please use a name like "
+        "Europe/London, Europe/Dublin or America/New_York."
+    )
+
+
+def reminders_set(offsets: Sequence[int]) -> str:
+    words = " and ".join(describe_offset(m) for m in offsets)
+    return f"Done. I will remind the group {escape(words)} before each meeting."
+
+
+def reminder_opted_in(view: OccurrenceView) -> str:
+    return (
+        f"I will remind you here before <b>{escape(view.title)}</b> "
+        f"({escape(_when(view.starts_at, view.zone))}). "
+        "If you change your answer to Can't come, I will not."
+    )
+
+
+NO_GROUP_WITH_MEETINGS = (
+    "None of your groups has a meeting planned, so there is no agenda to add to yet. "
+    "(You need to have joined the group with /join first.)"
+)
+
+
+def which_group(titles: Sequence[str]) -> str:
+    lines = ["You are in more than one group with a meeting planned. Which one is it for?"]
+    lines += [f"{n}. {escape(title)}" for n, title in enumerate(titles, start=1)]
+    lines += ["", "Send it again with the number first, for example: /agenda 1 Transport"]
+    return "\n".join(lines)
+
+
+def agenda_added_privately(view: OccurrenceView) -> str:
+    return (
+        agenda_added(view)
+        + "\nNobody will see that it came from you. It will be listed in the reminders."
+    )

@@ -1,0 +1,167 @@
+"""Writing anonymous feedback: /feedback, the group's link, the group choice, the text.
+
+The text is never logged; the sender's id is used for checks and the daily count only.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import AppContext
+from bot.domain.crisis import is_crisis
+from bot.domain.feedback_link import sign_feedback, verify_feedback
+from bot.domain.feedback_rules import TextProblem, check_text
+from bot.facilitators import is_in_chat
+from bot.scheduling.feedback_jobs import now
+from bot.services import feedback
+from bot.services.feedback import Place
+from bot.views import feedback as views
+from bot.views.callbacks import Action, decode, pattern
+from handlers import feedback_drafts as drafts
+from handlers.feedback_drafts import FeedbackDraft
+from handlers.guards import group_of_chat
+from handlers.replies import edit_query_message, is_group, message_of, reply, user_id_of
+
+_NOT_EDITED = ~filters.UpdateType.EDITED
+
+
+async def place_of(context: AppContext, group_id: int, user_id: int) -> Place | None:
+    async with context.uow() as uow:
+        return await feedback.place_for(
+            uow,
+            context.secret,
+            group_id,
+            user_id,
+            min_cell=context.settings.min_cell,
+            daily_limit=context.settings.feedback_daily_limit,
+            now=now(),
+        )
+
+
+async def opening(
+    context: AppContext, group_id: int, user_id: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The prompt for writing to this group, or why the person cannot."""
+    place = await place_of(context, group_id, user_id)
+    if place is None or not await is_in_chat(context.bot, place.group.chat_id, user_id):
+        drafts.drop(context)
+        return views.NOT_MEMBER, None
+    if place.remaining == 0:
+        drafts.drop(context)
+        return views.limit_reached(place.group.title, context.settings.feedback_daily_limit), None
+    draft = drafts.begin(context, group_id)
+    text = views.prompt(
+        place.group.title,
+        place.delivery,
+        place.digest_hour,
+        context.settings.crisis_contacts,
+        place.remaining,
+    )
+    return text, views.prompt_keyboard(draft.serial)
+
+
+def preview(
+    context: AppContext, place: Place, draft: FeedbackDraft
+) -> tuple[str, InlineKeyboardMarkup]:
+    assert draft.text is not None
+    text = views.preview(
+        place.group.title,
+        draft.text,
+        role=place.role if draft.tagged else None,
+        delivery=place.delivery,
+        digest_hour=place.digest_hour,
+        urgent=is_crisis(draft.text, context.settings.crisis_phrases),
+    )
+    keyboard = views.preview_keyboard(
+        draft.serial, role=place.role, may_tag=place.may_tag, tagged=draft.tagged
+    )
+    return text, keyboard
+
+
+async def give_feedback(update: Update, context: AppContext) -> None:
+    """/feedback: in private, choose the group and write; in a group, a button to do so."""
+    chat = update.effective_chat
+    if chat is not None and is_group(update):
+        group = await group_of_chat(context, chat)
+        payload = sign_feedback(context.secret, group.id)
+        keyboard = InlineKeyboardMarkup([views.feedback_link_row(context.bot.username, payload)])
+        await reply(update, views.in_group_pointer(), keyboard)
+        return
+    user_id = user_id_of(update)
+    async with context.uow() as uow:
+        groups = await feedback.member_groups(uow, context.secret, user_id)
+    if not groups:
+        await reply(update, views.NO_GROUPS)
+    elif len(groups) == 1:
+        await reply(update, *await opening(context, groups[0].id, user_id))
+    else:
+        await reply(update, *views.pick_group([(g.id, g.title) for g in groups]))
+
+
+async def begin_from_link(update: Update, context: AppContext, payload: str) -> None:
+    """/start with a group's feedback payload: straight to writing for that group."""
+    group_id = verify_feedback(context.secret, payload)
+    if group_id is None:
+        await reply(update, views.BAD_LINK)
+        return
+    await reply(update, *await opening(context, group_id, user_id_of(update)))
+
+
+async def choose_group(update: Update, context: AppContext) -> None:
+    """A group button from /feedback."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = decode(query.data)
+    if press is None or len(press.args) != 1:
+        await query.answer(views.EXPIRED_SHORT)
+        return
+    await query.answer()
+    await edit_query_message(query, *await opening(context, press.args[0], query.from_user.id))
+
+
+async def take_text(update: Update, context: AppContext) -> bool:
+    """Text typed while writing feedback becomes the draft; True when it was used."""
+    draft = drafts.current(context)
+    if draft is None:
+        return False
+    checked = check_text(message_of(update).text)
+    if checked.problem is TextProblem.EMPTY:
+        await reply(update, views.EMPTY)
+        return True
+    if checked.problem is TextProblem.TOO_LONG:
+        await reply(update, views.too_long(len(checked.text)))
+        return True
+    place = await place_of(context, draft.group_id, user_id_of(update))
+    if place is None:
+        drafts.drop(context)
+        await reply(update, views.NOT_MEMBER)
+        return True
+    if is_crisis(checked.text, context.settings.crisis_phrases):
+        # At once, before anything else: the help must not wait for a button press.
+        await reply(update, views.crisis_reply(context.settings.crisis_contacts))
+    draft = drafts.with_text(context, draft, checked.text)
+    await reply(update, *preview(context, place, draft))
+    return True
+
+
+async def refuse_media(update: Update, context: AppContext) -> None:
+    """A photo, voice note or file while writing feedback: explain why only text is taken."""
+    if drafts.current(context) is not None:
+        await reply(update, views.MEDIA)
+
+
+def handlers() -> list[BaseHandler[Update, AppContext, None]]:
+    return [
+        CommandHandler("feedback", give_feedback, filters=_NOT_EDITED),
+        CallbackQueryHandler(choose_group, pattern=pattern(Action.FEEDBACK_GROUP)),
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & filters.UpdateType.MESSAGE
+            & ~filters.TEXT
+            & ~filters.COMMAND
+            & ~filters.StatusUpdate.ALL,
+            refuse_media,
+        ),
+    ]

@@ -1,0 +1,73 @@
+"""The feedback being written, kept in memory only (PTB's user_data), never in the database.
+
+A draft in the database would sit beside a key derived from the writer; in memory it links
+nobody once the process ends, and a restart only means writing the message again. Every new
+step gets a new serial, carried by the buttons, so a press on an older preview is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from bot.context import AppContext
+
+DRAFT_LIFETIME = timedelta(days=1)
+_DRAFT = "feedback_draft"
+_SERIAL = "feedback_serial"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackDraft:
+    group_id: int
+    serial: int
+    started: datetime
+    text: str | None = None
+    tagged: bool = False
+
+
+def _next_serial(context: AppContext) -> int:
+    assert context.user_data is not None
+    serial = int(context.user_data.get(_SERIAL, 0)) + 1
+    context.user_data[_SERIAL] = serial
+    return serial
+
+
+def current(context: AppContext) -> FeedbackDraft | None:
+    """The person's draft, unless there is none or it was left for more than a day."""
+    if context.user_data is None:
+        return None
+    draft = context.user_data.get(_DRAFT)
+    if not isinstance(draft, FeedbackDraft):
+        return None
+    if datetime.now(UTC) - draft.started > DRAFT_LIFETIME:
+        drop(context)
+        return None
+    return draft
+
+
+def begin(context: AppContext, group_id: int) -> FeedbackDraft:
+    """A fresh draft for this group, replacing any other."""
+    assert context.user_data is not None
+    draft = FeedbackDraft(group_id, _next_serial(context), datetime.now(UTC))
+    context.user_data[_DRAFT] = draft
+    return draft
+
+
+def _store(context: AppContext, draft: FeedbackDraft) -> FeedbackDraft:
+    assert context.user_data is not None
+    context.user_data[_DRAFT] = draft
+    return draft
+
+
+def with_text(context: AppContext, draft: FeedbackDraft, text: str) -> FeedbackDraft:
+    return _store(context, replace(draft, text=text, serial=_next_serial(context)))
+
+
+def with_tag(context: AppContext, draft: FeedbackDraft, tagged: bool) -> FeedbackDraft:
+    return _store(context, replace(draft, tagged=tagged, serial=_next_serial(context)))
+
+
+def drop(context: AppContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(_DRAFT, None)

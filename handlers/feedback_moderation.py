@@ -1,0 +1,135 @@
+"""Facilitators: Publish or Reject in private, and /feedbacksettings in the group."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.context import AppContext
+from bot.domain.feedback_rules import DELIVERIES, Status
+from bot.scheduling.feedback_jobs import now, post_item, schedule_digest
+from bot.services import feedback_delivery
+from bot.services.groups import find_group_by_id
+from bot.views import feedback_posts as views
+from bot.views import general
+from bot.views.callbacks import Action, decode, pattern
+from handlers.guards import facilitator_command
+from handlers.replies import edit_query_message, reply
+
+
+async def decide(update: Update, context: AppContext) -> None:
+    """Publish or Reject: a facilitator of the item's group, and the first press only."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = decode(query.data)
+    item = None
+    if press is not None and len(press.args) == 2 and press.args[1] in (0, 1):
+        async with context.uow() as uow:
+            item = await feedback_delivery.item(uow, press.args[0])
+    if press is None or item is None or item.status is Status.URGENT:
+        await query.answer(general.STALE_BUTTON)
+        return
+    if not await context.facilitators.is_facilitator(context.bot, item.chat_id, query.from_user.id):
+        await query.answer(views.FACILITATORS_ONLY, show_alert=True)
+        return
+    publish = bool(press.args[1])
+    async with context.uow() as uow:
+        first = await feedback_delivery.decide(uow, item.id, publish=publish, now=now())
+    if not first:
+        await query.answer(views.ALREADY_DECIDED, show_alert=True)
+        await edit_query_message(
+            query, views.decided(item.group_title, item.role_tag, item.text, views.ALREADY_DECIDED)
+        )
+        return
+    await query.answer("Published" if publish else "Rejected")
+    if not publish:
+        outcome = views.REJECTED
+    else:
+        posted = await post_item(context, item.id)
+        outcome = (
+            views.publish_failed(item.group_title)
+            if posted is None or posted.number is None
+            else views.published(item.group_title, posted.number)
+        )
+    await edit_query_message(
+        query, views.decided(item.group_title, item.role_tag, item.text, outcome)
+    )
+
+
+async def feedback_settings(update: Update, context: AppContext) -> None:
+    """/feedbacksettings: facilitators choose how feedback reaches the group."""
+    group = await facilitator_command(
+        update,
+        context,
+        elsewhere=views.SETTINGS_IN_GROUP_ONLY,
+        refusal=views.SETTINGS_FACILITATORS_ONLY,
+    )
+    if group is None:
+        return
+    async with context.uow() as uow:
+        chosen = await feedback_delivery.settings_of(uow, group.id)
+    await reply(
+        update,
+        views.settings_text(chosen.delivery, chosen.digest_hour),
+        views.settings_keyboard(group.id, chosen.delivery, chosen.digest_hour),
+    )
+
+
+async def change_settings(update: Update, context: AppContext) -> None:
+    """A delivery or digest-hour button under /feedbacksettings."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = decode(query.data)
+    if (
+        press is None
+        or len(press.args) != 3
+        or press.args[1] >= len(DELIVERIES)
+        or query.message is None
+    ):
+        await query.answer(general.STALE_BUTTON)
+        return
+    group_id, delivery, hour = press.args[0], DELIVERIES[press.args[1]], press.args[2]
+    async with context.uow() as uow:
+        group = await find_group_by_id(uow, group_id)
+    if group is None or group.chat_id != query.message.chat.id:
+        await query.answer(general.STALE_BUTTON, show_alert=True)
+        return
+    if not await context.facilitators.is_facilitator(
+        context.bot, group.chat_id, query.from_user.id
+    ):
+        await query.answer(views.SETTINGS_FACILITATORS_ONLY[:200], show_alert=True)
+        return
+    try:
+        async with context.uow() as uow:
+            chosen = await feedback_delivery.change_settings(
+                uow,
+                group.id,
+                delivery=delivery,
+                digest_hour=hour,
+                now=now(),
+                zone=ZoneInfo(group.timezone),
+            )
+            times = dict(await feedback_delivery.digest_times(uow))
+    except ValueError:
+        await query.answer(general.STALE_BUTTON)
+        return
+    if group.id in times:
+        schedule_digest(context.job_queue, group.id, times[group.id])
+    await query.answer("Saved")
+    await edit_query_message(
+        query,
+        views.settings_text(chosen.delivery, chosen.digest_hour),
+        views.settings_keyboard(group.id, chosen.delivery, chosen.digest_hour),
+    )
+
+
+def handlers() -> list[BaseHandler[Update, AppContext, None]]:
+    return [
+        CommandHandler("feedbacksettings", feedback_settings, filters=~filters.UpdateType.EDITED),
+        CallbackQueryHandler(decide, pattern=pattern(Action.FEEDBACK_DECIDE)),
+        CallbackQueryHandler(change_settings, pattern=pattern(Action.FEEDBACK_SETTINGS)),
+    ]

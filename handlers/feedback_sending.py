@@ -1,0 +1,133 @@
+"""The preview's buttons: Send, Cancel, and "Say I am a <role>"."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import AppContext
+from bot.facilitators import is_in_chat
+from bot.scheduling.feedback_jobs import now
+from bot.scheduling.feedback_routing import route
+from bot.services import feedback
+from bot.services.feedback import SendStatus
+from bot.services.groups import find_group_by_id
+from bot.views import feedback as views
+from bot.views.callbacks import Action, decode, pattern
+from handlers import feedback_drafts as drafts
+from handlers.feedback import place_of, preview
+from handlers.feedback_drafts import FeedbackDraft
+from handlers.replies import edit_query_message
+
+
+async def _expired(query: CallbackQuery) -> None:
+    await query.answer(views.EXPIRED_SHORT)
+    await edit_query_message(query, views.EXPIRED)
+
+
+async def cancel(update: Update, context: AppContext) -> None:
+    """Cancel: the draft is dropped and nothing is sent."""
+    query = update.callback_query
+    if query is None:
+        return
+    press, draft = decode(query.data), drafts.current(context)
+    if press is None or draft is None or press.args != (draft.serial,):
+        await _expired(query)
+        return
+    drafts.drop(context)
+    await query.answer("Cancelled")
+    await edit_query_message(query, views.CANCELLED)
+
+
+async def toggle_tag(update: Update, context: AppContext) -> None:
+    """Show my role with it, or not (offered only where k or more people hold that role)."""
+    query = update.callback_query
+    if query is None:
+        return
+    press, draft = decode(query.data), drafts.current(context)
+    if (
+        press is None
+        or draft is None
+        or draft.text is None
+        or len(press.args) != 2
+        or press.args[0] != draft.serial
+    ):
+        await _expired(query)
+        return
+    place = await place_of(context, draft.group_id, query.from_user.id)
+    if place is None:
+        drafts.drop(context)
+        await query.answer(views.NOT_MEMBER_SHORT, show_alert=True)
+        await edit_query_message(query, views.NOT_MEMBER)
+        return
+    draft = drafts.with_tag(context, draft, bool(press.args[1]) and place.may_tag)
+    await query.answer()
+    await edit_query_message(query, *preview(context, place, draft))
+
+
+async def send(update: Update, context: AppContext) -> None:
+    """Send: checked, counted and stored without the sender, then routed by the group's mode."""
+    query = update.callback_query
+    if query is None:
+        return
+    press, draft = decode(query.data), drafts.current(context)
+    if press is None or draft is None or draft.text is None or press.args != (draft.serial,):
+        await _expired(query)
+        return
+    user_id = query.from_user.id
+    sent = await _store(context, draft, user_id)
+    if sent.status is SendStatus.TAG_NOT_ALLOWED:
+        place = await place_of(context, draft.group_id, user_id)
+        if place is not None:
+            draft = drafts.with_tag(context, draft, False)
+            await query.answer(views.TAG_GONE[:200], show_alert=True)
+            await edit_query_message(query, *preview(context, place, draft))
+            return
+    drafts.drop(context)
+    if sent.status is SendStatus.LIMIT_REACHED:
+        place = await place_of(context, draft.group_id, user_id)
+        title = "" if place is None else place.group.title
+        await query.answer()
+        limit = context.settings.feedback_daily_limit
+        await edit_query_message(query, views.limit_reached(title, limit))
+        return
+    if sent.status is not SendStatus.SENT:
+        await query.answer(views.NOT_MEMBER_SHORT, show_alert=True)
+        await edit_query_message(query, views.NOT_MEMBER)
+        return
+    place = await place_of(context, draft.group_id, user_id)
+    hour = 0 if place is None else place.digest_hour
+    await query.answer("Sent")
+    await edit_query_message(query, views.sent(sent.delivery, hour, urgent=sent.urgent))
+    await route(context, sent)
+
+
+async def _store(context: AppContext, draft: FeedbackDraft, user_id: int) -> feedback.Sent:
+    async with context.uow() as uow:
+        group = await find_group_by_id(uow, draft.group_id)
+    # Someone who left the Telegram group keeps a role row until they erase it; they may no
+    # longer send to it.
+    if group is None or not await is_in_chat(context.bot, group.chat_id, user_id):
+        return feedback.Sent(SendStatus.NOT_MEMBER)
+    assert draft.text is not None
+    async with context.uow() as uow:
+        return await feedback.send(
+            uow,
+            context.secret,
+            group_id=draft.group_id,
+            user_id=user_id,
+            text=draft.text,
+            tag_role=draft.tagged,
+            now=now(),
+            min_cell=context.settings.min_cell,
+            daily_limit=context.settings.feedback_daily_limit,
+            crisis_phrases=context.settings.crisis_phrases,
+        )
+
+
+def handlers() -> list[BaseHandler[Update, AppContext, None]]:
+    return [
+        CallbackQueryHandler(send, pattern=pattern(Action.FEEDBACK_SEND)),
+        CallbackQueryHandler(cancel, pattern=pattern(Action.FEEDBACK_CANCEL)),
+        CallbackQueryHandler(toggle_tag, pattern=pattern(Action.FEEDBACK_TAG)),
+    ]

@@ -1,0 +1,142 @@
+"""The buttons on a meeting message: Coming / Maybe / Can't come, Add to calendar, and
+Remind me privately."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, InputFile, Update
+from telegram.error import Forbidden
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import AppContext
+from bot.domain.meeting_rules import RSVP_LABELS, Rsvp
+from bot.scheduling.meeting_jobs import now, rsvp_changed
+from bot.services import meeting_rsvps, meetings, membership
+from bot.services.groups import find_group_by_id
+from bot.services.meeting_rsvps import OptInStatus, RsvpStatus
+from bot.views import meeting_calendar
+from bot.views import meetings as views
+from bot.views.callbacks import Action, Press, decode, pattern
+from bot.views.links import start_link
+
+
+def _press(query: CallbackQuery, arity: int) -> Press | None:
+    press = decode(query.data)
+    return press if press is not None and len(press.args) == arity else None
+
+
+async def answer_rsvp(update: Update, context: AppContext) -> None:
+    """One answer per person per date, changeable; acknowledged only to the presser."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = _press(query, 2)
+    if press is None or press.args[1] not in tuple(Rsvp) or query.message is None:
+        await query.answer(views.STALE)
+        return
+    choice = Rsvp(press.args[1])
+    async with context.uow() as uow:
+        outcome = await meeting_rsvps.answer(
+            uow,
+            context.secret,
+            occurrence_id=press.args[0],
+            chat_id=query.message.chat.id,
+            user_id=query.from_user.id,
+            choice=choice,
+            now=now(),
+        )
+    if outcome.status is RsvpStatus.NOT_MEMBER:
+        async with context.uow() as uow:
+            group = await find_group_by_id(uow, outcome.group_id)
+        if group is not None:
+            payload = membership.join_payload(context.secret, group)
+            await query.answer(
+                "Please join the group first: I will open a private chat.",
+                url=start_link(context.bot.username, payload),
+            )
+            return
+    acks = {
+        RsvpStatus.RECORDED: f"Thanks: {RSVP_LABELS[choice]}. You can change it any time.",
+        RsvpStatus.CHANGED: f"Changed to: {RSVP_LABELS[choice]}.",
+        RsvpStatus.UNCHANGED: f"You already said: {RSVP_LABELS[choice]}.",
+        RsvpStatus.OVER: "This meeting is over or cancelled.",
+        RsvpStatus.WRONG_CHAT: "Please answer in the meeting's own group.",
+    }
+    await query.answer(acks.get(outcome.status, views.STALE))
+    if outcome.counted:
+        rsvp_changed(context, outcome.group_id, outcome.occurrence_id)
+
+
+async def send_calendar(update: Update, context: AppContext) -> None:
+    """An .ics file for this date or the series, sent privately."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = _press(query, 2)
+    if press is None or press.args[1] not in (0, 1):
+        await query.answer(views.STALE)
+        return
+    moment = now()
+    async with context.uow() as uow:
+        view = await meetings.view_of(uow, press.args[0])
+        exceptions = (
+            ([], []) if view is None else await meetings.series_exceptions(uow, view.meeting_id)
+        )
+    if view is None or view.cancelled:
+        await query.answer("This meeting is over or cancelled.")
+        return
+    if press.args[1] == 1:
+        data = meeting_calendar.series_ics(
+            view, cancelled_local=exceptions[0], moved=exceptions[1], now=moment
+        )
+        name = "meeting-series.ics"
+    else:
+        data = meeting_calendar.occurrence_ics(view, now=moment)
+        name = "meeting.ics"
+    try:
+        await context.bot.send_document(
+            query.from_user.id, InputFile(data, filename=name), caption=views.CALENDAR_CAPTION
+        )
+    except Forbidden:
+        await query.answer(views.OPEN_PRIVATE_CHAT, url=start_link(context.bot.username))
+        return
+    await query.answer("I sent you the calendar file in our private chat.")
+
+
+async def remind_me(update: Update, context: AppContext) -> None:
+    """Opt in to a personal reminder: only after answering Coming or Maybe, and only if the
+    bot can write to the person (the confirmation is that first private message)."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = _press(query, 1)
+    if press is None or query.message is None:
+        await query.answer(views.STALE)
+        return
+    occurrence_id, user_id = press.args[0], query.from_user.id
+    async with context.uow() as uow:
+        status = await meeting_rsvps.may_opt_in(
+            uow, context.secret, occurrence_id, query.message.chat.id, user_id, now()
+        )
+        view = await meetings.view_of(uow, occurrence_id)
+    if status is OptInStatus.ANSWER_FIRST:
+        await query.answer("Please press Coming or Maybe first.", show_alert=True)
+        return
+    if status is not OptInStatus.READY or view is None:
+        await query.answer("This meeting is over or cancelled.")
+        return
+    try:
+        await context.bot.send_message(user_id, views.reminder_opted_in(view))
+    except Forbidden:
+        await query.answer(views.OPEN_PRIVATE_CHAT, url=start_link(context.bot.username))
+        return
+    async with context.uow() as uow:
+        await meeting_rsvps.opt_in(uow, occurrence_id, user_id)
+    await query.answer("Done: I will remind you in our private chat.")
+
+
+def handlers() -> list[BaseHandler[Update, AppContext, None]]:
+    return [
+        CallbackQueryHandler(answer_rsvp, pattern=pattern(Action.RSVP)),
+        CallbackQueryHandler(send_calendar, pattern=pattern(Action.CALENDAR)),
+        CallbackQueryHandler(remind_me, pattern=pattern(Action.REMIND_ME)),
+    ]

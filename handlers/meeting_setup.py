@@ -1,0 +1,103 @@
+"""The guided meeting set-up in private (from the /meeting link), and agenda items sent
+privately, which reach the agenda with no author."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import AppContext
+from bot.domain.meeting_payloads import verify_new_meeting
+from bot.domain.meeting_rules import MeetingInputError, clean_agenda_item
+from bot.domain.meeting_setup import MeetingSetup, SetupStep, type_text
+from bot.scheduling.meeting_jobs import now
+from bot.services import meeting_drafts, meetings, membership
+from bot.services.groups import find_group_by_id
+from bot.views import meetings as views
+from handlers.replies import message_of, reply, user_id_of
+
+
+async def begin_from_link(update: Update, context: AppContext, payload: str) -> None:
+    """/start with a meeting payload: check it and the person's right, then ask the time."""
+    user_id = user_id_of(update)
+    target = verify_new_meeting(context.secret, payload)
+    group = None
+    if target is not None:
+        async with context.uow() as uow:
+            group = await find_group_by_id(uow, target.group_id)
+    if target is None or group is None or not group.active:
+        await reply(update, views.BAD_LINK)
+        return
+    if not await context.facilitators.is_facilitator(context.bot, group.chat_id, user_id):
+        await reply(update, views.ONLY_FACILITATORS)
+        return
+    async with context.uow() as uow:
+        await meeting_drafts.begin(
+            uow, context.secret, user_id, group.id, target.thread_id, MeetingSetup(), now=now()
+        )
+    await reply(update, views.setup_question(SetupStep.WHEN, group.timezone))
+
+
+async def take_text(update: Update, context: AppContext) -> bool:
+    """Typed text in private, if the person's meeting set-up is waiting for it."""
+    user_id = user_id_of(update)
+    moment = now()
+    async with context.uow() as uow:
+        draft = await meeting_drafts.current(uow, context.secret, user_id, now=moment)
+        group = None if draft is None else await find_group_by_id(uow, draft.group_id)
+    if draft is None or group is None or draft.state.step is SetupStep.CONFIRM:
+        return False
+    try:
+        state = type_text(
+            draft.state, message_of(update).text or "", zone_name=group.timezone, now=moment
+        )
+    except MeetingInputError as error:
+        await reply(update, views.setup_question(draft.state.step, group.timezone, error.message))
+        return True
+    async with context.uow() as uow:
+        await meeting_drafts.save(uow, draft, state, now=moment)
+    if state.step is SetupStep.CONFIRM:
+        await reply(
+            update,
+            views.confirm_text(state, group.timezone),
+            views.confirm_keyboard(draft.id, state, group.timezone),
+        )
+    else:
+        await reply(update, views.setup_question(state.step, group.timezone))
+    return True
+
+
+async def agenda_in_private(update: Update, context: AppContext) -> None:
+    """/agenda <item> in private: added anonymously to the next meeting of the person's
+    group; with several groups, `/agenda <number> <item>` picks one."""
+    text = (message_of(update).text or "").partition(" ")[2].strip()
+    if not text:
+        await reply(update, views.AGENDA_HOW)
+        return
+    moment = now()
+    async with context.uow() as uow:
+        held = await membership.held_roles(uow, context.secret, user_id_of(update))
+        choices = [
+            h.group
+            for h in held
+            if h.group.active and await meetings.next_occurrence(uow, h.group.id, moment)
+        ]
+    if not choices:
+        await reply(update, views.NO_GROUP_WITH_MEETINGS)
+        return
+    group = choices[0]
+    if len(choices) > 1:
+        number, _, rest = text.partition(" ")
+        if not number.isdigit() or not 1 <= int(number) <= len(choices) or not rest.strip():
+            await reply(update, views.which_group([c.title for c in choices]))
+            return
+        group, text = choices[int(number) - 1], rest
+    try:
+        item = clean_agenda_item(text)
+    except MeetingInputError as error:
+        await reply(update, views.problem(error.message))
+        return
+    async with context.uow() as uow:
+        view = await meetings.add_agenda_item(uow, group.id, item, now=moment)
+    await reply(
+        update, views.NO_GROUP_WITH_MEETINGS if view is None else views.agenda_added_privately(view)
+    )

@@ -1,0 +1,165 @@
+"""Anonymous feedback items and each group's delivery settings. No sender anywhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Feedback, FeedbackSettings, Group
+
+PENDING, URGENT, QUEUED, TO_POST, PUBLISHED, REJECTED = (
+    "pending",
+    "urgent",
+    "queued",
+    "to_post",
+    "published",
+    "rejected",
+)
+
+
+class FeedbackRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # Settings
+
+    async def settings(self, group_id: int) -> FeedbackSettings:
+        """The group's settings, created with the defaults the first time they are needed."""
+        found = await self._session.get(FeedbackSettings, group_id)
+        if found is None:
+            found = FeedbackSettings(
+                group_id=group_id, delivery="moderated", digest_hour=17, last_number=0
+            )
+            self._session.add(found)
+            await self._session.flush()
+        return found
+
+    async def next_number(self, group_id: int) -> int:
+        """The group's next "#N", atomically: two posts at once never share a number."""
+        await self.settings(group_id)
+        number = await self._session.scalar(
+            update(FeedbackSettings)
+            .where(FeedbackSettings.group_id == group_id)
+            .values(last_number=FeedbackSettings.last_number + 1)
+            .returning(FeedbackSettings.last_number)
+        )
+        assert number is not None
+        return int(number)
+
+    # Items
+
+    async def add(self, item: Feedback) -> Feedback:
+        self._session.add(item)
+        await self._session.flush()
+        return item
+
+    async def get(self, feedback_id: int) -> Feedback | None:
+        return await self._session.get(Feedback, feedback_id)
+
+    async def decide(self, feedback_id: int, *, publish: bool, now: datetime) -> bool:
+        """Publish or reject a pending item. Exactly one facilitator's press wins."""
+        result = await self._session.execute(
+            update(Feedback)
+            .where(Feedback.id == feedback_id, Feedback.status == PENDING)
+            .values(status=TO_POST if publish else REJECTED, decided_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def lease_post(self, feedback_id: int, now: datetime, until: datetime) -> bool:
+        """Take an item for posting; only one process at a time, and never a posted one."""
+        result = await self._session.execute(
+            update(Feedback)
+            .where(
+                Feedback.id == feedback_id,
+                Feedback.status.in_([TO_POST, QUEUED]),
+                or_(Feedback.post_lease.is_(None), Feedback.post_lease < now),
+            )
+            .values(post_lease=until)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def give_number(self, feedback_id: int) -> int:
+        """The item's "#N", given once: a retried post reuses it."""
+        item = await self.get(feedback_id)
+        assert item is not None
+        if item.number is None:
+            item.number = await self.next_number(item.group_id)
+            await self._session.flush()
+        return item.number
+
+    async def posted(self, feedback_id: int, now: datetime) -> None:
+        await self._session.execute(
+            update(Feedback)
+            .where(Feedback.id == feedback_id)
+            .values(status=PUBLISHED, posted_at=now, post_lease=None)
+        )
+
+    async def release(self, feedback_id: int) -> None:
+        """Posting failed: let the sweep try again later."""
+        await self._session.execute(
+            update(Feedback).where(Feedback.id == feedback_id).values(post_lease=None)
+        )
+
+    async def mark_reached(self, feedback_id: int) -> None:
+        await self._session.execute(
+            update(Feedback).where(Feedback.id == feedback_id).values(reached_facilitators=True)
+        )
+
+    async def unreached(self) -> list[Feedback]:
+        """Items for facilitators that no facilitator has received yet, oldest first."""
+        rows = await self._session.scalars(
+            select(Feedback)
+            .where(
+                Feedback.status.in_([PENDING, URGENT]),
+                Feedback.reached_facilitators.is_(False),
+            )
+            .order_by(Feedback.id)
+        )
+        return list(rows)
+
+    async def due_digest(self, group_id: int, now: datetime) -> list[int]:
+        rows = await self._session.scalars(
+            select(Feedback.id)
+            .where(
+                Feedback.group_id == group_id,
+                Feedback.status == QUEUED,
+                Feedback.due_at <= now,
+                or_(Feedback.post_lease.is_(None), Feedback.post_lease < now),
+            )
+            .order_by(Feedback.id)
+        )
+        return list(rows)
+
+    async def digest_times(self) -> list[tuple[int, datetime]]:
+        """(group, earliest due time) for every group with queued items in an active group."""
+        rows = await self._session.execute(
+            select(Feedback.group_id, func.min(Feedback.due_at))
+            .join(Group, Group.id == Feedback.group_id)
+            .where(Feedback.status == QUEUED, Group.active.is_(True))
+            .group_by(Feedback.group_id)
+        )
+        return [(int(group_id), due) for group_id, due in rows if due is not None]
+
+    async def to_post(self, now: datetime) -> list[int]:
+        """Approved or direct items whose posting failed or was cut short (lease expired)."""
+        rows = await self._session.scalars(
+            select(Feedback.id)
+            .join(Group, Group.id == Feedback.group_id)
+            .where(
+                Feedback.status == TO_POST,
+                Group.active.is_(True),
+                or_(Feedback.post_lease.is_(None), Feedback.post_lease < now),
+            )
+            .order_by(Feedback.id)
+        )
+        return list(rows)
+
+    async def requeue(self, group_id: int, due_at: datetime) -> None:
+        """The digest hour changed: queued items wait for the new one."""
+        await self._session.execute(
+            update(Feedback)
+            .where(Feedback.group_id == group_id, Feedback.status == QUEUED)
+            .values(due_at=due_at)
+        )

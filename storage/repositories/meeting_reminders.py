@@ -1,0 +1,216 @@
+"""Meeting reminders (claimed with leases, so several processes send each once) and the
+personal-reminder opt-ins (occurrence and chat id only, taken by the one sender)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Meeting, MeetingDmOptIn, MeetingOccurrence, MeetingReminder
+
+PENDING, SENT, SKIPPED, DROPPED = "pending", "sent", "skipped", "dropped"
+
+
+def _claimable(now: datetime) -> list[object]:
+    return [
+        MeetingReminder.status == PENDING,
+        MeetingReminder.due_at <= now,
+        or_(MeetingReminder.lease_until.is_(None), MeetingReminder.lease_until < now),
+    ]
+
+
+class MeetingReminderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    async def add(self, occurrence_id: int, offset_minutes: int, due_at: datetime) -> None:
+        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        await self._session.execute(
+            insert(MeetingReminder)
+            .values(
+                occurrence_id=occurrence_id,
+                offset_minutes=offset_minutes,
+                due_at=due_at,
+                status=PENDING,
+            )
+            .on_conflict_do_nothing(index_elements=["occurrence_id", "offset_minutes"])
+        )
+
+    async def get(self, reminder_id: int) -> MeetingReminder | None:
+        return await self._session.get(MeetingReminder, reminder_id)
+
+    async def claim_due(self, now: datetime, until: datetime, *, limit: int) -> list[int]:
+        """Lease up to ``limit`` due reminders to this caller and return their ids.
+
+        PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, then UPDATE in the same transaction, so
+        a second process skips the rows this one holds instead of waiting for them and then
+        finding them leased. SQLite has one writer at a time: UPDATE ... RETURNING is the claim.
+        Either way the UPDATE re-checks the conditions, and the caller commits at once.
+        """
+        due = (
+            select(MeetingReminder.id)
+            .where(*_claimable(now))  # type: ignore[arg-type]
+            .order_by(MeetingReminder.due_at, MeetingReminder.id)
+            .limit(limit)
+        )
+        if self._dialect == "postgresql":
+            ids = list(await self._session.scalars(due.with_for_update(skip_locked=True)))
+            if not ids:
+                return []
+            await self._session.execute(
+                update(MeetingReminder).where(MeetingReminder.id.in_(ids)).values(lease_until=until)
+            )
+            return ids
+        result = await self._session.execute(
+            update(MeetingReminder)
+            .where(MeetingReminder.id.in_(due.scalar_subquery()), *_claimable(now))  # type: ignore[arg-type]
+            .values(lease_until=until)
+            .returning(MeetingReminder.id)
+        )
+        return sorted(int(row) for row in result.scalars())
+
+    async def skip_stale(self, cutoff: datetime, now: datetime) -> list[int]:
+        """Mark as skipped every unclaimed reminder that fell due before ``cutoff``."""
+        result = await self._session.execute(
+            update(MeetingReminder)
+            .where(
+                MeetingReminder.status == PENDING,
+                MeetingReminder.due_at < cutoff,
+                or_(MeetingReminder.lease_until.is_(None), MeetingReminder.lease_until < now),
+            )
+            .values(status=SKIPPED, lease_until=None)
+            .returning(MeetingReminder.id)
+        )
+        return list(result.scalars())
+
+    async def mark(self, reminder_id: int, status: str) -> None:
+        await self._session.execute(
+            update(MeetingReminder)
+            .where(MeetingReminder.id == reminder_id)
+            .values(status=status, lease_until=None)
+        )
+
+    async def drop_pending(self, occurrence_ids: list[int]) -> list[int]:
+        """Cancel: the occurrences' pending reminders are dropped; returns their ids."""
+        if not occurrence_ids:
+            return []
+        result = await self._session.execute(
+            update(MeetingReminder)
+            .where(
+                MeetingReminder.occurrence_id.in_(occurrence_ids),
+                MeetingReminder.status == PENDING,
+            )
+            .values(status=DROPPED, lease_until=None)
+            .returning(MeetingReminder.id)
+        )
+        return list(result.scalars())
+
+    async def delete_pending(self, occurrence_id: int) -> list[int]:
+        """Move: pending reminders are remade for the new time; returns the old ids."""
+        result = await self._session.execute(
+            delete(MeetingReminder)
+            .where(
+                MeetingReminder.occurrence_id == occurrence_id,
+                MeetingReminder.status == PENDING,
+            )
+            .returning(MeetingReminder.id)
+        )
+        return list(result.scalars())
+
+    async def drop_pending_of_group(self, group_id: int) -> list[int]:
+        """A group that removed the bot: nothing more is tried there (no retry storm)."""
+        occurrences = (
+            select(MeetingOccurrence.id)
+            .join(Meeting, Meeting.id == MeetingOccurrence.meeting_id)
+            .where(Meeting.group_id == group_id)
+        )
+        result = await self._session.execute(
+            update(MeetingReminder)
+            .where(
+                MeetingReminder.occurrence_id.in_(occurrences.scalar_subquery()),
+                MeetingReminder.status == PENDING,
+            )
+            .values(status=DROPPED, lease_until=None)
+            .returning(MeetingReminder.id)
+        )
+        return list(result.scalars())
+
+    async def pending(self) -> list[tuple[int, datetime]]:
+        """(id, due) of every pending reminder: the alarms to set when the bot starts."""
+        rows = await self._session.execute(
+            select(MeetingReminder.id, MeetingReminder.due_at).where(
+                MeetingReminder.status == PENDING
+            )
+        )
+        return [(int(i), due) for i, due in rows]
+
+    async def pending_of(self, occurrence_id: int) -> list[tuple[int, datetime]]:
+        rows = await self._session.execute(
+            select(MeetingReminder.id, MeetingReminder.due_at).where(
+                MeetingReminder.occurrence_id == occurrence_id,
+                MeetingReminder.status == PENDING,
+            )
+        )
+        return [(int(i), due) for i, due in rows]
+
+    # Personal-reminder opt-ins
+
+    async def opt_in(self, occurrence_id: int, chat_id: int) -> None:
+        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        await self._session.execute(
+            insert(MeetingDmOptIn)
+            .values(occurrence_id=occurrence_id, chat_id=chat_id)
+            .on_conflict_do_nothing(index_elements=["occurrence_id", "chat_id"])
+        )
+
+    async def opt_out(self, occurrence_id: int, chat_id: int) -> bool:
+        result = await self._session.execute(
+            delete(MeetingDmOptIn).where(
+                MeetingDmOptIn.occurrence_id == occurrence_id, MeetingDmOptIn.chat_id == chat_id
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def take_opt_ins(self, occurrence_id: int) -> list[int]:
+        """Delete and return the occurrence's opt-ins: one caller gets each chat id, once."""
+        result = await self._session.execute(
+            delete(MeetingDmOptIn)
+            .where(MeetingDmOptIn.occurrence_id == occurrence_id)
+            .returning(MeetingDmOptIn.chat_id)
+        )
+        return [int(chat_id) for chat_id in result.scalars()]
+
+    async def purge_opt_ins(self, now: datetime) -> int:
+        """Opt-ins for occurrences that are cancelled or have started: nothing to send."""
+        finished = select(MeetingOccurrence.id).where(
+            or_(MeetingOccurrence.status != "scheduled", MeetingOccurrence.starts_at <= now)
+        )
+        result = await self._session.execute(
+            delete(MeetingDmOptIn).where(
+                MeetingDmOptIn.occurrence_id.in_(finished.scalar_subquery())
+            )
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    async def delete_opt_ins_of_chat(self, chat_id: int) -> int:
+        """/forgetme: every personal reminder this person asked for."""
+        result = await self._session.execute(
+            delete(MeetingDmOptIn).where(MeetingDmOptIn.chat_id == chat_id)
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    async def offsets_of(self, occurrence_id: int) -> list[int]:
+        """Every reminder offset of an occurrence, whatever its status."""
+        rows = await self._session.scalars(
+            select(MeetingReminder.offset_minutes).where(
+                MeetingReminder.occurrence_id == occurrence_id
+            )
+        )
+        return list(rows)

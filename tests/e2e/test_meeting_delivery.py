@@ -1,0 +1,158 @@
+"""Reminder delivery: exactly once across restarts and across processes (DESIGN section 5)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import Counter
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+from telegram._utils.types import JSONDict
+from telegram.ext import BaseRateLimiter
+
+from bot.config import Settings
+from bot.domain.recurrence import Recurrence
+from bot.harness import SandboxBot
+from bot.sandbox import FakeTelegram
+from bot.sandbox.flood import FloodLimits
+from bot.scheduling.meeting_jobs import dispatch_due
+from bot.services import meetings
+from bot.services.groups import find_group
+from storage import migrate
+from storage.engine import create_engine
+from storage.models import MeetingReminder
+from tests.conftest import make_settings, reset_postgres
+from tests.e2e.meeting_helpers import plan_meeting, reminders_in
+from tests.e2e.poll_helpers import context_of, joined_circle
+from tests.e2e.test_meetings import _in_days, _typed
+
+
+async def _statuses(bot: SandboxBot) -> Counter[str]:
+    async with bot.uow() as uow:
+        return Counter(await uow.session.scalars(select(MeetingReminder.status)))
+
+
+@pytest.mark.parametrize(("late", "sent"), [(timedelta(minutes=30), 1), (timedelta(hours=2), 0)])
+async def test_a_reminder_missed_while_down_is_sent_once_within_grace_else_skipped(
+    tg: FakeTelegram, settings: Settings, late: timedelta, sent: int
+) -> None:
+    when = _in_days(3)
+    async with SandboxBot(tg, settings) as first:
+        circle = await joined_circle(first)
+        await plan_meeting(first, circle, f"{_typed(when)} | Planning")
+    due = when.astimezone(UTC) - timedelta(days=1)
+    with time_machine.travel(due + late, tick=True):
+        async with SandboxBot(tg, settings) as second:
+            # The start-up sweep ran before the bot took updates: the decision is made.
+            await dispatch_due(context_of(second))  # and again: nothing more
+            assert len(reminders_in(second, circle)) == sent
+            statuses = await _statuses(second)
+        async with SandboxBot(tg, settings) as third:  # a further restart sends nothing more
+            await dispatch_due(context_of(third))
+            assert len(reminders_in(third, circle)) == sent
+    assert statuses["sent" if sent else "skipped"] == 1
+    assert statuses["pending"] == 1  # the hour-before reminder is still to come
+
+
+async def test_a_group_that_removed_the_bot_drops_its_reminders(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    when = _in_days(3)
+    await plan_meeting(bot, circle, f"{_typed(when)} | Planning")
+    bot.tg.remove_bot_from_group(circle.group, by=circle.fiona)
+    bot.tg.take_updates()  # the bot never hears of it (it was down, say): the send finds out
+    calls_before = len(bot.tg.calls)
+    with time_machine.travel(when.astimezone(UTC) - timedelta(days=1), tick=False):
+        assert await dispatch_due(context_of(bot)) == 0
+    with time_machine.travel(when.astimezone(UTC) - timedelta(hours=1), tick=False):
+        assert await dispatch_due(context_of(bot)) == 0
+    assert len(bot.tg.calls) - calls_before == 1  # one 403, then no retry storm
+    assert await _statuses(bot) == Counter({"dropped": 2})
+
+
+class NoLimits(BaseRateLimiter[Any]):
+    """The flood budget is not what this test measures."""
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Any,
+    ) -> bool | JSONDict | list[JSONDict]:
+        return await callback(*args, **kwargs)
+
+
+@pytest.mark.postgres
+async def test_two_dispatchers_on_one_postgres_send_200_reminders_once_each(
+    postgres_url: str,
+) -> None:
+    await reset_postgres(postgres_url)
+    engine = create_engine(postgres_url)
+    await migrate.upgrade(engine)
+    await engine.dispose()
+    tg = FakeTelegram(flood=FloodLimits(enabled=False))
+    settings = make_settings(tg, postgres_url)
+    start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=3)
+    async with (
+        SandboxBot(tg, settings, rate_limiter=NoLimits()) as one,
+        SandboxBot(tg, settings, rate_limiter=NoLimits()) as two,
+    ):
+        fiona = tg.create_user("Fiona", "fiona_f")
+        group = tg.create_group("Co-production", admins=[fiona])
+        await one.add_to_group(group, by=fiona)
+        async with one.uow() as uow:
+            info = await find_group(uow, group.id)
+            assert info is not None
+            for n in range(200):
+                await meetings.create_meeting(
+                    uow,
+                    info.id,
+                    starts_at=start + timedelta(minutes=n % 7),
+                    title=f"Meeting {n}",
+                    place="",
+                    recurrence=Recurrence.NONE,
+                    zone="Europe/London",
+                    thread_id=None,
+                    now=datetime.now(UTC),
+                )
+            due = await uow.session.scalar(select(func.count()).select_from(MeetingReminder))
+        assert due == 200  # the hour-before ones (a day before is already past)
+        with time_machine.travel(start - timedelta(minutes=1), tick=False):
+            counts = await asyncio.gather(
+                dispatch_due(context_of(one)), dispatch_due(context_of(two))
+            )
+        titles = Counter(
+            match.group(1)
+            for m in tg.messages(group)
+            if (match := re.match(r"⏰ Reminder: (Meeting \d+) is", m.text or ""))
+        )
+        assert sum(counts) == 200 and min(counts) > 0, counts  # both took a share
+        assert len(titles) == 200 and set(titles.values()) == {1}
+        assert await _statuses(one) == Counter({"sent": 200})
+
+
+async def test_a_failed_send_is_retried_after_the_lease_not_marked_sent(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    when = _in_days(3)
+    await plan_meeting(bot, circle, f"{_typed(when)} | Planning")
+    due = when.astimezone(UTC) - timedelta(days=1)
+    bot.tg.faults.inject("sendMessage", "500")
+    with time_machine.travel(due + timedelta(seconds=5), tick=False):
+        assert await dispatch_due(context_of(bot)) == 0
+        assert await dispatch_due(context_of(bot)) == 0  # still leased: nobody doubles it
+    with time_machine.travel(due + timedelta(minutes=3), tick=False):
+        assert await dispatch_due(context_of(bot)) == 1
+    assert len(reminders_in(bot, circle)) == 1
