@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot.domain.join_link import sign_join, verify_join
 from bot.domain.keyed_hash import member_key, person_key
+from bot.domain.personal_data import AlsoStored
 from bot.domain.roles import ROLES, Role
 from bot.services.groups import GroupInfo
 from storage.uow import UnitOfWork
@@ -81,19 +82,23 @@ async def forget(uow: UnitOfWork, secret: bytes, user_id: int) -> int:
     draft = await uow.poll_drafts.by_owner(person_key(secret, user_id))
     if draft is not None:  # a poll they were setting up names its group and their question
         await uow.poll_drafts.remove(draft.id)
+    # That they opened a private chat with the bot (it is noted again if they write again).
+    await uow.reachable.remove(person_key(secret, user_id))
     # Personal meeting reminders they asked for hold their chat id: those go too.
     await uow.meeting_reminders.delete_opt_ins_of_chat(user_id)
     await uow.commit()
     return erased
 
 
-async def draft_group_title(uow: UnitOfWork, secret: bytes, user_id: int) -> str | None:
-    """The group of a poll this person is setting up, for /mydata."""
-    draft = await uow.poll_drafts.by_owner(person_key(secret, user_id))
-    if draft is None:
-        return None
-    group = await uow.groups.by_id(draft.group_id)
-    return None if group is None else group.title
+async def also_stored(uow: UnitOfWork, secret: bytes, user_id: int) -> AlsoStored:
+    key = person_key(secret, user_id)
+    draft = await uow.poll_drafts.by_owner(key)
+    group = None if draft is None else await uow.groups.by_id(draft.group_id)
+    return AlsoStored(
+        draft_group=None if group is None else group.title,
+        reminder_requests=await uow.meeting_reminders.count_opt_ins_of_chat(user_id),
+        reachable=bool(await uow.reachable.known([key])),
+    )
 
 
 async def role_counts(uow: UnitOfWork, group_id: int) -> dict[Role, int]:

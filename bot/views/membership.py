@@ -7,6 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.personal_data import AlsoStored
 from bot.domain.roles import ROLES, Role
 from bot.views.callbacks import Action, encode
 from bot.views.feedback import feedback_link_row
@@ -115,25 +116,36 @@ def pick_group_for_role(held: Sequence[tuple[int, str, Role]]) -> tuple[str, Inl
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
-def my_data(held: Sequence[tuple[str, Role, str]], draft_group: str | None = None) -> str:
-    draft_line = (
-        f"• A poll you are setting up for <b>{escape(draft_group)}</b> (not posted yet)."
-        if draft_group
-        else None
+def my_data(held: Sequence[tuple[str, Role, str]], also: AlsoStored | None = None) -> str:
+    extra = []
+    if also is not None and also.draft_group:
+        extra.append(
+            f"• A poll you are setting up for <b>{escape(also.draft_group)}</b> (not posted yet)."
+        )
+    if also is not None and also.reminder_requests:
+        extra.append(
+            f"• You asked for {also.reminder_requests} personal meeting reminder(s); "
+            "each is deleted once sent."
+        )
+    reachable_line = (
+        "• That you have opened this private chat, so I can send you things here "
+        "(a scrambled code, not your account)."
     )
-    if not held and draft_line is None:
+    if not held and not extra:
         return (
             "<b>What I store about you</b>\n\n"
-            "Nothing: you have not joined any group, or you erased your data.\n\n"
-            "Anonymous votes and feedback are never linked to you, so they are not listed."
+            "Nothing about roles: you have not joined any group, or you erased your data.\n"
+            + (f"{reachable_line}\n" if also is not None and also.reachable else "")
+            + "\nAnonymous votes and feedback are never linked to you, so they are not listed."
         )
+    if also is not None and also.reachable:
+        extra.append(reachable_line)
     lines = ["<b>What I store about you</b>", ""]
     for title, role, since in held:
         lines.append(
             f"• In <b>{escape(title)}</b>: you are <b>{role.as_phrase}</b> (since {since})."
         )
-    if draft_line is not None:
-        lines.append(draft_line)
+    lines += extra
     lines += [
         "",
         "That is all. Your name and Telegram account are not stored with your role: "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -198,6 +198,16 @@ class MeetingReminderRepository:
             )
         )
         return int(getattr(result, "rowcount", 0))
+
+    async def count_opt_ins_of_chat(self, chat_id: int) -> int:
+        return int(
+            await self._session.scalar(
+                select(func.count())
+                .select_from(MeetingDmOptIn)
+                .where(MeetingDmOptIn.chat_id == chat_id)
+            )
+            or 0
+        )
 
     async def delete_opt_ins_of_chat(self, chat_id: int) -> int:
         """/forgetme: every personal reminder this person asked for."""

@@ -149,3 +149,20 @@ async def test_stale_or_forged_buttons_get_a_kind_answer(bot: SandboxBot) -> Non
     for data in ("r:zz", "nonsense", "f:7", "r:1:9"):
         answer = await bot.press_raw(sam, dm, bot.last(dm).message_id, data)
         assert answer is not None and "no longer in use" in answer["text"], data
+
+
+async def test_mydata_lists_the_private_chat_and_forgetme_removes_it(bot: SandboxBot) -> None:
+    fiona, cara = bot.tg.create_user("Fiona"), bot.tg.create_user("Cara")
+    _, welcome = await welcomed_group(bot, cara, admin=fiona)
+    await bot.follow_join(cara, welcome)
+    await bot.press(cara, bot.last(bot.private(cara)), text="Carer")
+    dm = bot.private(cara)
+    await bot.say(cara, dm, "/mydata")
+    assert "opened this private chat" in bot.last_text(dm)
+    await bot.say(cara, dm, "/forgetme")
+    await bot.press(cara, bot.last(dm), text="Yes, erase my data")
+    async with bot.uow() as uow:
+        from bot.domain.keyed_hash import person_key
+
+        key = person_key(bot.settings.hash_key, cara.id)
+        assert await uow.reachable.known([key]) == set()
