@@ -1,7 +1,9 @@
 """Optional reasons for disagreeing with or blocking a proposal, given privately.
 
-Which poll a person may give a reason for is kept only in memory (PTB's user_data), so the
-database never links a reason to anyone; the reason row holds the poll, the option and text.
+Which poll a person was invited to give a reason for is kept only in memory (PTB's
+user_data). A stored reason carries its own keyed hash, unlike the ballot's, so one person has
+one reason per poll (writing again replaces it, changing the vote takes it back) without the
+database linking the reason to a ballot or a role.
 """
 
 from __future__ import annotations
@@ -12,24 +14,28 @@ from telegram import Update
 from telegram.error import Forbidden
 
 from bot.context import AppContext
-from bot.domain.poll_rules import PROPOSAL_OPTIONS, PollKind
+from bot.domain.poll_rules import PROPOSAL_OPTIONS, REASON_OPTIONS, PollKind
 from bot.scheduling.poll_jobs import now
 from bot.services import polls
 from bot.services.polls import VoteOutcome
 
 REASON_LIMIT = 300
 _PENDING = "reason_for"
-_ASKS_FOR_REASON = frozenset(PROPOSAL_OPTIONS[2:])  # Disagree, Block
+_INVITING = frozenset(PROPOSAL_OPTIONS[i] for i in REASON_OPTIONS)
 
 
-async def offer_reason(context: AppContext, user_id: int, outcome: VoteOutcome) -> None:
-    """After a Disagree or Block, invite a short reason in the private chat."""
+async def ballot_changed(context: AppContext, user_id: int, outcome: VoteOutcome) -> None:
+    """After a counted press on a proposal: invite a reason, or take an old one back."""
     if outcome.kind is not PollKind.PROPOSAL or not outcome.counted:
         return
     chosen = next(iter(outcome.chosen), "")
-    if chosen not in _ASKS_FOR_REASON:
+    if chosen not in _INVITING:
+        # Agree, Unsure or withdrawn: a reason for disagreeing no longer stands.
+        if context.user_data is not None:
+            context.user_data.pop(_PENDING, None)
+        async with context.uow() as uow:
+            await polls.drop_reason(uow, context.secret, poll_id=outcome.poll_id, user_id=user_id)
         return
-    option = PROPOSAL_OPTIONS.index(chosen)
     try:
         await context.bot.send_message(
             user_id,
@@ -40,16 +46,16 @@ async def offer_reason(context: AppContext, user_id: int, outcome: VoteOutcome) 
     except Forbidden:
         return
     if context.user_data is not None:
-        context.user_data[_PENDING] = (outcome.poll_id, option)
+        context.user_data[_PENDING] = outcome.poll_id
 
 
 async def take_reason(update: Update, context: AppContext) -> bool:
     """Store a typed reason if one was invited; True when the message was used."""
-    pending = None if context.user_data is None else context.user_data.get(_PENDING)
+    poll_id = None if context.user_data is None else context.user_data.get(_PENDING)
     message = update.effective_message
-    if pending is None or message is None or message.text is None:
+    user = update.effective_user
+    if not isinstance(poll_id, int) or message is None or message.text is None or user is None:
         return False
-    poll_id, option = pending
     text = message.text.strip()
     if not text:
         return False
@@ -61,13 +67,15 @@ async def take_reason(update: Update, context: AppContext) -> bool:
         )
         return True
     async with context.uow() as uow:
-        snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
-        if snap is None or snap.closed or (snap.deadline is not None and snap.deadline <= now()):
-            reply = "The poll has closed, so I can no longer add a reason. Thank you all the same."
-        else:
-            await polls.add_reason(uow, poll_id, option, text)
-            reply = "Thank you. Your reason will be shown with the results, without your name."
+        kept = await polls.give_reason(
+            uow, context.secret, poll_id=poll_id, user_id=user.id, text=text, now=now()
+        )
     if context.user_data is not None:
         context.user_data.pop(_PENDING, None)
-    await message.reply_text(reply, do_quote=False)
+    await message.reply_text(
+        "Thank you. Your reason will be shown with the results, without your name."
+        if kept
+        else "I can no longer add that reason: the poll has closed or your vote has changed.",
+        do_quote=False,
+    )
     return True

@@ -7,19 +7,20 @@ from telegram.error import Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppContext
-from bot.domain.poll_rules import PollInputError, parse_poll_line
+from bot.domain.poll_rules import PollInputError, Visibility, parse_poll_line, results_visible
 from bot.scheduling.poll_jobs import close_and_announce, now, poll_changed, post_poll
 from bot.services import membership, polls
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.polls import VoteOutcome, VoteStatus
-from bot.views import general, poll_export
+from bot.views import general, poll_export, poll_results
+from bot.views import poll_acks as acks
 from bot.views import poll_texts as texts
 from bot.views import polls as views
 from bot.views.callbacks import Action, Press, decode, encode, pattern
 from bot.views.links import start_link
 from handlers.guards import facilitator_command, group_command
-from handlers.poll_reasons import offer_reason
-from handlers.replies import message_of, reply, user_id_of
+from handlers.poll_reasons import ballot_changed
+from handlers.replies import command_argument, message_of, reply, user_id_of
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -39,7 +40,7 @@ async def create_poll_from_line(update: Update, context: AppContext) -> None:
     if not await may_create_polls(context, group, user_id_of(update)):
         await reply(update, texts.ONLY_FACILITATORS_CREATE)
         return
-    line = (message_of(update).text or "").partition(" ")[2]
+    line = command_argument(message_of(update))
     try:
         draft = parse_poll_line(line)
         async with context.uow() as uow:
@@ -70,28 +71,26 @@ async def _answer_outcome(query: CallbackQuery, context: AppContext, outcome: Vo
             group = await find_group_by_id(uow, outcome.group_id)
         if group is not None:
             payload = membership.join_payload(context.secret, group)
-            await query.answer(
-                views.join_first_ack(), url=start_link(context.bot.username, payload)
-            )
+            await query.answer(acks.join_first_ack(), url=start_link(context.bot.username, payload))
             return
-    acks = {
-        VoteStatus.CLOSED: views.poll_closed_ack,
+    simple = {
+        VoteStatus.CLOSED: acks.poll_closed_ack,
         VoteStatus.UNKNOWN: texts.poll_gone_ack,
-        VoteStatus.WRONG_CHAT: views.wrong_chat_ack,
+        VoteStatus.WRONG_CHAT: acks.wrong_chat_ack,
         VoteStatus.BAD_OPTION: texts.poll_gone_ack,
-        VoteStatus.NOTHING_TO_WITHDRAW: views.no_vote_to_withdraw_ack,
-        VoteStatus.WITHDRAWN: views.withdrawn_ack,
+        VoteStatus.NOTHING_TO_WITHDRAW: acks.no_vote_to_withdraw_ack,
+        VoteStatus.WITHDRAWN: acks.withdrawn_ack,
     }
-    if status in acks:
-        await query.answer(acks[status](), show_alert=status is VoteStatus.WRONG_CHAT)
+    if status in simple:
+        await query.answer(simple[status](), show_alert=status is VoteStatus.WRONG_CHAT)
     elif status is VoteStatus.TOO_MANY:
-        await query.answer(views.too_many_ack(outcome.max_choices), show_alert=True)
+        await query.answer(acks.too_many_ack(outcome.max_choices), show_alert=True)
     elif status is VoteStatus.UNCHANGED and outcome.kind.value != "multiple":
-        await query.answer(views.already_chosen_ack(", ".join(outcome.chosen)))
+        await query.answer(acks.already_chosen_ack(", ".join(outcome.chosen)))
     else:
         # The group's time zone came with the vote's own query: no second unit of work.
         await query.answer(
-            views.ballot_ack(
+            acks.ballot_ack(
                 outcome.chosen,
                 kind=outcome.kind,
                 deadline=outcome.deadline,
@@ -130,7 +129,7 @@ async def ballot_press(update: Update, context: AppContext) -> None:
     await _answer_outcome(query, context, outcome)
     if outcome.counted:
         poll_changed(context, outcome.group_id, outcome.poll_id)
-        await offer_reason(context, query.from_user.id, outcome)
+        await ballot_changed(context, query.from_user.id, outcome)
 
 
 async def _in_poll_chat(query: CallbackQuery, context: AppContext, poll_id: int) -> bool:
@@ -141,7 +140,7 @@ async def _in_poll_chat(query: CallbackQuery, context: AppContext, poll_id: int)
         await query.answer(texts.poll_gone_ack())
         return False
     if query.message is None or query.message.chat.id != place.chat_id:
-        await query.answer(views.wrong_chat_ack(), show_alert=True)
+        await query.answer(acks.wrong_chat_ack(), show_alert=True)
         return False
     return True
 
@@ -180,11 +179,17 @@ async def see_results(update: Update, context: AppContext) -> None:
     if snap is None:
         await query.answer(texts.poll_gone_ack())
         return
-    if not (voted or snap.closed):
-        await query.answer(views.vote_first_ack(), show_alert=True)
+    if not results_visible(snap.visibility, closed=snap.closed, has_voted=voted):
+        # Also refuses a forged press on a poll whose results are for after it closes.
+        await query.answer(
+            acks.vote_first_ack()
+            if snap.visibility is Visibility.AFTER_VOTING
+            else acks.results_after_close_ack(),
+            show_alert=True,
+        )
         return
-    if await _send_private(query, context, views.private_results(snap)):
-        await query.answer(views.results_sent_ack())
+    if await _send_private(query, context, poll_results.private_results(snap)):
+        await query.answer(acks.results_sent_ack())
 
 
 async def close_button(update: Update, context: AppContext) -> None:
@@ -201,10 +206,10 @@ async def close_button(update: Update, context: AppContext) -> None:
         return
     chat_id = query.message.chat.id
     if not await context.facilitators.is_facilitator(context.bot, chat_id, query.from_user.id):
-        await query.answer(views.facilitators_only_ack(), show_alert=True)
+        await query.answer(acks.facilitators_only_ack(), show_alert=True)
         return
     closed = await close_and_announce(context, poll_id)
-    await query.answer(texts.closed_ack() if closed else views.poll_closed_ack())
+    await query.answer(texts.closed_ack() if closed else acks.poll_closed_ack())
 
 
 async def close_command(update: Update, context: AppContext) -> None:
@@ -241,7 +246,7 @@ async def export_csv(update: Update, context: AppContext) -> None:
     if not await context.facilitators.is_facilitator(
         context.bot, query.message.chat.id, query.from_user.id
     ):
-        await query.answer(views.facilitators_only_ack(), show_alert=True)
+        await query.answer(acks.facilitators_only_ack(), show_alert=True)
         return
     async with context.uow() as uow:
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
@@ -250,7 +255,7 @@ async def export_csv(update: Update, context: AppContext) -> None:
         return
     document = InputFile(poll_export.results_csv(snap), filename=f"poll-{poll_id}-results.csv")
     if await _send_private(query, context, texts.EXPORT_CAPTION, document):
-        await query.answer(views.results_sent_ack())
+        await query.answer(acks.results_sent_ack())
 
 
 async def list_polls(update: Update, context: AppContext) -> None:
@@ -323,12 +328,12 @@ async def change_poll_settings(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         group = await find_group_by_id(uow, press.args[0])
     if group is None or group.chat_id != query.message.chat.id:
-        await query.answer(views.wrong_chat_ack(), show_alert=True)
+        await query.answer(acks.wrong_chat_ack(), show_alert=True)
         return
     if not await context.facilitators.is_facilitator(
         context.bot, group.chat_id, query.from_user.id
     ):
-        await query.answer(views.facilitators_only_ack(), show_alert=True)
+        await query.answer(acks.facilitators_only_ack(), show_alert=True)
         return
     async with context.uow() as uow:
         await polls.set_anyone_can_poll(uow, group.id, bool(press.args[1]))

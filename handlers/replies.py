@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
@@ -14,6 +14,16 @@ def message_of(update: Update) -> Message:
     if message is None:
         raise ValueError("this handler needs a message")
     return message
+
+
+def command_argument(message: Message) -> str:
+    """What follows the command, exactly as typed (a newline after /poll included)."""
+    text = message.text or ""
+    for entity in message.entities:
+        if entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            # Offsets count UTF-16 units, but a command is ASCII, so they match characters.
+            return text[entity.length :].strip()
+    return text.partition(" ")[2].strip()
 
 
 def user_id_of(update: Update) -> int:

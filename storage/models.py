@@ -119,11 +119,15 @@ class PollReason(Base):
     """A short reason given privately with a proposal vote; shown anonymously with results."""
 
     __tablename__ = "poll_reasons"
+    __table_args__ = (UniqueConstraint("poll_id", "reason_key", name="uq_poll_reason_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
     option: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(400))
+    # HMAC(secret, "reason", poll, user): one reason per person, replaced when they write
+    # again and dropped when they no longer disagree; it matches no ballot key.
+    reason_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class PollDraft(Base):

@@ -27,6 +27,11 @@ def ballot_key(secret: bytes, poll_id: int, user_id: int) -> str:
     return _digest(secret, "ballot", poll_id, user_id)
 
 
+def reason_key(secret: bytes, poll_id: int, user_id: int) -> str:
+    """One person's one reason in one poll; unlike `ballot_key`, so the two do not join."""
+    return _digest(secret, "reason", poll_id, user_id)
+
+
 def daily_key(secret: bytes, day: date, purpose: str, group_id: int, user_id: int) -> str:
     """A counter key that changes every day, so old counters link to nobody once purged."""
     return _digest(secret, "daily", day.isoformat(), purpose, group_id, user_id)

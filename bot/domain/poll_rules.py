@@ -45,6 +45,8 @@ OPTION_MAX_LEN = 100
 PROPOSAL_OPTIONS: tuple[str, ...] = ("Agree", "Unsure", "Disagree", "Block")
 # Index of "Block" in PROPOSAL_OPTIONS: a block is special (it can stop a proposal).
 BLOCK_INDEX = 3
+# The proposal answers that invite a short private reason: Disagree and Block.
+REASON_OPTIONS: tuple[int, ...] = (PROPOSAL_OPTIONS.index("Disagree"), BLOCK_INDEX)
 SCALE_OPTIONS: tuple[str, ...] = ("1", "2", "3", "4", "5")
 SCALE_MAX = len(SCALE_OPTIONS)
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.keyed_hash import ballot_key, member_key
+from bot.domain.keyed_hash import ballot_key, member_key, reason_key
 from bot.domain.poll_rules import (
+    REASON_OPTIONS,
     PollDraft,
     PollInputError,
     PollKind,
@@ -297,7 +298,8 @@ async def close_poll(uow: UnitOfWork, poll_id: int, now: datetime) -> bool:
     return closed
 
 
-LEASE = timedelta(minutes=2)
+# Long enough to outlast the rate limiter's waits (a 429's retry_after, three times).
+LEASE = timedelta(minutes=10)
 
 
 async def lease_reminder(uow: UnitOfWork, poll_id: int, now: datetime) -> bool:
@@ -352,8 +354,30 @@ async def scheduled_polls(uow: UnitOfWork) -> list[ScheduledPoll]:
     ]
 
 
-async def add_reason(uow: UnitOfWork, poll_id: int, option: int, text: str) -> None:
-    await uow.polls.add_reason(poll_id, option, text)
+async def give_reason(
+    uow: UnitOfWork, secret: bytes, *, poll_id: int, user_id: int, text: str, now: datetime
+) -> bool:
+    """Keep a reason if the person's ballot still says Disagree or Block and the poll is open.
+
+    One reason per person: writing again replaces it.
+    """
+    poll = await uow.polls.get(poll_id)
+    if poll is None or PollKind(poll.kind) is not PollKind.PROPOSAL:
+        return False
+    if not _is_open_at(poll.status, poll.deadline, now):
+        return False
+    choices = await uow.polls.ballot_choices(poll.id, ballot_key(secret, poll.id, user_id))
+    option = next((i for i in REASON_OPTIONS if choices is not None and choices >> i & 1), None)
+    if option is None:
+        return False
+    await uow.polls.put_reason(poll.id, reason_key(secret, poll.id, user_id), option, text)
+    await uow.commit()
+    return True
+
+
+async def drop_reason(uow: UnitOfWork, secret: bytes, *, poll_id: int, user_id: int) -> None:
+    """Someone who no longer disagrees (or withdrew) takes their reason back with the vote."""
+    await uow.polls.drop_reason(poll_id, reason_key(secret, poll_id, user_id))
     await uow.commit()
 
 

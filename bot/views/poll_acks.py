@@ -82,3 +82,7 @@ def vote_first_ack() -> str:
 
 def results_sent_ack() -> str:
     return "I sent you the results in a private chat."
+
+
+def results_after_close_ack() -> str:
+    return "The results will be shown in the group when the poll closes."

@@ -119,12 +119,20 @@ def _body(s: PollSnapshot, options: tuple[str, ...]) -> list[str]:
 
 def _reason_lines(s: PollSnapshot, room: int) -> list[str]:
     """The anonymous reasons, as many as fit in `room` UTF-16 units, then 'and N more'."""
-    if s.kind is not PollKind.PROPOSAL or not s.reasons:
+    # With nothing per option published, even "someone gave a reason" tells how a small role
+    # voted (only Disagree and Block invite one), so the reasons wait with the figures.
+    if s.kind is not PollKind.PROPOSAL or not s.reasons or s.publication.raw is None:
         return []
-    # Sorted, never in arrival order: the order could match who was seen voting when.
-    ordered = sorted(s.reasons, key=lambda r: (r[0], r[1].casefold(), r[1]))
     # The option a reason went with is itself a per-option figure: shown only with the head count.
     labelled = s.publication.raw is not None
+    # Sorted, never in arrival order: the order could match who was seen voting when. Without
+    # labels, by text alone, so the order does not group Disagree apart from Block either.
+    ordered = sorted(
+        s.reasons,
+        key=(lambda r: (r[0], r[1].casefold(), r[1]))
+        if labelled
+        else (lambda r: (r[1].casefold(), r[1])),
+    )
     out = ["", escape(REASONS_TITLE)]
     used = sum(utf16_length(x) + 1 for x in out)
     reserve = 40  # room for the "and N more" line

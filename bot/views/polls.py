@@ -17,26 +17,7 @@ from bot.domain.poll_snapshot import PollSnapshot
 from bot.domain.results_text import results_summary
 from bot.views.callbacks import Action, encode
 from bot.views.limits import MESSAGE_LIMIT, shorten, utf16_length
-from bot.views.poll_acks import (
-    already_chosen_ack,
-    ballot_ack,
-    facilitators_only_ack,
-    join_first_ack,
-    no_vote_to_withdraw_ack,
-    poll_closed_ack,
-    results_sent_ack,
-    too_many_ack,
-    vote_first_ack,
-    withdrawn_ack,
-    wrong_chat_ack,
-)
-from bot.views.poll_results import (
-    EQUAL_WEIGHT_ALL,
-    EQUAL_WEIGHT_SOME,
-    option_figures,
-    private_results,
-    results_message,
-)
+from bot.views.poll_results import EQUAL_WEIGHT_ALL, EQUAL_WEIGHT_SOME, option_figures
 from bot.views.poll_wording import (
     SCALE_MEANING,
     bold_lines,
@@ -49,26 +30,6 @@ from bot.views.poll_wording import (
     time_left,
     votes_word,
 )
-
-__all__ = [
-    "already_chosen_ack",
-    "ballot_ack",
-    "facilitators_only_ack",
-    "join_first_ack",
-    "no_vote_to_withdraw_ack",
-    "poll_closed_ack",
-    "poll_keyboard",
-    "poll_message",
-    "polls_list",
-    "private_results",
-    "reminder_text",
-    "results_message",
-    "results_sent_ack",
-    "too_many_ack",
-    "vote_first_ack",
-    "withdrawn_ack",
-    "wrong_chat_ack",
-]
 
 BUTTON_LABEL_LIMIT = 32  # a phone shows about this much of a full-width button
 PRIVATE_VOTE = "Nobody can see what you chose."

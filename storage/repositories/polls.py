@@ -128,6 +128,7 @@ class PollRepository:
                 Poll.status == OPEN,
                 Poll.reminder_sent.is_(False),
                 Poll.remind_at <= now,
+                Poll.deadline > now,  # too late to remind: the poll is closing
                 or_(Poll.reminder_lease.is_(None), Poll.reminder_lease < now),
             )
         )
@@ -161,6 +162,7 @@ class PollRepository:
                 Poll.id == poll_id,
                 Poll.status == OPEN,
                 Poll.reminder_sent.is_(False),
+                Poll.deadline > now,
                 or_(Poll.reminder_lease.is_(None), Poll.reminder_lease < now),
             )
             .values(reminder_lease=until)
@@ -261,8 +263,19 @@ class PollRepository:
 
     # Reasons
 
-    async def add_reason(self, poll_id: int, option: int, text: str) -> None:
-        self._session.add(PollReason(poll_id=poll_id, option=option, text=text))
+    async def put_reason(self, poll_id: int, reason_key: str, option: int, text: str) -> None:
+        """This person's reason for this poll, replacing the one they gave before."""
+        await self.drop_reason(poll_id, reason_key)
+        self._session.add(
+            PollReason(poll_id=poll_id, reason_key=reason_key, option=option, text=text)
+        )
+
+    async def drop_reason(self, poll_id: int, reason_key: str) -> None:
+        await self._session.execute(
+            delete(PollReason).where(
+                PollReason.poll_id == poll_id, PollReason.reason_key == reason_key
+            )
+        )
 
     async def reasons(self, poll_id: int) -> list[tuple[int, str]]:
         rows = await self._session.execute(

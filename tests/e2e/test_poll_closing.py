@@ -173,3 +173,32 @@ async def test_polls_lists_open_and_recent(bot: SandboxBot) -> None:
     await bot.say(circle.members[Role.CARER][0], circle.group, "/polls")
     listing = bot.last_text(circle.group)
     assert "Second question?" in listing and "First question?" in listing
+
+
+async def test_a_forged_see_results_on_an_after_close_poll_shows_nothing(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    poll = await post_poll(bot, circle, "Meet monthly? | Yes | No")
+    sam = circle.members[Role.SERVICE_USER][0]
+    await vote(bot, sam, poll, "Yes")
+    before = len(bot.tg.messages(bot.private(sam)))
+    answer = await bot.press_raw(sam, circle.group, poll.message_id, "s:1")
+    assert answer is not None and "when the poll closes" in str(answer["text"])
+    assert len(bot.tg.messages(bot.private(sam))) == before
+
+
+async def test_no_reminder_once_the_deadline_has_passed(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    await post_poll(bot, circle, "Meet monthly? | Yes | No")
+    start = datetime.now(UTC)
+    await set_deadline(bot, start + timedelta(hours=2), start + timedelta(hours=1))
+    with time_machine.travel(start + timedelta(hours=3), tick=False):
+        await sweep(context_of(bot))  # down over both the reminder and the deadline
+    texts = [m.text or "" for m in bot.tg.messages(circle.group)]
+    assert not [t for t in texts if t.startswith("Reminder")]
+    assert len([t for t in texts if t.startswith("Results")]) == 1
+
+
+async def test_a_poll_typed_on_a_new_line_keeps_its_first_word(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    await bot.say(circle.fiona, circle.group, "/poll\nShould we meet monthly? | Yes | No")
+    assert bot.last_text(circle.group).startswith("Should we meet monthly?")

@@ -99,3 +99,41 @@ async def test_close_by_replying_to_the_poll(bot: SandboxBot) -> None:
     assert bot.last_text(circle.group).startswith("Results")
     await bot.say(circle.fiona, circle.group, "/close", reply_to=poll)
     assert "already closed" in bot.last_text(circle.group)
+
+
+async def test_one_reason_per_person_and_it_goes_when_they_agree(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    poll = await posted(bot, circle, PollKind.PROPOSAL, "Close the garden on Sundays?")
+    cara = circle.members[Role.CARER][0]
+    dm = bot.private(cara)
+    for _ in range(3):  # flipping between Disagree and Block, writing each time
+        await vote(bot, cara, poll, "Disagree")
+        await bot.say(cara, dm, "People need the garden at weekends.")
+        await vote(bot, cara, poll, "Block")
+        await bot.say(cara, dm, "It is the only quiet place.")
+    async with bot.uow() as uow:
+        snap = await polls.snapshot(uow, 1, min_cell=3)
+    assert snap is not None and [text for _, text in snap.reasons] == [
+        "It is the only quiet place."
+    ]
+    await vote(bot, cara, poll, "Agree")
+    async with bot.uow() as uow:
+        snap = await polls.snapshot(uow, 1, min_cell=3)
+    assert snap is not None and snap.reasons == ()
+    await bot.say(cara, dm, "A reason nobody asked for.")
+    async with bot.uow() as uow:
+        snap = await polls.snapshot(uow, 1, min_cell=3)
+    assert snap is not None and snap.reasons == ()
+
+
+async def test_reasons_wait_with_the_figures_when_too_few_voted(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot, {Role.SERVICE_USER: 1, Role.CARER: 1, Role.STAFF: 1})
+    poll = await posted(bot, circle, PollKind.PROPOSAL, "Paint the lounge green?")
+    sam = circle.members[Role.SERVICE_USER][0]
+    await vote(bot, sam, poll, "Block")
+    await bot.say(sam, bot.private(sam), "Green makes me feel unwell.")
+    await vote(bot, circle.fiona, poll, "Close poll")
+    results = next(
+        m.text or "" for m in bot.tg.messages(circle.group) if (m.text or "").startswith("Results")
+    )
+    assert "Green makes me feel unwell." not in results

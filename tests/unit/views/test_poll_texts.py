@@ -110,12 +110,3 @@ def test_polls_list_with_only_closed_and_with_none() -> None:
     assert "On equal weight, Alpha leads." in text
     assert "No poll is open right now." in text
     assert "no polls" in assert_telegram_html(polls_list([], [], now=NOW))
-
-
-def test_handlers_find_every_poll_text_in_one_module() -> None:
-    from bot.views import poll_results, polls
-
-    for name in polls.__all__:
-        assert callable(getattr(polls, name))
-    assert polls.ballot_ack is poll_acks.ballot_ack
-    assert polls.private_results is poll_results.private_results
