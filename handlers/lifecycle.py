@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
 from bot.context import AppContext
 from bot.domain.feedback_link import sign_feedback
+from bot.scheduling.poll_jobs import repost_open_polls
 from bot.services import groups, membership
 from bot.views import membership as views
 
@@ -70,6 +71,9 @@ async def group_migrated(update: Update, context: AppContext) -> None:
     context.facilitators.forget(old)
     if moved is not None:
         log.info("group %s moved to its supergroup chat", moved.id)
+        # Telegram sends the move to both chats; re-post once, on the new chat's notice.
+        if message.migrate_from_chat_id:
+            await repost_open_polls(context, moved)
 
 
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:

@@ -56,6 +56,26 @@ async def post_poll(
     return True
 
 
+async def repost_open_polls(context: AppContext, group: GroupInfo) -> int:
+    """After a supergroup upgrade the old poll messages stay behind in the old chat, where
+    buttons and edits no longer reach: post each open poll again in the new chat."""
+    async with context.uow() as uow:
+        open_polls, _ = await polls.group_polls(uow, group.id, min_cell=context.settings.min_cell)
+    reposted = 0
+    for snap in open_polls:
+        message = await send_to_group(
+            context,
+            group.chat_id,
+            poll_views.poll_message(snap, now=now()),
+            markup=poll_views.poll_keyboard(snap),
+        )
+        if message is not None:
+            async with context.uow() as uow:
+                await polls.attach_message(uow, snap.id, message.message_id, None)
+            reposted += 1
+    return reposted
+
+
 async def refresh_poll_message(context: AppContext, poll_id: int) -> None:
     """Edit the poll's message to show its current state (called by the coalescer)."""
     async with context.uow() as uow:

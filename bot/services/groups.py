@@ -48,8 +48,13 @@ async def bot_removed(uow: UnitOfWork, chat_id: int) -> bool:
 
 
 async def chat_migrated(uow: UnitOfWork, old_chat_id: int, new_chat_id: int) -> GroupInfo | None:
-    """Carry everything to the supergroup's new id; all data hangs off the group row."""
-    group = await uow.groups.move_chat(old_chat_id, new_chat_id)
+    """Carry everything to the supergroup's new id; all data hangs off the group row.
+
+    Telegram announces the move in both chats: the second notice finds the group moved.
+    """
+    group = await uow.groups.move_chat(old_chat_id, new_chat_id) or await uow.groups.by_chat(
+        new_chat_id
+    )
     await uow.commit()
     return None if group is None else GroupInfo.of(group)
 

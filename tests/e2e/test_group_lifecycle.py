@@ -73,3 +73,18 @@ async def test_html_in_a_group_title_is_shown_as_text(bot: SandboxBot) -> None:
     group = bot.tg.create_group('Carers <& Staff> "Forum"', admins=[fiona])
     await bot.add_to_group(group, by=fiona)
     assert 'Carers <& Staff> "Forum"' in bot.last_text(group)
+
+
+async def test_open_polls_are_posted_again_after_a_supergroup_upgrade(bot: SandboxBot) -> None:
+    from tests.e2e.poll_helpers import joined_circle, post_poll, vote
+
+    circle = await joined_circle(bot)
+    await post_poll(bot, circle, "Meet monthly? | Yes | No")
+    supergroup = bot.tg.upgrade_to_supergroup(circle.group)
+    await bot.deliver()
+    again = bot.last(supergroup)
+    assert "Meet monthly?" in (again.text or "")
+    sam = next(iter(circle.everyone()))
+    assert "You chose: Yes" in await vote(bot, sam, again, "Yes")
+    await vote(bot, circle.fiona, again, "Close poll")
+    assert any((m.text or "").startswith("Results") for m in bot.tg.messages(supergroup))
