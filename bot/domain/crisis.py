@@ -10,6 +10,7 @@ alarm costs a facilitator a glance, a miss can cost far more.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 DEFAULT_CRISIS_PHRASES: tuple[str, ...] = (
@@ -41,15 +42,53 @@ DEFAULT_CRISIS_PHRASES: tuple[str, ...] = (
     "no reason to live",
     "overdose",
     "overdosed",
+    "overdosing",
+    "wanting to die",
+    "want to be dead",
+    "self harmed",
+    "selfharmed",
+    "self harming",
+    "harming myself",
+    "do not want to live",
+    "do not want to be here",
+    "dont want to be alive",
+    "ending it all",
+    "ended it all",
+    "hang myself",
+    "hanging myself",
+    "not be here anymore",
+    "can't go on",
+    "cannot go on",
+    "no point living",
+    "no point in living",
 )
 
 _WORD = re.compile(r"[^\W_]+")
-_APOSTROPHES = str.maketrans("", "", "'’‘`")  # the curly ones phones type
+# Every apostrophe a keyboard or phone may type, including the modifier letter (U+02BC).
+_APOSTROPHES = str.maketrans("", "", "'’‘`ʼʹ′")
+# "kill my self" is "kill myself": the split forms people type.
+_JOINED = {("my", "self"): "myself", ("self", "harm"): "selfharm"}
+
+
+def _joined(found: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for word in found:
+        if out and (out[-1], word) in _JOINED:
+            out[-1] = _JOINED[(out[-1], word)]
+        else:
+            out.append(word)
+    return tuple(out)
 
 
 def words(text: str) -> tuple[str, ...]:
-    """Lower-case words, apostrophes dropped ("Don’t" is "dont"), hyphens as spaces."""
-    return tuple(_WORD.findall(text.casefold().translate(_APOSTROPHES)))
+    """Lower-case words, apostrophes dropped ("Don’t" is "dont"), hyphens as spaces.
+
+    NFKC folds full-width and look-alike forms; invisible format characters (soft hyphens,
+    zero-width joiners) are removed, so "sui\u00adcide" still reads "suicide".
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+    return _joined(_WORD.findall(visible.casefold().translate(_APOSTROPHES)))
 
 
 def compile_phrases(phrases: Iterable[str]) -> tuple[tuple[str, ...], ...]:

@@ -47,4 +47,34 @@ def test_the_list_is_configurable() -> None:
 
 
 def test_words_split_hyphens_and_drop_apostrophes() -> None:
-    assert words("Self-Harm, don't!") == ("self", "harm", "dont")
+    assert words("Self-Harm, don't!") == (
+        "selfharm",
+        "dont",
+    )  # split forms are joined, as in the phrase list
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I keep wanting to die",
+        "I self-harmed last night",
+        "self harmed again",
+        "I want to kill my self",
+        "killing my self slowly",
+        "I do not want to live any more",
+        "I've thought about ending it all",
+        "I have been overdosing",
+        "I might hang myself",
+        "I donʼt want to live",  # U+02BC, the modifier-letter apostrophe
+        "I don＇t want to live",  # full-width apostrophe
+        "thinking about sui\u00adcide",  # a soft hyphen inside the word
+        "I can't go on like this",
+    ],
+)
+def test_the_ways_people_actually_write_it_are_caught(text: str) -> None:
+    assert is_crisis(text, DEFAULT_CRISIS_PHRASES)
+
+
+@pytest.mark.parametrize("text", ["I love my self-care routine", "getting the hang of it"])
+def test_near_misses_are_not_alarms(text: str) -> None:
+    assert not is_crisis(text, DEFAULT_CRISIS_PHRASES)
