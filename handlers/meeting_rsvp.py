@@ -84,6 +84,11 @@ async def send_calendar(update: Update, context: AppContext) -> None:
     if view is None or view.cancelled:
         await query.answer("This meeting is over or cancelled.")
         return
+    # A forged press from another chat must not fetch a group's meeting: its title, place
+    # (often a private video link) and agenda.
+    if query.message is None or query.message.chat.id != view.chat_id:
+        await query.answer("Please use the button on the meeting's message in its group.")
+        return
     if press.args[1] == 1:
         data = meeting_calendar.series_ics(
             view, cancelled_local=exceptions[0], moved=exceptions[1], now=moment

@@ -9,11 +9,12 @@ from bot.context import AppContext
 from bot.domain.meeting_payloads import verify_new_meeting
 from bot.domain.meeting_rules import MeetingInputError, clean_agenda_item
 from bot.domain.meeting_setup import MeetingSetup, SetupStep, type_text
+from bot.facilitators import is_in_chat
 from bot.scheduling.meeting_jobs import now
 from bot.services import meeting_drafts, meetings, membership
 from bot.services.groups import find_group_by_id
 from bot.views import meetings as views
-from handlers.replies import message_of, reply, user_id_of
+from handlers.replies import command_argument, message_of, reply, user_id_of
 
 
 async def begin_from_link(update: Update, context: AppContext, payload: str) -> None:
@@ -69,18 +70,21 @@ async def take_text(update: Update, context: AppContext) -> bool:
 async def agenda_in_private(update: Update, context: AppContext) -> None:
     """/agenda <item> in private: added anonymously to the next meeting of the person's
     group; with several groups, `/agenda <number> <item>` picks one."""
-    text = (message_of(update).text or "").partition(" ")[2].strip()
+    text = command_argument(message_of(update))
     if not text:
         await reply(update, views.AGENDA_HOW)
         return
     moment = now()
+    user_id = user_id_of(update)
     async with context.uow() as uow:
-        held = await membership.held_roles(uow, context.secret, user_id_of(update))
-        choices = [
+        held = await membership.held_roles(uow, context.secret, user_id)
+        candidates = [
             h.group
             for h in held
             if h.group.active and await meetings.next_occurrence(uow, h.group.id, moment)
         ]
+    # A role outlives leaving the group (until /forgetme): only people still in it add items.
+    choices = [g for g in candidates if await is_in_chat(context.bot, g.chat_id, user_id)]
     if not choices:
         await reply(update, views.NO_GROUP_WITH_MEETINGS)
         return

@@ -275,3 +275,32 @@ async def test_forgetme_erases_personal_reminder_requests(bot: SandboxBot) -> No
     await bot.press(sam, bot.last(bot.private(sam)), data="f:1")
     async with bot.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(MeetingDmOptIn)) == 0
+
+
+async def test_a_forged_calendar_press_from_another_chat_gets_nothing(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    meeting = await plan_meeting(
+        bot, circle, f"{_typed(_in_days(5, hour=10))} | Board | Secret link"
+    )
+    outsider = bot.tg.create_user("Outsider")
+    elsewhere = bot.tg.create_group("Elsewhere", admins=[outsider])
+    await bot.add_to_group(elsewhere, by=outsider)
+    data = button(meeting, "Add to calendar")
+    answer = await bot.press_raw(outsider, elsewhere, bot.last(elsewhere).message_id, data)
+    assert answer is not None and "meeting's message" in str(answer["text"])
+    await bot.start(outsider)
+    assert not [m for m in bot.tg.messages(bot.private(outsider)) if m.document]
+
+
+async def test_someone_who_left_the_group_cannot_add_agenda_items(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    await plan_meeting(bot, circle, f"{_typed(_in_days(5, hour=10))} | Forum | Room 3")
+    leaver = circle.members[Role.CARER][0]
+    bot.tg.remove_member(circle.group, leaver)
+    await bot.say(leaver, bot.private(leaver), "/agenda Something from outside")
+    stayer = circle.members[Role.CARER][1]
+    await bot.say(stayer, bot.private(stayer), "/agenda Parking at the centre")
+    await bot.say(circle.fiona, circle.group, "/meetings")
+    listing = bot.last_text(circle.group)
+    assert "Parking at the centre" in listing
+    assert "Something from outside" not in listing
