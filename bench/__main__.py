@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from bench import memory
-from bench.databases import database
+from bench.databases import database, sqlite_database
 from bench.meetings_hook import MEETINGS_READY, reminders_at_scale
 from bench.report import Figure, check, failed, info, pending, render
 from bench.tally_scaling import TallyTiming, tally_scaling
@@ -221,7 +221,9 @@ async def run(plan: Plan) -> list[Figure]:
         async with database(backend) as url:
             tallies += tally_figures(backend, await tally_scaling(backend, url, plan.tally_sizes))
     figures += calls + tallies
-    figures += await reminders_at_scale("")
+    _say("reminders: 10,000 meetings, 1,000 due in one minute (about 1.5 minutes) ...")
+    async with sqlite_database() as url:
+        figures += await reminders_at_scale(url)
     _say("memory: a bot holding 1,000 groups, in a child process ...")
     figures += memory_figures(1000)
     return figures

@@ -77,9 +77,8 @@ class VoteRun:
 
 async def run_votes(backend: str, url: str, mode: str, *, voters: int, rounds: int) -> VoteRun:
     tg = TimedTelegram()
-    bot = BenchBot(
-        tg, bench_settings(tg, url), concurrent=CONCURRENCY if mode == "concurrent" else False
-    )
+    concurrent = mode == "concurrent"
+    bot = BenchBot(tg, bench_settings(tg, url), concurrent=CONCURRENCY if concurrent else False)
     async with bot:
         people = await electorate(bot, voters)
         if mode == "reference":
@@ -88,7 +87,7 @@ async def run_votes(backend: str, url: str, mode: str, *, voters: int, rounds: i
         tg.edits.clear()
         fed: dict[str, float] = {}
         start = time.perf_counter()
-        if mode == "concurrent":
+        if concurrent:
             for raw in raws:
                 bot.app.update_queue.put_nowait(Update.de_json(raw, bot.app.bot))
             await bot.app.update_queue.join()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from telegram import Bot
 from telegram.constants import ChatMemberStatus
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 ADMIN_CACHE_SECONDS = 120.0
 MEMBER_STATUSES = {
@@ -38,6 +38,12 @@ class FacilitatorCache:
             admins = await bot.get_chat_administrators(chat_id)
         except (BadRequest, Forbidden):
             return frozenset()
+        except TelegramError:
+            # Telegram failed for now (a timeout, a 5xx): a list a little old beats none;
+            # without one the caller decides (feedback routing tries again later).
+            if cached is not None:
+                return cached[1]
+            raise
         ids = frozenset(member.user.id for member in admins if not member.user.is_bot)
         self._entries[chat_id] = (now, ids)
         return ids

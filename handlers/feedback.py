@@ -40,14 +40,17 @@ async def place_of(context: AppContext, group_id: int, user_id: int) -> Place | 
 
 
 async def opening(
-    context: AppContext, group_id: int, user_id: int
+    context: AppContext, group_id: int, user_id: int, *, urgent: bool = False
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The prompt for writing to this group, or why the person cannot."""
+    """The prompt for writing to this group, or why the person cannot.
+
+    An urgent message is taken whatever the daily limit.
+    """
     place = await place_of(context, group_id, user_id)
     if place is None or not await is_in_chat(context.bot, place.group.chat_id, user_id):
         drafts.drop(context)
         return views.NOT_MEMBER, None
-    if place.remaining == 0:
+    if place.remaining == 0 and not urgent:
         drafts.drop(context)
         return views.limit_reached(place.group.title, context.settings.feedback_daily_limit), None
     draft = drafts.begin(context, group_id)
@@ -118,11 +121,61 @@ async def choose_group(update: Update, context: AppContext) -> None:
         await query.answer(views.EXPIRED_SHORT)
         return
     await query.answer()
-    await edit_query_message(query, *await opening(context, press.args[0], query.from_user.id))
+    held = drafts.take_held(context)
+    user_id = query.from_user.id
+    opened = await opening(context, press.args[0], user_id, urgent=held is not None)
+    draft = drafts.current(context)
+    place = await place_of(context, press.args[0], user_id) if held and draft else None
+    if held is None or draft is None or place is None:
+        await edit_query_message(query, *opened)
+        return
+    # A crisis message written outside a draft: straight to its preview, nothing retyped.
+    draft = drafts.with_text(context, draft, held)
+    await edit_query_message(query, *preview(context, place, draft))
+
+
+async def answer_crisis(update: Update, context: AppContext, text: str | None) -> bool:
+    """Any private text or caption, first of all: a crisis gets the crisis contacts at once,
+    whatever else happens to the message (DESIGN section 3, promise 7). Never logged."""
+    if not text or not is_crisis(text, context.settings.crisis_phrases):
+        return False
+    await reply(update, views.crisis_reply(context.settings.crisis_contacts))
+    return True
+
+
+async def offer_crisis(update: Update, context: AppContext, text: str) -> None:
+    """A crisis message that no flow took: offer to pass it to facilitators, marked urgent.
+
+    Nothing goes without the person's Send, as with any feedback: they said it to the bot,
+    not to the facilitators, and may not want them to read it.
+    """
+    user_id = user_id_of(update)
+    async with context.uow() as uow:
+        groups = await feedback.member_groups(uow, context.secret, user_id)
+    if len(groups) > 1:
+        drafts.hold(context, text)
+        _, keyboard = views.pick_group([(g.id, g.title) for g in groups])
+        await reply(update, views.CRISIS_PICK_GROUP, keyboard)
+        return
+    if not groups:
+        return
+    place = await place_of(context, groups[0].id, user_id)
+    if place is None or not await is_in_chat(context.bot, place.group.chat_id, user_id):
+        return
+    draft = drafts.begin(context, place.group.id)
+    await reply(update, views.crisis_offer(place.group.title))
+    checked = check_text(text)
+    if checked.problem is TextProblem.TOO_LONG:
+        await reply(update, views.too_long(len(checked.text)), views.prompt_keyboard(draft.serial))
+        return
+    await reply(update, *preview(context, place, drafts.with_text(context, draft, checked.text)))
 
 
 async def take_text(update: Update, context: AppContext) -> bool:
-    """Text typed while writing feedback becomes the draft; True when it was used."""
+    """Text typed while writing feedback becomes the draft; True when it was used.
+
+    The crisis reply is not given here: route_private_text gives it first, to any text.
+    """
     draft = drafts.current(context)
     if draft is None:
         return False
@@ -138,18 +191,22 @@ async def take_text(update: Update, context: AppContext) -> bool:
         drafts.drop(context)
         await reply(update, views.NOT_MEMBER)
         return True
-    if is_crisis(checked.text, context.settings.crisis_phrases):
-        # At once, before anything else: the help must not wait for a button press.
-        await reply(update, views.crisis_reply(context.settings.crisis_contacts))
     draft = drafts.with_text(context, draft, checked.text)
     await reply(update, *preview(context, place, draft))
     return True
 
 
 async def refuse_media(update: Update, context: AppContext) -> None:
-    """A photo, voice note or file while writing feedback: explain why only text is taken."""
+    """A photo, voice note or file while writing feedback: explain why only text is taken.
+
+    A crisis in its caption is answered first, whatever the person was doing.
+    """
+    caption = message_of(update).caption
+    crisis = await answer_crisis(update, context, caption)
     if drafts.current(context) is not None:
         await reply(update, views.MEDIA)
+    elif crisis and caption:
+        await offer_crisis(update, context, caption)
 
 
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:

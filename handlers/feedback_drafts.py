@@ -15,6 +15,7 @@ from bot.context import AppContext
 DRAFT_LIFETIME = timedelta(days=1)
 _DRAFT = "feedback_draft"
 _SERIAL = "feedback_serial"
+_HELD = "feedback_held"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +47,26 @@ def current(context: AppContext) -> FeedbackDraft | None:
     return draft
 
 
-def begin(context: AppContext, group_id: int) -> FeedbackDraft:
-    """A fresh draft for this group, replacing any other."""
+def hold(context: AppContext, text: str) -> None:
+    """A crisis message written outside a draft, kept while the person picks a group."""
     assert context.user_data is not None
+    context.user_data[_HELD] = (text, datetime.now(UTC))
+
+
+def take_held(context: AppContext) -> str | None:
+    """The held crisis message (once), unless it was left for more than a day."""
+    if context.user_data is None:
+        return None
+    held = context.user_data.pop(_HELD, None)
+    if not isinstance(held, tuple) or datetime.now(UTC) - held[1] > DRAFT_LIFETIME:
+        return None
+    return str(held[0])
+
+
+def begin(context: AppContext, group_id: int) -> FeedbackDraft:
+    """A fresh draft for this group, replacing any other (and any held message)."""
+    assert context.user_data is not None
+    context.user_data.pop(_HELD, None)
     draft = FeedbackDraft(group_id, _next_serial(context), datetime.now(UTC))
     context.user_data[_DRAFT] = draft
     return draft
@@ -71,3 +89,4 @@ def with_tag(context: AppContext, draft: FeedbackDraft, tagged: bool) -> Feedbac
 def drop(context: AppContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(_DRAFT, None)
+        context.user_data.pop(_HELD, None)

@@ -135,7 +135,7 @@ async def remind_me(update: Update, context: AppContext) -> None:
         await query.answer(views.OPEN_PRIVATE_CHAT, url=start_link(context.bot.username))
         return
     async with context.uow() as uow:
-        await meeting_rsvps.opt_in(uow, occurrence_id, user_id)
+        await meeting_rsvps.opt_in(uow, context.secret, occurrence_id, user_id)
     await query.answer("Done: I will remind you in our private chat.")
 
 

@@ -165,6 +165,9 @@ class FeedbackSettings(Base):
     delivery: Mapped[str] = mapped_column(String(16), default="moderated")
     digest_hour: Mapped[int] = mapped_column(Integer, default=17)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+    # The local day the group was last told, content-free, that feedback waits for a
+    # facilitator: at most once a day, at a fixed hour, whatever process posts it.
+    notice_day: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class Feedback(Base):
@@ -299,21 +302,23 @@ class MeetingReminder(Base):
 
 
 class MeetingDmOptIn(Base):
-    """ "Remind me privately": an occurrence and a private chat id, and NOTHING else.
+    """ "Remind me privately": an occurrence, whose it is, and where to write. Nothing else.
 
-    Deliberately apart from meeting_rsvps and without any key, role, answer or time, so the
-    database cannot join a chat id to an RSVP or a role. Rows are taken (deleted) when the
-    personal reminder is sent, and dropped when the occurrence is cancelled or has passed.
+    Apart from meeting_rsvps, with no role, answer or time. The person is their `person_key`
+    (an HMAC) and the chat id is sealed (bot/sealing.py), so a copy of the database alone
+    names nobody beside the date they said they would come to. Rows are taken (deleted) when
+    the personal reminder is sent, and dropped when the occurrence is cancelled or has passed.
     """
 
     __tablename__ = "meeting_dm_optins"
-    __table_args__ = (UniqueConstraint("occurrence_id", "chat_id", name="uq_dm_optin"),)
+    __table_args__ = (UniqueConstraint("occurrence_id", "person_key", name="uq_dm_optin"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurrence_id: Mapped[int] = mapped_column(
         ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
     )
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    person_key: Mapped[str] = mapped_column(String(64))
+    sealed_chat: Mapped[str] = mapped_column(String(255))
 
 
 class AgendaItem(Base):

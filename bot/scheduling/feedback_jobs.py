@@ -79,7 +79,11 @@ async def post_digest(context: AppContext, group_id: int) -> int:
 
 
 async def sweep(context: AppContext) -> None:
-    """Digests whose hour has come, posts cut short, and counters of days that are over."""
+    """Digests whose hour has come, posts cut short, items that reached no facilitator yet,
+    the group's daily notice that feedback waits, and counters of days that are over."""
+    # Routing builds on posting (this module), so it is imported where the sweep needs it.
+    from bot.scheduling.feedback_routing import notify_waiting, retry_unreached
+
     moment = now()
     async with context.uow() as uow:
         digests = await feedback_delivery.digest_times(uow)
@@ -91,6 +95,8 @@ async def sweep(context: AppContext) -> None:
             await post_digest(context, group_id)
     for feedback_id in left:
         await post_item(context, feedback_id)
+    await retry_unreached(context)
+    await notify_waiting(context)
 
 
 async def _digest_job(context: AppContext) -> None:

@@ -13,8 +13,8 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
 from bot.domain.feedback_rules import Delivery, Status
-from bot.scheduling.feedback_jobs import post_item, schedule_digest
-from bot.scheduling.group_sender import send_to_group
+from bot.scheduling.feedback_jobs import now, post_item, schedule_digest
+from bot.scheduling.group_sender import deliver_to_group
 from bot.services import feedback_delivery, reachable
 from bot.services.feedback import Sent
 from bot.services.feedback_delivery import Item
@@ -28,7 +28,10 @@ log = logging.getLogger(__name__)
 
 
 async def route(context: AppContext, sent: Sent) -> None:
-    """A crisis goes to facilitators whatever the mode; otherwise the group's delivery decides."""
+    """A crisis goes to facilitators whatever the mode; otherwise the group's delivery decides.
+
+    Never raises for Telegram's sake: what could not be delivered now the sweep delivers.
+    """
     if sent.urgent or sent.delivery is Delivery.MODERATED:
         await to_facilitators(context, sent.feedback_id)
     elif sent.delivery is Delivery.DIRECT:
@@ -62,30 +65,76 @@ async def _send_privately(context: AppContext, user_id: int, item: Item) -> bool
     return True
 
 
+async def _admins(context: AppContext, chat_id: int) -> frozenset[int] | None:
+    """The group's facilitators, or None when Telegram cannot say just now (try later)."""
+    try:
+        return await context.facilitators.of(context.bot, chat_id)
+    except TelegramError as error:
+        log.warning("could not list a group's facilitators: %s", type(error).__name__)
+        return None
+
+
 async def to_facilitators(context: AppContext, feedback_id: int) -> int:
-    """Send the item to every facilitator the bot can reach; tell the group if none can be."""
+    """Send the item to every facilitator the bot can reach, once (the item is leased).
+
+    Nothing is said in the group here: a notice now would tell it when someone wrote. If no
+    facilitator is reached (none can be, or Telegram failed for now), the lease is given back
+    and the sweep tries again; the group's daily notice is the sweep's (notify_waiting).
+    """
     async with context.uow() as uow:
-        item = await feedback_delivery.item(uow, feedback_id)
-    if item is None or not item.group_active:
+        item = await feedback_delivery.take_for_facilitators(uow, feedback_id, now())
+    if item is None:
         return 0
-    admins = await context.facilitators.of(context.bot, item.chat_id)
-    async with context.uow() as uow:
-        targets = await reachable.among(uow, context.secret, admins)
     delivered = 0
-    for user_id in targets:
-        delivered += await _send_privately(context, user_id, item)
-    if delivered:
+    try:
+        admins = await _admins(context, item.chat_id) if item.group_active else None
+        if admins:
+            async with context.uow() as uow:
+                targets = await reachable.among(uow, context.secret, admins)
+            for user_id in targets:
+                delivered += await _send_privately(context, user_id, item)
+    finally:
         async with context.uow() as uow:
-            await feedback_delivery.reached(uow, item.id)
-    else:
-        log.info("feedback %s waits for a facilitator in group %s", item.id, item.group_id)
-        await send_to_group(
+            if delivered:
+                await feedback_delivery.reached(uow, item.id)
+            else:
+                await feedback_delivery.not_reached(uow, item.id)
+    if not delivered:
+        log.debug("feedback %s waits for a facilitator in group %s", item.id, item.group_id)
+    return delivered
+
+
+async def retry_unreached(context: AppContext) -> int:
+    """The sweep: items no facilitator has received yet are tried again."""
+    async with context.uow() as uow:
+        waiting = await feedback_delivery.unreached(uow)
+    delivered = 0
+    for item in waiting:
+        if item.group_active:
+            delivered += await to_facilitators(context, item.id) > 0
+    return delivered
+
+
+async def notify_waiting(context: AppContext) -> int:
+    """The sweep: at most once a day, at a fixed hour, tell a group (without saying what,
+    how many or when) that feedback waits for a facilitator who has not opened a chat."""
+    async with context.uow() as uow:
+        due = await feedback_delivery.notices_due(uow, now())
+    told = 0
+    for notice in due:
+        delivery = await deliver_to_group(
             context,
-            item.chat_id,
+            notice.chat_id,
             views.WAITING_IN_GROUP,
             markup=open_private_chat_keyboard(context.bot.username, "Open a private chat"),
         )
-    return delivered
+        if delivery.retry_later:
+            async with context.uow() as uow:
+                await feedback_delivery.unclaim_notice(
+                    uow, notice.group_id, notice.day, notice.before
+                )
+        told += delivery.message is not None
+    return told
 
 
 async def catch_up(context: AppContext, user_id: int) -> int:
@@ -94,13 +143,21 @@ async def catch_up(context: AppContext, user_id: int) -> int:
     async with context.uow() as uow:
         waiting = await feedback_delivery.unreached(uow)
     delivered = 0
-    for item in waiting:
-        if not item.group_active or not await context.facilitators.is_facilitator(
-            context.bot, item.chat_id, user_id
-        ):
+    for waiting_item in waiting:
+        if not waiting_item.group_active:
             continue
-        if await _send_privately(context, user_id, item):
-            delivered += 1
-            async with context.uow() as uow:
+        admins = await _admins(context, waiting_item.chat_id)
+        if admins is None or user_id not in admins:
+            continue
+        async with context.uow() as uow:
+            item = await feedback_delivery.take_for_facilitators(uow, waiting_item.id, now())
+        if item is None:
+            continue  # reached meanwhile, or the sweep is sending it (to them too) right now
+        sent = await _send_privately(context, user_id, item)
+        async with context.uow() as uow:
+            if sent:
                 await feedback_delivery.reached(uow, item.id)
+            else:
+                await feedback_delivery.not_reached(uow, item.id)
+        delivered += sent
     return delivered

@@ -1,14 +1,17 @@
 """Meeting messages and reminders, from handlers and from the JobQueue (DESIGN section 5).
 
-The database is the truth. Each pending reminder gets an alarm (`meeting-reminder:<id>`)
-that only wakes `dispatch_due`; the minute sweep does the same work, so an alarm lost in a
-restart costs at most a minute. Whoever runs, a reminder is claimed with a lease first, so
-several processes on one PostgreSQL send it once.
+The database is the truth. Each pending reminder due within ALARM_HORIZON gets an alarm
+(`meeting-reminder:<id>`) that only wakes `dispatch_due`; the minute sweep sets the alarms of
+reminders coming into the horizon and does the same work, so an alarm lost in a restart costs
+at most a minute. Only near alarms are held: 20,000 stored reminders are not 20,000 jobs (the
+start-up stays quick and the scheduler small). Whoever runs, a reminder is claimed with a
+lease first, so several processes on one PostgreSQL send it once.
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -16,17 +19,21 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
+from bot.domain.roles import ROLES
 from bot.scheduling.group_sender import deliver_to_group, edit_in_group, send_to_group
 from bot.services import meeting_reminders, meeting_rsvps, meetings, polls
 from bot.services.meetings import Alarm, OccurrenceView
 from bot.views import meetings as views
 
 if TYPE_CHECKING:
-    from bot.context import AppContext, AppType
+    from bot.domain.roles import ROLES
+from bot.context import AppContext, AppType
 
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY = timedelta(seconds=60)
+# Alarms are set this far ahead; each sweep (every SWEEP_EVERY, much less) tops them up.
+ALARM_HORIZON = timedelta(minutes=10)
 
 
 def now() -> datetime:
@@ -37,30 +44,88 @@ def _job_name(reminder_id: int) -> str:
     return f"meeting-reminder:{reminder_id}"
 
 
+class _Wakeups:
+    """Alarms that fire together (a thousand reminders due in one minute) share one dispatch
+    in this process: one claims and sends while the others only ask for another round,
+    instead of a thousand dispatches racing for SQLite's one writer and the event loop."""
+
+    __slots__ = ("again", "running")
+
+    def __init__(self) -> None:
+        self.running = False
+        self.again = False
+
+
+_WAKEUPS: weakref.WeakKeyDictionary[object, _Wakeups] = weakref.WeakKeyDictionary()
+
+
 async def _alarm(context: AppContext) -> None:
-    await dispatch_due(context)
+    state = _WAKEUPS.setdefault(context.application, _Wakeups())
+    if state.running:
+        state.again = True  # the running dispatch goes round once more, with a fresh moment
+        return
+    state.running = True
+    try:
+        while True:
+            state.again = False
+            await dispatch_due(context)
+            if not state.again:
+                return
+    finally:
+        state.running = False
+
+
+def _remove(job_queue: JobQueue[Any], names: set[str]) -> set[str]:
+    """Remove the jobs so named (one pass over the queue, not one per name); returns the
+    names that had one."""
+    found: set[str] = set()
+    if not names:
+        return found
+    for job in job_queue.jobs():
+        if job.name in names:
+            job.schedule_removal()
+            found.add(job.name)
+    return found
 
 
 def set_alarms(job_queue: JobQueue[Any] | None, alarms: Iterable[Alarm]) -> None:
-    """An alarm per pending reminder; past ones are left to the sweep (the scheduler would
-    drop them as misfired)."""
+    """(Re)set the alarm of each pending reminder: replaced if it had one, and only set when
+    due within ALARM_HORIZON (the sweep sets later ones as they come near); past ones are left
+    to the sweep (the scheduler would drop them as misfired)."""
     if job_queue is None:
         return
+    wanted = {_job_name(reminder_id): due for reminder_id, due in alarms}
+    _remove(job_queue, set(wanted))
+    _schedule(job_queue, wanted)
+
+
+def _schedule(job_queue: JobQueue[Any], wanted: dict[str, datetime]) -> None:
     moment = now()
-    for reminder_id, due in alarms:
-        name = _job_name(reminder_id)
-        for job in job_queue.get_jobs_by_name(name):
-            job.schedule_removal()
-        if due > moment:
+    horizon = moment + ALARM_HORIZON
+    for name, due in wanted.items():
+        if moment < due <= horizon:
             job_queue.run_once(_alarm, when=due, name=name)
+
+
+def _top_up_alarms(job_queue: JobQueue[Any] | None, alarms: Iterable[Alarm]) -> None:
+    """Alarms for the near reminders that have none yet; existing ones are left as they are."""
+    if job_queue is None:
+        return
+    have = {job.name for job in job_queue.jobs()}
+    _schedule(
+        job_queue,
+        {
+            name: due
+            for name, due in ((_job_name(reminder_id), due) for reminder_id, due in alarms)
+            if name not in have
+        },
+    )
 
 
 def drop_alarms(job_queue: JobQueue[Any] | None, reminder_ids: Iterable[int]) -> None:
     if job_queue is None:
         return
-    for reminder_id in reminder_ids:
-        for job in job_queue.get_jobs_by_name(_job_name(reminder_id)):
-            job.schedule_removal()
+    _remove(job_queue, {_job_name(reminder_id) for reminder_id in reminder_ids})
 
 
 async def post_meeting(context: AppContext, occurrence_id: int) -> bool:
@@ -184,6 +249,10 @@ async def _warn_facilitators(context: AppContext, view: OccurrenceView) -> None:
     missing = view.counts.roles_with_nobody_coming()
     if not missing:
         return
+    coming = view.counts.coming_by_role
+    if any(0 < coming.get(role, 0) < context.settings.min_cell for role in ROLES):
+        # "Nobody from the other roles" would say which role the few who are coming hold.
+        return
     text = views.role_gap_warning(view, missing)
     for user_id in await context.facilitators.of(context.bot, view.chat_id):
         try:
@@ -196,7 +265,7 @@ async def _send_personal(context: AppContext, view: OccurrenceView, moment: date
     """The opt-ins are taken (deleted) first, so one process sends each once, then checked
     against the RSVPs in memory: only Coming or Maybe people hear from the bot."""
     async with context.uow() as uow:
-        chat_ids = await meeting_reminders.take_opt_ins(uow, view.occurrence_id)
+        chat_ids = await meeting_reminders.take_opt_ins(uow, context.secret, view.occurrence_id)
         if not chat_ids:
             return
         chat_ids = await meeting_rsvps.still_coming(
@@ -216,9 +285,10 @@ async def sweep(context: AppContext) -> None:
     """Every minute: keep series a horizon ahead, drop stale opt-ins, send what is due."""
     moment = now()
     async with context.uow() as uow:
-        if await meetings.extend_horizons(uow, moment):
-            set_alarms(context.job_queue, await meetings.pending_alarms(uow))
+        await meetings.extend_horizons(uow, moment)
+        near = await meeting_reminders.alarms_until(uow, moment + ALARM_HORIZON)
         await meeting_reminders.tidy(uow, moment)
+    _top_up_alarms(context.job_queue, near)
     await dispatch_due(context, moment=moment)
 
 
@@ -231,7 +301,7 @@ async def rebuild_meeting_jobs(app: AppType) -> int:
     # Directly, not as a job: the scheduler drops alarms whose time passed before it started.
     await sweep(context)
     async with context.uow() as uow:
-        alarms = await meetings.pending_alarms(uow)
+        alarms = await meeting_reminders.alarms_until(uow, now() + ALARM_HORIZON)
     set_alarms(app.job_queue, alarms)
     if app.job_queue is not None:
         app.job_queue.run_repeating(

@@ -131,9 +131,11 @@ async def send(
     counted = await uow.feedback_counters.increment(
         _counter_key(secret, place.group, user_id, now), local_day(now, zone)
     )
-    if counted > daily_limit:
-        return Sent(SendStatus.LIMIT_REACHED)  # not committed: the count does not grow
     urgent = is_crisis(checked.text, crisis_phrases)
+    if counted > daily_limit and not urgent:
+        # Not committed: the count does not grow. An urgent item is taken whatever the
+        # limit: it goes to facilitators only, and a crisis must never be turned away.
+        return Sent(SendStatus.LIMIT_REACHED)
     due_at = None
     if urgent:
         status = Status.URGENT

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.feedback_rules import DIGEST_HOURS, Delivery, Status, next_digest_at
+from bot.domain.feedback_rules import DIGEST_HOURS, Delivery, Status, local_day, next_digest_at
 from bot.domain.roles import Role
 from storage.models import Feedback
 from storage.uow import UnitOfWork
 
 POST_LEASE = timedelta(minutes=5)
+# The group hears that feedback waits for a facilitator at this local hour, at most once a
+# day, and only about items that came in before it: a notice soon after an item arrived
+# would tell the group when someone wrote (and, where only urgent items go to
+# facilitators, that it was a crisis).
+NOTICE_HOUR = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +108,56 @@ async def unreached(uow: UnitOfWork) -> list[Item]:
     return [found for found in items if found is not None]
 
 
+async def take_for_facilitators(uow: UnitOfWork, feedback_id: int, now: datetime) -> Item | None:
+    """Lease an item waiting for facilitators; None when it reached them or another is on it."""
+    if not await uow.feedback.lease_reach(feedback_id, now, now + POST_LEASE):
+        return None
+    await uow.commit()
+    return await item(uow, feedback_id)
+
+
 async def reached(uow: UnitOfWork, feedback_id: int) -> None:
     await uow.feedback.mark_reached(feedback_id)
+    await uow.commit()
+
+
+async def not_reached(uow: UnitOfWork, feedback_id: int) -> None:
+    await uow.feedback.release_reach(feedback_id)
+    await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A group to tell, today, that feedback waits for a facilitator (what is not said)."""
+
+    group_id: int
+    chat_id: int
+    day: date
+    before: date | None
+
+
+async def notices_due(uow: UnitOfWork, now: datetime) -> list[Notice]:
+    """Groups whose notice hour has come today, not told yet today, with items that have
+    waited since before that hour; each is claimed in the database, so it is told once."""
+    due: list[Notice] = []
+    for group_id, oldest in await uow.feedback.waiting_since():
+        group = await uow.groups.by_id(group_id)
+        if group is None or not group.active:
+            continue
+        zone = ZoneInfo(group.timezone)
+        day = local_day(now, zone)
+        moment = datetime.combine(day, time(NOTICE_HOUR), tzinfo=zone).astimezone(UTC)
+        if now < moment or oldest >= moment:
+            continue
+        claimed, before = await uow.feedback.claim_notice(group_id, day)
+        await uow.commit()
+        if claimed:
+            due.append(Notice(group_id, group.chat_id, day, before))
+    return due
+
+
+async def unclaim_notice(uow: UnitOfWork, group_id: int, day: date, before: date | None) -> None:
+    await uow.feedback.unclaim_notice(group_id, day, before)
     await uow.commit()
 
 

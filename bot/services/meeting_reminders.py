@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.sealing import unseal_chat
 from bot.services.meetings import OccurrenceView, view_of
 from storage.repositories.meeting_reminders import DROPPED, SENT, SKIPPED
 from storage.uow import UnitOfWork
@@ -57,6 +58,11 @@ async def details(uow: UnitOfWork, reminder_id: int) -> ReminderToSend | None:
     )
 
 
+async def alarms_until(uow: UnitOfWork, until: datetime) -> list[tuple[int, datetime]]:
+    """(id, due) of the pending reminders due by ``until``: the JobQueue's near alarms."""
+    return await uow.meeting_reminders.pending(until=until)
+
+
 async def mark(uow: UnitOfWork, reminder_id: int, *, sent: bool) -> None:
     await uow.meeting_reminders.mark(reminder_id, SENT if sent else SKIPPED)
     await uow.commit()
@@ -70,10 +76,11 @@ async def drop_group(uow: UnitOfWork, group_id: int, reminder_id: int) -> list[i
     return dropped
 
 
-async def take_opt_ins(uow: UnitOfWork, occurrence_id: int) -> list[int]:
-    chat_ids = await uow.meeting_reminders.take_opt_ins(occurrence_id)
+async def take_opt_ins(uow: UnitOfWork, secret: bytes, occurrence_id: int) -> list[int]:
+    """The chat ids to remind, unsealed; each taken (deleted) so one process sends it."""
+    sealed = await uow.meeting_reminders.take_opt_ins(occurrence_id)
     await uow.commit()
-    return chat_ids
+    return [chat for token in sealed if (chat := unseal_chat(secret, token)) is not None]
 
 
 async def tidy(uow: UnitOfWork, now: datetime) -> None:

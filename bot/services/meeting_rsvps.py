@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.domain.keyed_hash import member_key
+from bot.domain.keyed_hash import member_key, person_key
 from bot.domain.meeting_rules import Rsvp
 from bot.domain.rsvp_keys import rsvp_key
+from bot.sealing import seal_chat
 from storage.repositories.meetings import ACTIVE, SCHEDULED
 from storage.uow import UnitOfWork
 
@@ -81,7 +82,7 @@ async def answer(
     await uow.meetings.put_rsvp(occurrence_id, key, membership.role, int(choice))
     if choice is Rsvp.NOT_COMING:
         # A personal reminder for a meeting they will not attend would only be noise.
-        await uow.meeting_reminders.opt_out(occurrence_id, user_id)
+        await uow.meeting_reminders.opt_out(occurrence_id, person_key(secret, user_id))
     await uow.commit()
     status = RsvpStatus.RECORDED if before is None else RsvpStatus.CHANGED
     return RsvpOutcome(status, occurrence_id, group_id, choice)
@@ -108,9 +109,12 @@ async def may_opt_in(
     return OptInStatus.READY
 
 
-async def opt_in(uow: UnitOfWork, occurrence_id: int, user_id: int) -> None:
-    # A private chat's id is the person's user id: that is what the bot writes to later.
-    await uow.meeting_reminders.opt_in(occurrence_id, user_id)
+async def opt_in(uow: UnitOfWork, secret: bytes, occurrence_id: int, user_id: int) -> None:
+    # A private chat's id is the person's user id: the bot writes there later, so it is kept,
+    # sealed, and found again by the person's keyed hash.
+    await uow.meeting_reminders.opt_in(
+        occurrence_id, person_key(secret, user_id), seal_chat(secret, user_id)
+    )
     await uow.commit()
 
 

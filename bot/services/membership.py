@@ -85,7 +85,7 @@ async def forget(uow: UnitOfWork, secret: bytes, user_id: int) -> int:
     # That they opened a private chat with the bot (it is noted again if they write again).
     await uow.reachable.remove(person_key(secret, user_id))
     # Personal meeting reminders they asked for hold their chat id: those go too.
-    await uow.meeting_reminders.delete_opt_ins_of_chat(user_id)
+    await uow.meeting_reminders.delete_opt_ins_of(person_key(secret, user_id))
     await uow.commit()
     return erased
 
@@ -96,7 +96,7 @@ async def also_stored(uow: UnitOfWork, secret: bytes, user_id: int) -> AlsoStore
     group = None if draft is None else await uow.groups.by_id(draft.group_id)
     return AlsoStored(
         draft_group=None if group is None else group.title,
-        reminder_requests=await uow.meeting_reminders.count_opt_ins_of_chat(user_id),
+        reminder_requests=await uow.meeting_reminders.count_opt_ins_of(key),
         reachable=bool(await uow.reachable.known([key])),
     )
 

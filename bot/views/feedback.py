@@ -139,16 +139,30 @@ def preview_keyboard(
 
 
 def crisis_reply(contacts: Sequence[str]) -> str:
+    """Only the deployment's own contacts: a number from another country would not help."""
     return "\n".join(
         [
             "Thank you for telling me. It sounds like things may be very hard right now, "
             "and you do not have to wait to talk to someone.",
             "",
             urgent_help(contacts),
-            "",
-            "If you are in danger right now, please call 999 or go to A&amp;E.",
         ]
     )
+
+
+def crisis_offer(title: str) -> str:
+    """After the crisis reply, to someone who was not writing feedback when they wrote it."""
+    return (
+        f"If you would like the facilitators of <b>{escape(title)}</b> to know, I can pass "
+        "your message to them, marked urgent. It will not be posted in the group, and they "
+        "will not know who sent it. Nothing is sent unless you press <b>Send</b>."
+    )
+
+
+CRISIS_PICK_GROUP = (
+    "If you would like a group’s facilitators to know, I can pass your message to them, "
+    "marked urgent and without your name. It will not be posted in the group. Which group?"
+)
 
 
 def sent(delivery: Delivery, digest_hour: int, *, urgent: bool) -> str:

@@ -259,7 +259,7 @@ def role_gap_warning(view: OccurrenceView, missing: Sequence[Role]) -> str:
     who = " and ".join(ROLE_WORDS[role] for role in missing)
     return (
         f"Heads up about <b>{escape(view.title)}</b> ({escape(_when(view.starts_at, view.zone))}): "
-        f"no {who} have said they are coming yet. {_counts(view)}.\n"
+        f"no {who} have said they are coming yet.\n"
         "Each role counts equally, so you may want to check in with the group."
     )
 

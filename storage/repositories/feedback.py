@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,7 +63,8 @@ class FeedbackRepository:
         result = await self._session.execute(
             update(Feedback)
             .where(Feedback.id == feedback_id, Feedback.status == PENDING)
-            .values(status=TO_POST if publish else REJECTED, decided_at=now)
+            # A lease taken to reach facilitators ends with the decision.
+            .values(status=TO_POST if publish else REJECTED, decided_at=now, post_lease=None)
         )
         return bool(getattr(result, "rowcount", 0))
 
@@ -102,9 +103,76 @@ class FeedbackRepository:
             update(Feedback).where(Feedback.id == feedback_id).values(post_lease=None)
         )
 
+    async def lease_reach(self, feedback_id: int, now: datetime, until: datetime) -> bool:
+        """Take an item waiting for facilitators, so one process at a time sends it to them.
+
+        The item's post_lease serves: an item for facilitators is not posted until decided,
+        and a decision ends this lease.
+        """
+        result = await self._session.execute(
+            update(Feedback)
+            .where(
+                Feedback.id == feedback_id,
+                Feedback.status.in_([PENDING, URGENT]),
+                Feedback.reached_facilitators.is_(False),
+                or_(Feedback.post_lease.is_(None), Feedback.post_lease < now),
+            )
+            .values(post_lease=until)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def release_reach(self, feedback_id: int) -> None:
+        """No facilitator was reached this time: let the sweep (or catch-up) try again."""
+        await self._session.execute(
+            update(Feedback)
+            .where(Feedback.id == feedback_id, Feedback.status.in_([PENDING, URGENT]))
+            .values(post_lease=None)
+        )
+
     async def mark_reached(self, feedback_id: int) -> None:
         await self._session.execute(
             update(Feedback).where(Feedback.id == feedback_id).values(reached_facilitators=True)
+        )
+        # Only a lease for reaching facilitators ends here, never one for posting.
+        await self.release_reach(feedback_id)
+
+    async def waiting_since(self) -> list[tuple[int, datetime]]:
+        """(group, oldest arrival) for active groups with items no facilitator received."""
+        rows = await self._session.execute(
+            select(Feedback.group_id, func.min(Feedback.received_at))
+            .join(Group, Group.id == Feedback.group_id)
+            .where(
+                Feedback.status.in_([PENDING, URGENT]),
+                Feedback.reached_facilitators.is_(False),
+                Group.active.is_(True),
+            )
+            .group_by(Feedback.group_id)
+        )
+        return [(int(group_id), oldest) for group_id, oldest in rows if oldest is not None]
+
+    async def claim_notice(self, group_id: int, day: date) -> tuple[bool, date | None]:
+        """Mark the group as told on this local day: (False, _) if it already was (by anyone),
+        else (True, the day it was told before), so a failed post can give the claim back.
+        """
+        found = await self.settings(group_id)
+        before = found.notice_day
+        result = await self._session.execute(
+            update(FeedbackSettings)
+            .where(
+                FeedbackSettings.group_id == group_id,
+                or_(FeedbackSettings.notice_day.is_(None), FeedbackSettings.notice_day < day),
+            )
+            .values(notice_day=day)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0)), before
+
+    async def unclaim_notice(self, group_id: int, day: date, before: date | None) -> None:
+        await self._session.execute(
+            update(FeedbackSettings)
+            .where(FeedbackSettings.group_id == group_id, FeedbackSettings.notice_day == day)
+            .values(notice_day=before)
+            .execution_options(synchronize_session=False)
         )
 
     async def unreached(self) -> list[Feedback]:

@@ -142,13 +142,17 @@ class MeetingReminderRepository:
         )
         return list(result.scalars())
 
-    async def pending(self) -> list[tuple[int, datetime]]:
-        """(id, due) of every pending reminder: the alarms to set when the bot starts."""
-        rows = await self._session.execute(
-            select(MeetingReminder.id, MeetingReminder.due_at).where(
-                MeetingReminder.status == PENDING
-            )
+    async def pending(self, *, until: datetime | None = None) -> list[tuple[int, datetime]]:
+        """(id, due) of every pending reminder (due by ``until``, if given): the alarms to set.
+
+        With ``until`` the (status, due_at) index keeps it to the near ones, whatever the
+        number of meetings stored."""
+        query = select(MeetingReminder.id, MeetingReminder.due_at).where(
+            MeetingReminder.status == PENDING
         )
+        if until is not None:
+            query = query.where(MeetingReminder.due_at <= until)
+        rows = await self._session.execute(query)
         return [(int(i), due) for i, due in rows]
 
     async def pending_of(self, occurrence_id: int) -> list[tuple[int, datetime]]:
@@ -162,30 +166,31 @@ class MeetingReminderRepository:
 
     # Personal-reminder opt-ins
 
-    async def opt_in(self, occurrence_id: int, chat_id: int) -> None:
+    async def opt_in(self, occurrence_id: int, person_key: str, sealed_chat: str) -> None:
         insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
         await self._session.execute(
             insert(MeetingDmOptIn)
-            .values(occurrence_id=occurrence_id, chat_id=chat_id)
-            .on_conflict_do_nothing(index_elements=["occurrence_id", "chat_id"])
+            .values(occurrence_id=occurrence_id, person_key=person_key, sealed_chat=sealed_chat)
+            .on_conflict_do_nothing(index_elements=["occurrence_id", "person_key"])
         )
 
-    async def opt_out(self, occurrence_id: int, chat_id: int) -> bool:
+    async def opt_out(self, occurrence_id: int, person_key: str) -> bool:
         result = await self._session.execute(
             delete(MeetingDmOptIn).where(
-                MeetingDmOptIn.occurrence_id == occurrence_id, MeetingDmOptIn.chat_id == chat_id
+                MeetingDmOptIn.occurrence_id == occurrence_id,
+                MeetingDmOptIn.person_key == person_key,
             )
         )
         return bool(getattr(result, "rowcount", 0))
 
-    async def take_opt_ins(self, occurrence_id: int) -> list[int]:
-        """Delete and return the occurrence's opt-ins: one caller gets each chat id, once."""
+    async def take_opt_ins(self, occurrence_id: int) -> list[str]:
+        """Delete and return the occurrence's sealed chat ids: one caller gets each, once."""
         result = await self._session.execute(
             delete(MeetingDmOptIn)
             .where(MeetingDmOptIn.occurrence_id == occurrence_id)
-            .returning(MeetingDmOptIn.chat_id)
+            .returning(MeetingDmOptIn.sealed_chat)
         )
-        return [int(chat_id) for chat_id in result.scalars()]
+        return [str(sealed) for sealed in result.scalars()]
 
     async def purge_opt_ins(self, now: datetime) -> int:
         """Opt-ins for occurrences that are cancelled or have started: nothing to send."""
@@ -199,20 +204,20 @@ class MeetingReminderRepository:
         )
         return int(getattr(result, "rowcount", 0))
 
-    async def count_opt_ins_of_chat(self, chat_id: int) -> int:
+    async def count_opt_ins_of(self, person_key: str) -> int:
         return int(
             await self._session.scalar(
                 select(func.count())
                 .select_from(MeetingDmOptIn)
-                .where(MeetingDmOptIn.chat_id == chat_id)
+                .where(MeetingDmOptIn.person_key == person_key)
             )
             or 0
         )
 
-    async def delete_opt_ins_of_chat(self, chat_id: int) -> int:
+    async def delete_opt_ins_of(self, person_key: str) -> int:
         """/forgetme: every personal reminder this person asked for."""
         result = await self._session.execute(
-            delete(MeetingDmOptIn).where(MeetingDmOptIn.chat_id == chat_id)
+            delete(MeetingDmOptIn).where(MeetingDmOptIn.person_key == person_key)
         )
         return int(getattr(result, "rowcount", 0))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import time_machine
@@ -169,7 +170,20 @@ async def test_non_members_media_empty_overlong_and_edits_are_handled_kindly(
     assert posted(bot, circle) == ["Anonymous feedback #1\n\nOriginal words"]
 
 
-async def test_when_no_facilitator_can_be_reached_the_group_is_told(bot: SandboxBot) -> None:
+def _notices(bot: SandboxBot, group: object) -> list[str]:
+    from bot.sandbox import FakeChat
+
+    assert isinstance(group, FakeChat)
+    return [
+        m.text or ""
+        for m in bot.tg.messages(group)
+        if "feedback waiting for a facilitator" in (m.text or "")
+    ]
+
+
+async def test_when_no_facilitator_can_be_reached_the_group_is_told_once_a_day(
+    bot: SandboxBot,
+) -> None:
     fiona = bot.tg.create_user("Fiona", "fiona_f")
     people = [bot.tg.create_user(f"P{n}") for n in range(3)]
     group = bot.tg.create_group("Quiet group", members=people, admins=[fiona])
@@ -177,12 +191,29 @@ async def test_when_no_facilitator_can_be_reached_the_group_is_told(bot: Sandbox
     for person in people:
         await bot.follow_join(person, bot.last(group))
         await bot.press(person, bot.last(bot.private(person)), text=ROLE_BUTTON[Role.CARER])
-    # Fiona never started the bot: she is not even tried (Telegram would answer 403).
-    await send_feedback(bot, people[0], "Is anyone reading this?")
-    assert not [c for c in bot.tg.calls_to("sendMessage") if c["chat_id"] == fiona.id]
-    notice = bot.last(group)
-    assert "feedback waiting for a facilitator" in (notice.text or "")
-    assert "Is anyone reading this?" not in (notice.text or "")
+    # 11:30 in London in winter: after today's notice hour (10:00).
+    day = datetime(2031, 1, 14, 11, 30, tzinfo=UTC)
+    with time_machine.travel(day, tick=False):
+        # Fiona never started the bot: she is not even tried (Telegram would answer 403).
+        await send_feedback(bot, people[0], "Is anyone reading this?")
+        assert not [c for c in bot.tg.calls_to("sendMessage") if c["chat_id"] == fiona.id]
+        # Nothing in the group when it arrives: that would say when someone wrote.
+        assert _notices(bot, group) == []
+    with time_machine.travel(day + timedelta(minutes=5), tick=False):
+        await sweep(context_of(bot))
+        assert _notices(bot, group) == []  # it came in after today's notice hour
+    with time_machine.travel(day + timedelta(hours=22, minutes=29), tick=False):
+        await sweep(context_of(bot))  # 09:59 the next day
+        assert _notices(bot, group) == []
+    with time_machine.travel(day + timedelta(hours=22, minutes=31), tick=False):
+        # 10:01: told once, however often the sweep runs and in however many processes.
+        await asyncio.gather(sweep(context_of(bot)), sweep(context_of(bot)))
+        await sweep(context_of(bot))
+    with time_machine.travel(day + timedelta(hours=26), tick=False):
+        await sweep(context_of(bot))
+    (notice,) = _notices(bot, group)
+    assert "Is anyone reading this?" not in notice
+
     # When she opens the private chat, what waited for a facilitator comes to her.
     await bot.start(fiona)
     waiting = next(
@@ -193,12 +224,17 @@ async def test_when_no_facilitator_can_be_reached_the_group_is_told(bot: Sandbox
     assert "Anonymous feedback #1" in bot.last_text(group)
 
     # She blocks the bot without the bot hearing of it: Telegram answers 403, she is forgotten
-    # and the group is told again.
+    # and the group is told at the next notice hour, not when the item arrives.
     fiona.blocked_bot = True
-    await send_feedback(bot, people[1], "Second try")
-    assert "feedback waiting for a facilitator" in bot.last_text(group)
+    with time_machine.travel(day + timedelta(days=2), tick=False):
+        await send_feedback(bot, people[1], "Second try")
+        assert len(_notices(bot, group)) == 1
+    with time_machine.travel(day + timedelta(days=3), tick=False):
+        await sweep(context_of(bot))
+        assert len(_notices(bot, group)) == 2
     fiona.blocked_bot = False
     sends = len(bot.tg.calls_to("sendMessage"))
     await send_feedback(bot, people[2], "Third try")
+    await sweep(context_of(bot))
     to_fiona = [c for c in bot.tg.calls_to("sendMessage")[sends:] if c["chat_id"] == fiona.id]
     assert to_fiona == []  # forgotten after the 403, until she writes to the bot again

@@ -81,9 +81,10 @@ def upgrade() -> None:
         "meeting_dm_optins",
         sa.Column("id", sa.Integer(), primary_key=True),
         _fk("occurrence_id", "meeting_occurrences"),
-        # Only a chat id: no key, role or answer, so nothing here joins to an RSVP.
-        sa.Column("chat_id", sa.BigInteger(), nullable=False),
-        sa.UniqueConstraint("occurrence_id", "chat_id", name="uq_dm_optin"),
+        # No role or answer; the person as an HMAC and the chat id sealed (bot/sealing.py).
+        sa.Column("person_key", sa.String(64), nullable=False),
+        sa.Column("sealed_chat", sa.String(255), nullable=False),
+        sa.UniqueConstraint("occurrence_id", "person_key", name="uq_dm_optin"),
     )
     op.create_index("ix_meeting_dm_optins_occurrence_id", "meeting_dm_optins", ["occurrence_id"])
     op.create_table(
