@@ -189,7 +189,9 @@ async def dispatch_due(context: AppContext, *, moment: datetime | None = None) -
     sent = 0
     while True:
         async with context.uow() as uow:
-            claimed = await meeting_reminders.claim(uow, moment)
+            # The lease runs from each claim, not from the start: a long round (rate limits,
+            # retries) must not leave later batches leased with a time already past.
+            claimed = await meeting_reminders.claim(uow, max(moment, now()))
         if not claimed:
             return sent
         for reminder_id in claimed:

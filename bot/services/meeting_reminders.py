@@ -15,9 +15,11 @@ from bot.services.meetings import OccurrenceView, view_of
 from storage.repositories.meeting_reminders import DROPPED, SENT, SKIPPED
 from storage.uow import UnitOfWork
 
-LEASE = timedelta(minutes=2)
+# A batch must be sent well within its lease, rate limits and 429 retries included: small
+# batches, a long lease. A process that dies holds its batch this long at most.
+LEASE = timedelta(minutes=10)
 GRACE = timedelta(hours=1)
-BATCH = 50
+BATCH = 10
 
 
 async def skip_stale(uow: UnitOfWork, now: datetime, grace: timedelta = GRACE) -> list[int]:

@@ -277,6 +277,7 @@ async def move(
     if meeting is None or meeting.status != ACTIVE or new_start <= now:
         return None
     dropped = await uow.meeting_reminders.delete_pending(occurrence.id)
+    await uow.meeting_reminders.forget_done(occurrence.id)
     if whole_series and meeting.recurrence != Recurrence.NONE.value:
         later = [
             o

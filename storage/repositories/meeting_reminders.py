@@ -124,6 +124,16 @@ class MeetingReminderRepository:
         )
         return list(result.scalars())
 
+    async def forget_done(self, occurrence_id: int) -> None:
+        """Move: reminders already sent (or skipped) were about the old time; the new time gets
+        its own, so their rows must not block the new ones by their unique offset."""
+        await self._session.execute(
+            delete(MeetingReminder).where(
+                MeetingReminder.occurrence_id == occurrence_id,
+                MeetingReminder.status != PENDING,
+            )
+        )
+
     async def drop_pending_of_group(self, group_id: int) -> list[int]:
         """A group that removed the bot: nothing more is tried there (no retry storm)."""
         occurrences = (

@@ -23,6 +23,7 @@ from bot.sandbox.flood import FloodLimits
 from bot.scheduling.meeting_jobs import dispatch_due
 from bot.services import meetings
 from bot.services.groups import find_group
+from bot.services.meeting_reminders import LEASE
 from storage import migrate
 from storage.engine import create_engine
 from storage.models import MeetingReminder
@@ -153,6 +154,8 @@ async def test_a_failed_send_is_retried_after_the_lease_not_marked_sent(bot: San
     with time_machine.travel(due + timedelta(seconds=5), tick=False):
         assert await dispatch_due(context_of(bot)) == 0
         assert await dispatch_due(context_of(bot)) == 0  # still leased: nobody doubles it
-    with time_machine.travel(due + timedelta(minutes=3), tick=False):
+    with time_machine.travel(due + LEASE - timedelta(seconds=1), tick=False):
+        assert await dispatch_due(context_of(bot)) == 0  # the lease still holds
+    with time_machine.travel(due + LEASE + timedelta(seconds=10), tick=False):
         assert await dispatch_due(context_of(bot)) == 1
     assert len(reminders_in(bot, circle)) == 1

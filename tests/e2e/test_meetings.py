@@ -337,3 +337,18 @@ async def test_no_warning_that_would_show_a_small_role(bot: SandboxBot) -> None:
         await dispatch_due(context_of(bot))
     # "No service users or staff are coming" would say the one person coming is a carer.
     assert len(bot.tg.messages(bot.private(circle.fiona))) == before
+
+
+async def test_a_date_moved_after_its_first_reminder_is_reminded_again(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    old = _in_days(3)
+    await plan_meeting(bot, circle, f"{_typed(old)} | Planning")
+    with time_machine.travel(old.astimezone(UTC) - timedelta(hours=23), tick=False):
+        assert await dispatch_due(context_of(bot)) == 1  # the day-before reminder, sent
+    new = _in_days(6, hour=15)
+    await bot.say(circle.fiona, circle.group, f"/movemeeting 1 | {_typed(new)}")
+    ask = bot.last(circle.group)
+    await bot.press(circle.fiona, ask, data=button(ask, "Move this date"))
+    with time_machine.travel(new.astimezone(UTC) - timedelta(hours=23), tick=False):
+        assert await dispatch_due(context_of(bot)) == 1  # and again for the new date
+    assert "15:00" in (reminders_in(bot, circle)[-1].text or "")
