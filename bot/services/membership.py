@@ -79,13 +79,17 @@ async def forget(uow: UnitOfWork, secret: bytes, user_id: int) -> int:
     """
     keys = await _keys_for(uow, secret, user_id)
     erased = await uow.members.delete_keys(list(keys))
-    draft = await uow.poll_drafts.by_owner(person_key(secret, user_id))
+    key = person_key(secret, user_id)
+    draft = await uow.poll_drafts.by_owner(key)
     if draft is not None:  # a poll they were setting up names its group and their question
         await uow.poll_drafts.remove(draft.id)
+    meeting_draft = await uow.meetings.draft_of(key)
+    if meeting_draft is not None:  # so does a meeting they typed and never saved
+        await uow.meetings.remove_draft(meeting_draft.id)
     # That they opened a private chat with the bot (it is noted again if they write again).
-    await uow.reachable.remove(person_key(secret, user_id))
+    await uow.reachable.remove(key)
     # Personal meeting reminders they asked for hold their chat id: those go too.
-    await uow.meeting_reminders.delete_opt_ins_of(person_key(secret, user_id))
+    await uow.meeting_reminders.delete_opt_ins_of(key)
     await uow.commit()
     return erased
 
@@ -94,8 +98,13 @@ async def also_stored(uow: UnitOfWork, secret: bytes, user_id: int) -> AlsoStore
     key = person_key(secret, user_id)
     draft = await uow.poll_drafts.by_owner(key)
     group = None if draft is None else await uow.groups.by_id(draft.group_id)
+    meeting_draft = await uow.meetings.draft_of(key)
+    meeting_group = (
+        None if meeting_draft is None else await uow.groups.by_id(meeting_draft.group_id)
+    )
     return AlsoStored(
         draft_group=None if group is None else group.title,
+        meeting_draft_group=None if meeting_group is None else meeting_group.title,
         reminder_requests=await uow.meeting_reminders.count_opt_ins_of(key),
         reachable=bool(await uow.reachable.known([key])),
     )

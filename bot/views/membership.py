@@ -122,6 +122,10 @@ def my_data(held: Sequence[tuple[str, Role, str]], also: AlsoStored | None = Non
         extra.append(
             f"• A poll you are setting up for <b>{escape(also.draft_group)}</b> (not posted yet)."
         )
+    if also is not None and also.meeting_draft_group:
+        extra.append(
+            f"• A meeting you typed for <b>{escape(also.meeting_draft_group)}</b> (not saved)."
+        )
     if also is not None and also.reminder_requests:
         extra.append(
             f"• You asked for {also.reminder_requests} personal meeting reminder(s); "

@@ -352,3 +352,15 @@ async def test_a_date_moved_after_its_first_reminder_is_reminded_again(bot: Sand
     with time_machine.travel(new.astimezone(UTC) - timedelta(hours=23), tick=False):
         assert await dispatch_due(context_of(bot)) == 1  # and again for the new date
     assert "15:00" in (reminders_in(bot, circle)[-1].text or "")
+
+
+async def test_mydata_shows_and_forgetme_erases_an_unsaved_meeting(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    await bot.say(circle.fiona, circle.group, f"/meeting {_typed(_in_days(4))} | Secret plans")
+    dm = bot.private(circle.fiona)
+    await bot.say(circle.fiona, dm, "/mydata")
+    assert "A meeting you typed for Co-production" in bot.last_text(dm)
+    await bot.say(circle.fiona, dm, "/forgetme")
+    await bot.press(circle.fiona, bot.last(dm), text="Yes, erase my data")
+    await bot.say(circle.fiona, dm, "/mydata")
+    assert "meeting you typed" not in bot.last_text(dm)
