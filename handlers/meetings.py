@@ -254,21 +254,28 @@ async def _in_its_group(query: CallbackQuery, context: AppContext, occurrence_id
     return True
 
 
-async def cancel_button(update: Update, context: AppContext) -> None:
-    query = update.callback_query
-    if query is None:
-        return
-    press = _press(query, 2)
+async def _decided_change(query: CallbackQuery, context: AppContext, arity: int) -> Press | None:
+    """A facilitator's answer to "cancel / move this date or the series?" (1 = this date,
+    2 = the series); None when the press is refused, stale, or was "Keep"."""
+    press = _press(query, arity)
     if press is None or press.args[1] not in (0, 1, 2):
         await query.answer(views.STALE)
-        return
+        return None
     if not await _facilitator_press(query, context):
-        return
+        return None
     if not await _in_its_group(query, context, press.args[0]):
-        return
+        return None
     if press.args[1] == 0:
         await query.answer("Kept")
         await edit_query_message(query, "Kept. Nothing was changed.")
+        return None
+    return press
+
+
+async def cancel_button(update: Update, context: AppContext) -> None:
+    query = update.callback_query
+    press = None if query is None else await _decided_change(query, context, 2)
+    if query is None or press is None:
         return
     whole = press.args[1] == 2
     async with context.uow() as uow:
@@ -284,19 +291,8 @@ async def cancel_button(update: Update, context: AppContext) -> None:
 
 async def move_button(update: Update, context: AppContext) -> None:
     query = update.callback_query
-    if query is None:
-        return
-    press = _press(query, 3)
-    if press is None or press.args[1] not in (0, 1, 2):
-        await query.answer(views.STALE)
-        return
-    if not await _facilitator_press(query, context):
-        return
-    if not await _in_its_group(query, context, press.args[0]):
-        return
-    if press.args[1] == 0:
-        await query.answer("Kept")
-        await edit_query_message(query, "Kept. Nothing was changed.")
+    press = None if query is None else await _decided_change(query, context, 3)
+    if query is None or press is None:
         return
     whole = press.args[1] == 2
     new_start = datetime.fromtimestamp(press.args[2] * 60, UTC)
