@@ -16,6 +16,7 @@ from bot.rate_limits import MessageRateLimiter
 from bot.scheduling.feedback_jobs import rebuild_feedback_jobs
 from bot.scheduling.meeting_jobs import rebuild_meeting_jobs
 from bot.scheduling.poll_jobs import rebuild_poll_jobs
+from bot.services.ballot_batch import BallotBatcher
 from bot.views.general import GROUP_COMMANDS, PRIVATE_COMMANDS
 from handlers import register_all
 from storage import migrate
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 
 class DatabaseNotMigratedError(RuntimeError):
     """PostgreSQL is migrated by the deployer (`equalsay migrate`), never by a replica."""
+
+
+# Group commit of concurrent ballot presses (bot/services/ballot_batch.py).
+BATCH_BALLOTS = True
 
 
 def default_rate_limiter() -> BaseRateLimiter[Any]:
@@ -84,6 +89,7 @@ async def open_resources(app: AppType) -> None:
         raise DatabaseNotMigratedError("the database is not migrated: run `equalsay migrate` first")
     app.bot_data.engine = engine
     app.bot_data.uow_factory = UnitOfWorkFactory(create_sessionmaker(engine))
+    app.bot_data.ballots = BallotBatcher(app.bot_data.uow_factory, batching=BATCH_BALLOTS)
     # Deadlines and reminders live in the database; the JobQueue only holds the alarms.
     await rebuild_poll_jobs(app)
     await rebuild_meeting_jobs(app)
@@ -100,6 +106,10 @@ async def open_resources(app: AppType) -> None:
 
 async def close_resources(app: AppType) -> None:
     """post_shutdown: dispose of the engine so SQLite's WAL is checkpointed and closed."""
+    ballots = app.bot_data.ballots
+    if ballots is not None:
+        await ballots.close()
+        app.bot_data.ballots = None
     engine = app.bot_data.engine
     if engine is not None:
         await engine.dispose()

@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.facilitators import FacilitatorCache
 from bot.scheduling.edits import EditCoalescer
+from bot.services.ballot_batch import BallotBatcher
 from storage.uow import UnitOfWorkFactory
 
 
@@ -20,6 +21,7 @@ class BotData:
         self.settings: Settings | None = None
         self.engine: AsyncEngine | None = None
         self.uow_factory: UnitOfWorkFactory | None = None
+        self.ballots: BallotBatcher | None = None  # group commit for ballot presses
         self.facilitators = FacilitatorCache()
         self.coalescer = EditCoalescer()
 
@@ -40,6 +42,13 @@ class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         if factory is None:
             raise RuntimeError("the database opens in post_init")
         return factory
+
+    @property
+    def ballots(self) -> BallotBatcher:
+        ballots = self.bot_data.ballots
+        if ballots is None:
+            raise RuntimeError("the ballot writer opens in post_init")
+        return ballots
 
     @property
     def secret(self) -> bytes:

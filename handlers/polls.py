@@ -111,21 +111,26 @@ async def ballot_press(update: Update, context: AppContext) -> None:
         await query.answer(general.STALE_BUTTON)
         return
     poll_id, chat_id, user_id = press.args[0], query.message.chat.id, query.from_user.id
-    async with context.uow() as uow:
-        if press.action is Action.VOTE:
-            outcome = await polls.cast_vote(
+    # Written through the ballot batcher: presses in flight together share one commit.
+    if press.action is Action.VOTE:
+        option = press.args[1]
+        outcome = await context.ballots.apply(
+            lambda uow: polls.apply_vote(
                 uow,
                 context.secret,
                 poll_id=poll_id,
-                option=press.args[1],
+                option=option,
                 chat_id=chat_id,
                 user_id=user_id,
                 now=now(),
             )
-        else:
-            outcome = await polls.withdraw_vote(
+        )
+    else:
+        outcome = await context.ballots.apply(
+            lambda uow: polls.apply_withdrawal(
                 uow, context.secret, poll_id=poll_id, chat_id=chat_id, user_id=user_id, now=now()
             )
+        )
     await _answer_outcome(query, context, outcome)
     if outcome.counted:
         poll_changed(context, outcome.group_id, outcome.poll_id)

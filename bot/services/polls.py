@@ -236,7 +236,7 @@ def _outcome(poll: BallotContext, status: VoteStatus, choices: int) -> VoteOutco
     )
 
 
-async def cast_vote(
+async def apply_vote(
     uow: UnitOfWork,
     secret: bytes,
     *,
@@ -246,7 +246,10 @@ async def cast_vote(
     user_id: int,
     now: datetime,
 ) -> VoteOutcome:
-    """Record a press. Single-answer kinds replace the choice; multiple choice toggles it.
+    """Judge and write a press in `uow`, without committing: the caller commits, perhaps with
+    other presses (bot/services/ballot_batch.py). Single-answer kinds replace the choice;
+    multiple choice toggles it. The poll and the current ballot are read in `uow`, so an
+    earlier press in the same transaction is seen: presses apply in order.
 
     Whatever is pressed, and however fast, the person holds one ballot: its key is unique.
     """
@@ -264,7 +267,6 @@ async def cast_vote(
         return _outcome(poll, VoteStatus.UNCHANGED, after)
     if after == 0:  # un-ticking the last option of a multiple-choice ballot withdraws it
         await uow.polls.remove_ballot(poll.poll_id, key)
-        await uow.commit()
         return _outcome(poll, VoteStatus.WITHDRAWN, 0)
     try:
         selected = frozenset(i for i in range(len(poll.options)) if after >> i & 1)
@@ -272,18 +274,17 @@ async def cast_vote(
     except PollInputError:
         return _outcome(poll, VoteStatus.TOO_MANY, before or 0)
     await uow.polls.put_ballot(poll.poll_id, key, role.value, after)
-    await uow.commit()
     return _outcome(poll, VoteStatus.RECORDED if before is None else VoteStatus.CHANGED, after)
 
 
-async def withdraw_vote(
+async def apply_withdrawal(
     uow: UnitOfWork, secret: bytes, *, poll_id: int, chat_id: int, user_id: int, now: datetime
 ) -> VoteOutcome:
+    """Remove the person's ballot in `uow`, without committing (see `apply_vote`)."""
     poll, _, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
     if stop is not None or poll is None:
         return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
     removed = await uow.polls.remove_ballot(poll.poll_id, ballot_key(secret, poll.poll_id, user_id))
-    await uow.commit()
     return _outcome(poll, VoteStatus.WITHDRAWN if removed else VoteStatus.NOTHING_TO_WITHDRAW, 0)
 
 

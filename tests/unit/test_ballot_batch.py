@@ -1,0 +1,86 @@
+"""The ballot batcher: alone at once, queued presses in one transaction, failures to each."""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Any, cast
+
+import pytest
+
+from bot.services.ballot_batch import BallotBatcher, BallotBatchError
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+
+class FakeUnitOfWork:
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self.log.append("begin")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.log.append("end")
+
+    async def commit(self) -> None:
+        self.log.append("commit")
+
+
+def batcher(log: list[str]) -> BallotBatcher:
+    return BallotBatcher(cast(UnitOfWorkFactory, lambda: FakeUnitOfWork(log)))
+
+
+def work(log: list[str], name: str, gate: asyncio.Event | None = None, fail: bool = False) -> Any:
+    async def run(uow: UnitOfWork) -> str:
+        if gate is not None:
+            await gate.wait()
+        if fail:
+            raise RuntimeError(f"{name} broke")
+        log.append(name)
+        return name
+
+    return run
+
+
+async def test_a_press_alone_is_written_at_once_in_its_own_transaction() -> None:
+    log: list[str] = []
+    assert await batcher(log).apply(work(log, "a")) == "a"
+    assert log == ["begin", "a", "commit", "end"]
+
+
+async def test_presses_queued_meanwhile_share_one_commit_in_arrival_order() -> None:
+    log: list[str] = []
+    ballots = batcher(log)
+    gate = asyncio.Event()
+    first = asyncio.create_task(ballots.apply(work(log, "a", gate)))
+    await asyncio.sleep(0)
+    rest = [asyncio.create_task(ballots.apply(work(log, name))) for name in "bcd"]
+    await asyncio.sleep(0)
+    gate.set()
+    assert await asyncio.gather(first, *rest) == ["a", "b", "c", "d"]
+    assert log == ["begin", "a", "commit", "end", "begin", "b", "c", "d", "commit", "end"]
+    await ballots.close()
+
+
+async def test_a_failed_batch_fails_every_press_in_it_and_commits_nothing() -> None:
+    log: list[str] = []
+    ballots = batcher(log)
+    gate = asyncio.Event()
+    first = asyncio.create_task(ballots.apply(work(log, "a", gate)))
+    await asyncio.sleep(0)
+    rest = [asyncio.create_task(ballots.apply(work(log, name, fail=name == "c"))) for name in "bcd"]
+    await asyncio.sleep(0)
+    gate.set()
+    assert await first == "a"
+    for task in rest:
+        with pytest.raises(BallotBatchError):
+            await task
+    assert log == ["begin", "a", "commit", "end", "begin", "b", "end"]
+    # The batcher carries on: the next press is written.
+    assert await ballots.apply(work(log, "e")) == "e"
