@@ -197,21 +197,29 @@ async def see_results(update: Update, context: AppContext) -> None:
         await query.answer(acks.results_sent_ack())
 
 
-async def close_button(update: Update, context: AppContext) -> None:
-    """'Close poll': facilitators only."""
-    query = update.callback_query
-    if query is None:
-        return
+async def _facilitator_poll_press(query: CallbackQuery, context: AppContext) -> int | None:
+    """The poll a facilitators' button names, pressed on the poll's own message by a
+    facilitator of its group; None (the presser told why) otherwise."""
     press = _press(query, 1)
     if press is None or query.message is None:
         await query.answer(general.STALE_BUTTON)
-        return
+        return None
     poll_id = press.args[0]
     if not await _in_poll_chat(query, context, poll_id):
-        return
-    chat_id = query.message.chat.id
-    if not await context.facilitators.is_facilitator(context.bot, chat_id, query.from_user.id):
+        return None
+    if not await context.facilitators.is_facilitator(
+        context.bot, query.message.chat.id, query.from_user.id
+    ):
         await query.answer(acks.facilitators_only_ack(), show_alert=True)
+        return None
+    return poll_id
+
+
+async def close_button(update: Update, context: AppContext) -> None:
+    """'Close poll': facilitators only."""
+    query = update.callback_query
+    poll_id = None if query is None else await _facilitator_poll_press(query, context)
+    if query is None or poll_id is None:
         return
     closed = await close_and_announce(context, poll_id)
     await query.answer(texts.closed_ack() if closed else acks.poll_closed_ack())
@@ -239,19 +247,8 @@ async def close_command(update: Update, context: AppContext) -> None:
 async def export_csv(update: Update, context: AppContext) -> None:
     """A closed poll's aggregated results as CSV, to a facilitator's private chat."""
     query = update.callback_query
-    if query is None:
-        return
-    press = _press(query, 1)
-    if press is None or query.message is None:
-        await query.answer(general.STALE_BUTTON)
-        return
-    poll_id = press.args[0]
-    if not await _in_poll_chat(query, context, poll_id):
-        return
-    if not await context.facilitators.is_facilitator(
-        context.bot, query.message.chat.id, query.from_user.id
-    ):
-        await query.answer(acks.facilitators_only_ack(), show_alert=True)
+    poll_id = None if query is None else await _facilitator_poll_press(query, context)
+    if query is None or poll_id is None:
         return
     async with context.uow() as uow:
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
