@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from collections.abc import Callable
+
+from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppContext
@@ -12,7 +14,7 @@ from bot.facilitators import is_in_chat
 from bot.services import groups, membership
 from bot.views import general
 from bot.views import membership as views
-from bot.views.callbacks import Action, decode, pattern
+from bot.views.callbacks import Action, Press, decode, pattern
 from handlers.guards import facilitator_command, group_of_chat
 from handlers.replies import (
     edit_query_message,
@@ -67,18 +69,27 @@ async def join_from_link(update: Update, context: AppContext, payload: str) -> N
     await reply(update, views.choose_role(group.title, current), views.role_keyboard(group.id))
 
 
-async def choose_role(update: Update, context: AppContext) -> None:
-    """A role button was pressed in the private chat."""
+async def _private_press(
+    update: Update, well_formed: Callable[[tuple[int, ...]], bool]
+) -> tuple[CallbackQuery, Press] | None:
+    """A private-chat button's press, decoded and well formed; anything else (forged onto a
+    group message, stale, truncated) gets a kind answer and None."""
     query = update.callback_query
     if query is None:
-        return
-    if not pressed_in_private(query):
+        return None
+    press = decode(query.data) if pressed_in_private(query) else None
+    if press is None or not well_formed(press.args):
         await query.answer(general.STALE_BUTTON)
+        return None
+    return query, press
+
+
+async def choose_role(update: Update, context: AppContext) -> None:
+    """A role button was pressed in the private chat."""
+    pressed = await _private_press(update, lambda args: len(args) == 2 and args[1] < len(ROLES))
+    if pressed is None:
         return
-    press = decode(query.data)
-    if press is None or len(press.args) != 2 or not 0 <= press.args[1] < len(ROLES):
-        await query.answer(general.STALE_BUTTON)
-        return
+    query, press = pressed
     group_id, role = press.args[0], ROLES[press.args[1]]
     user_id = query.from_user.id
     async with context.uow() as uow:
@@ -97,25 +108,13 @@ async def choose_role(update: Update, context: AppContext) -> None:
 
 async def role_menu(update: Update, context: AppContext) -> None:
     """From /role with several groups: show the role buttons for the group picked."""
-    query = update.callback_query
-    if query is None:
+    pressed = await _private_press(update, lambda args: len(args) == 1)
+    if pressed is None:
         return
-    if not pressed_in_private(query):
-        await query.answer(general.STALE_BUTTON)
-        return
-    press = decode(query.data)
-    user_id = query.from_user.id
-    held = None
-    if press is not None and len(press.args) == 1:
-        async with context.uow() as uow:
-            held = next(
-                (
-                    h
-                    for h in await membership.held_roles(uow, context.secret, user_id)
-                    if h.group.id == press.args[0]
-                ),
-                None,
-            )
+    query, press = pressed
+    async with context.uow() as uow:
+        roles = await membership.held_roles(uow, context.secret, query.from_user.id)
+    held = next((h for h in roles if h.group.id == press.args[0]), None)
     if held is None:
         await query.answer(general.STALE_BUTTON)
         return
@@ -172,16 +171,10 @@ async def forget_me(update: Update, context: AppContext) -> None:
 
 async def confirm_forget(update: Update, context: AppContext) -> None:
     """The answer to /forgetme's question."""
-    query = update.callback_query
-    if query is None:
+    pressed = await _private_press(update, lambda args: args in {(0,), (1,)})
+    if pressed is None:
         return
-    if not pressed_in_private(query):
-        await query.answer(general.STALE_BUTTON)
-        return
-    press = decode(query.data)
-    if press is None or press.args not in {(0,), (1,)}:
-        await query.answer(general.STALE_BUTTON)
-        return
+    query, press = pressed
     if press.args == (0,):
         await query.answer()
         await edit_query_message(query, views.FORGET_KEPT)
