@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
 from bot.rate_limits import MessageRateLimiter
 from bot.scheduling.feedback_jobs import rebuild_feedback_jobs
+from bot.scheduling.housekeeping import schedule_housekeeping
 from bot.scheduling.meeting_jobs import rebuild_meeting_jobs
 from bot.scheduling.poll_jobs import rebuild_poll_jobs
 from bot.services.ballot_batch import BallotBatcher
@@ -94,6 +95,7 @@ async def open_resources(app: AppType) -> None:
     await rebuild_poll_jobs(app)
     await rebuild_meeting_jobs(app)
     await rebuild_feedback_jobs(app)
+    schedule_housekeeping(app)
     await app.bot.set_my_commands(
         [BotCommand(name, text) for name, text in PRIVATE_COMMANDS],
         scope=BotCommandScopeAllPrivateChats(),

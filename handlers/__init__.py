@@ -16,6 +16,7 @@ from handlers import (
     polls,
     private_chat_reach,
     private_text,
+    replays,
     stale_buttons,
     start,
 )
@@ -33,7 +34,9 @@ def register_all(app: AppType) -> None:
     app.add_handlers(feedback.handlers())
     app.add_handlers(feedback_sending.handlers())
     app.add_handlers(feedback_moderation.handlers())
-    # Its own group, before all others: notes who can be messaged, whatever else handles it.
+    # Before everything: an update delivered a second time goes no further.
+    app.add_handlers(replays.handlers(), group=-2)
+    # Its own group, before the features: notes who can be messaged, whatever else handles it.
     app.add_handlers(private_chat_reach.handlers(), group=-1)
     # After every command handler: it takes the private chat's plain text (commands excluded).
     app.add_handlers(private_text.handlers())

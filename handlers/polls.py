@@ -20,6 +20,7 @@ from bot.views.callbacks import Action, Press, decode, encode, pattern
 from bot.views.links import start_link
 from handlers.guards import facilitator_command, group_command
 from handlers.poll_reasons import ballot_changed
+from handlers.replays import claimed_with
 from handlers.replies import command_argument, message_of, reply, user_id_of
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
@@ -111,26 +112,42 @@ async def ballot_press(update: Update, context: AppContext) -> None:
         await query.answer(general.STALE_BUTTON)
         return
     poll_id, chat_id, user_id = press.args[0], query.message.chat.id, query.from_user.id
-    # Written through the ballot batcher: presses in flight together share one commit.
+    # Written through the ballot batcher: presses in flight together share one commit; the
+    # update's claim is in that same transaction, so a replayed press changes nothing.
     if press.action is Action.VOTE:
         option = press.args[1]
         outcome = await context.ballots.apply(
-            lambda uow: polls.apply_vote(
-                uow,
-                context.secret,
-                poll_id=poll_id,
-                option=option,
-                chat_id=chat_id,
-                user_id=user_id,
-                now=now(),
+            claimed_with(
+                update,
+                context,
+                lambda uow: polls.apply_vote(
+                    uow,
+                    context.secret,
+                    poll_id=poll_id,
+                    option=option,
+                    chat_id=chat_id,
+                    user_id=user_id,
+                    now=now(),
+                ),
             )
         )
     else:
         outcome = await context.ballots.apply(
-            lambda uow: polls.apply_withdrawal(
-                uow, context.secret, poll_id=poll_id, chat_id=chat_id, user_id=user_id, now=now()
+            claimed_with(
+                update,
+                context,
+                lambda uow: polls.apply_withdrawal(
+                    uow,
+                    context.secret,
+                    poll_id=poll_id,
+                    chat_id=chat_id,
+                    user_id=user_id,
+                    now=now(),
+                ),
             )
         )
+    if outcome is None:
+        return  # delivered a second time: the first delivery was counted and answered
     await _answer_outcome(query, context, outcome)
     if outcome.counted:
         poll_changed(context, outcome.group_id, outcome.poll_id)

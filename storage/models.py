@@ -362,3 +362,17 @@ class MeetingPrefs(Base):
         ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
     )
     offsets: Mapped[list[int]] = mapped_column(JSON)
+
+
+class ProcessedUpdate(Base):
+    """An update the bot has begun to handle, so a second delivery of it (a webhook retry, a
+    replay after a restart, the other replica) has no effect. Holds nothing about a person:
+    the bot's id, Telegram's update number, and when it came (rows go after two days; Telegram
+    never delivers an update older than one).
+    """
+
+    __tablename__ = "processed_updates"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -15,6 +15,7 @@ from storage.repositories.meetings import MeetingRepository
 from storage.repositories.memberships import MembershipRepository
 from storage.repositories.poll_drafts import PollDraftRepository
 from storage.repositories.polls import PollRepository
+from storage.repositories.processed_updates import ProcessedUpdateRepository
 from storage.repositories.reachable_people import ReachablePeopleRepository
 
 
@@ -30,6 +31,7 @@ class UnitOfWork:
     reachable: ReachablePeopleRepository
     meetings: MeetingRepository
     meeting_reminders: MeetingReminderRepository
+    updates: ProcessedUpdateRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -52,6 +54,7 @@ class UnitOfWork:
         self.feedback = FeedbackRepository(self._session)
         self.feedback_counters = FeedbackCounterRepository(self._session)
         self.reachable = ReachablePeopleRepository(self._session)
+        self.updates = ProcessedUpdateRepository(self._session)
         return self
 
     async def __aexit__(
