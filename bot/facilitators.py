@@ -28,8 +28,11 @@ class FacilitatorCache:
         self._clock = clock
         self._entries: dict[int, tuple[float, frozenset[int]]] = {}
 
-    async def of(self, bot: Bot, chat_id: int) -> frozenset[int]:
-        """User ids of the chat's administrators (humans only)."""
+    async def of(self, bot: Bot, chat_id: int, *, stale_ok: bool = True) -> frozenset[int]:
+        """User ids of the chat's administrators (humans only).
+
+        `stale_ok=False`: never the list past its time, even when Telegram fails (it raises).
+        """
         now = self._clock()
         cached = self._entries.get(chat_id)
         if cached is not None and now - cached[0] < self._ttl:
@@ -41,7 +44,7 @@ class FacilitatorCache:
         except TelegramError:
             # Telegram failed for now (a timeout, a 5xx): a list a little old beats none;
             # without one the caller decides (feedback routing tries again later).
-            if cached is not None:
+            if cached is not None and stale_ok:
                 return cached[1]
             raise
         ids = frozenset(member.user.id for member in admins if not member.user.is_bot)
@@ -49,7 +52,9 @@ class FacilitatorCache:
         return ids
 
     async def is_facilitator(self, bot: Bot, chat_id: int, user_id: int) -> bool:
-        return user_id in await self.of(bot, chat_id)
+        # A right is never granted from an expired list: an admin demoted since would keep it
+        # for as long as Telegram kept failing. The person is told to try again instead.
+        return user_id in await self.of(bot, chat_id, stale_ok=False)
 
     def forget(self, chat_id: int) -> None:
         self._entries.pop(chat_id, None)
