@@ -20,7 +20,7 @@ KEEP_CLAIMS = timedelta(days=2)
 
 async def first_delivery(uow: UnitOfWork, bot_id: int, update_id: int, now: datetime) -> bool:
     """Claim the update; False when it was claimed before (a replay). Not committed here."""
-    return update_id in await uow.updates.claim(bot_id, [update_id], to_the_hour(now))
+    return await uow.updates.claim(bot_id, update_id, to_the_hour(now))
 
 
 def to_the_hour(moment: datetime) -> datetime:

@@ -7,35 +7,39 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Insert
 
 from storage.models import ProcessedUpdate
+
+_CLAIMS: dict[str, Insert] = {}
+
+
+def _claim(dialect: str) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, one constant statement per dialect: every ballot
+    press runs it, so it is compiled once and goes through Core, not the ORM's insert path.
+    """
+    statement = _CLAIMS.get(dialect)
+    if statement is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(ProcessedUpdate).on_conflict_do_nothing(
+            index_elements=[ProcessedUpdate.bot_id, ProcessedUpdate.update_id]
+        )
+        _CLAIMS[dialect] = statement
+    return statement
 
 
 class ProcessedUpdateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def claim(self, bot_id: int, update_ids: list[int], seen_at: datetime) -> set[int]:
-        """Record the ids not seen before and return them; ids already there are left out.
-
-        One statement for many ids, so a batch of presses claims in one round trip.
-        """
-        if not update_ids:
-            return set()
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(ProcessedUpdate)
-            .values(
-                [
-                    {"bot_id": bot_id, "update_id": update_id, "seen_at": seen_at}
-                    for update_id in update_ids
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
-            .returning(ProcessedUpdate.update_id)
+    async def claim(self, bot_id: int, update_id: int, seen_at: datetime) -> bool:
+        """Record the update id; False when it was recorded before."""
+        connection = await self._session.connection()
+        result = await connection.execute(
+            _claim(connection.dialect.name),
+            {"bot_id": bot_id, "update_id": update_id, "seen_at": seen_at},
         )
-        return set((await self._session.scalars(statement)).all())
+        return int(getattr(result, "rowcount", 0)) == 1
 
     async def purge_before(self, cutoff: datetime) -> int:
         result = await self._session.execute(
