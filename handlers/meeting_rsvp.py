@@ -3,8 +3,10 @@ Remind me privately."""
 
 from __future__ import annotations
 
+import logging
+
 from telegram import CallbackQuery, InputFile, Update
-from telegram.error import Forbidden
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import AppContext
@@ -17,6 +19,8 @@ from bot.views import meeting_calendar
 from bot.views import meetings as views
 from bot.views.callbacks import Action, Press, decode, pattern
 from bot.views.links import start_link
+
+log = logging.getLogger(__name__)
 
 
 def _press(query: CallbackQuery, arity: int) -> Press | None:
@@ -61,7 +65,12 @@ async def answer_rsvp(update: Update, context: AppContext) -> None:
         RsvpStatus.OVER: "This meeting is over or cancelled.",
         RsvpStatus.WRONG_CHAT: "Please answer in the meeting's own group.",
     }
-    await query.answer(acks.get(outcome.status, views.STALE))
+    try:
+        await query.answer(acks.get(outcome.status, views.STALE))
+    except TelegramError as error:
+        # The answer is stored whatever became of the acknowledgement: the totals must still
+        # follow it, and the person is not told it failed (a second press says "You already").
+        log.warning("could not answer an RSVP press: %s", type(error).__name__)
     if outcome.counted:
         rsvp_changed(context, outcome.group_id, outcome.occurrence_id)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import Forbidden
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppContext
@@ -21,7 +23,15 @@ from bot.views.links import start_link
 from handlers.guards import facilitator_command, group_command
 from handlers.poll_reasons import ballot_changed
 from handlers.replays import claimed_with
-from handlers.replies import command_argument, message_of, reply, user_id_of
+from handlers.replies import (
+    command_argument,
+    edit_query_message,
+    message_of,
+    reply,
+    user_id_of,
+)
+
+log = logging.getLogger(__name__)
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -148,7 +158,13 @@ async def ballot_press(update: Update, context: AppContext) -> None:
         )
     if outcome is None:
         return  # delivered a second time: the first delivery was counted and answered
-    await _answer_outcome(query, context, outcome)
+    try:
+        await _answer_outcome(query, context, outcome)
+    except TelegramError as error:
+        # The ballot is stored whatever became of the answer: the poll message must still show
+        # it (and a proposal's reason follow it), and the voter must not be told it failed. A
+        # second press is told "You already chose ...".
+        log.warning("could not answer a ballot press: %s", type(error).__name__)
     if outcome.counted:
         poll_changed(context, outcome.group_id, outcome.poll_id)
         await ballot_changed(context, query.from_user.id, outcome)
@@ -359,8 +375,9 @@ async def change_poll_settings(update: Update, context: AppContext) -> None:
         group = await find_group_by_id(uow, group.id)
     assert group is not None
     await query.answer("Saved")
-    await query.edit_message_text(
-        texts.settings_text(group.anyone_can_poll), reply_markup=_settings_keyboard(group)
+    # A double tap saves the same choice again: "not modified" is not an error.
+    await edit_query_message(
+        query, texts.settings_text(group.anyone_can_poll), _settings_keyboard(group)
     )
 
 

@@ -67,6 +67,8 @@ async def edit_query_message(
     query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Edit the message a button sits on; a double tap that changes nothing is not an error."""
+    if not isinstance(query.message, Message) or query.message.text is None:
+        return  # deleted, too old for the bot to see, or a file: there is no text to rewrite
     try:
         await query.edit_message_text(split_message(text)[0], reply_markup=markup)
     except BadRequest as error:

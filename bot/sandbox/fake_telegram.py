@@ -69,16 +69,17 @@ class FakeTelegram(ActorsMixin):
         """Answer one Bot API call: ``(HTTP status, JSON body)`` exactly as Telegram would.
 
         ``token`` is the one in the request URL (None = trust the caller). Raises
-        ``SimulatedNetworkError`` for injected "timeout"/"reset" faults, which the transports
-        turn into their own failures.
+        ``SimulatedNetworkError`` for injected "timeout"/"reset" faults (and after the call, for
+        "applied-timeout"), which the transports turn into their own failures.
         """
         params = dict(params or {})
+        answer_lost = False
         try:
             if token is not None and token != self.token:
                 raise errors.unauthorized()
             canonical = _BY_LOWER_NAME.get(method.lower(), method)
             self.calls.append((canonical, params))
-            self._apply_fault(canonical)
+            answer_lost = self._apply_fault(canonical, params)
             handler = METHODS.get(canonical)
             if handler is None:
                 raise errors.method_not_found()
@@ -91,13 +92,22 @@ class FakeTelegram(ActorsMixin):
                     )
             result = await handler(self, params)
         except ApiError as exc:
-            return exc.status, exc.body()
-        return 200, {"ok": True, "result": result}
+            status, body = exc.status, exc.body()
+        else:
+            status, body = 200, {"ok": True, "result": result}
+        if answer_lost:
+            # Done at Telegram, but the answer never reaches the bot: it only sees a timeout.
+            raise SimulatedNetworkError("timeout")
+        return status, body
 
-    def _apply_fault(self, method: str) -> None:
-        fault = self.faults.take(method)
+    def _apply_fault(self, method: str, params: dict[str, Any]) -> bool:
+        """Fail the call now as the queued fault says; True when it is to be done at Telegram
+        and only its answer lost ("applied-timeout")."""
+        fault = self.faults.take(method, params)
         if fault is None:
-            return
+            return False
+        if fault.kind == "applied-timeout":
+            return True
         if fault.kind == "429":
             raise errors.too_many_requests(fault.retry_after)
         if fault.kind == "500":

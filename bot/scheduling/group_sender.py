@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters
@@ -83,13 +84,21 @@ async def send_to_group(
     return delivery.message
 
 
+class Edit(Enum):
+    """What became of an edit: shown, refused for good, or worth trying again later."""
+
+    SHOWN = "shown"  # edited, or it already showed exactly that
+    REFUSED = "refused"  # the message is gone or the bot was removed: trying again is futile
+    RETRY_LATER = "retry later"  # Telegram failed for now (timeout, 5xx, flood after retries)
+
+
 async def edit_in_group(
     context: AppContext,
     chat_id: int,
     message_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None,
-) -> bool:
+) -> Edit:
     """Edit a message in a group; identical content or a deleted message is not an error."""
     try:
         await context.bot.edit_message_text(
@@ -97,14 +106,14 @@ async def edit_in_group(
         )
     except BadRequest as error:
         if "not modified" in error.message.lower():
-            return True
+            return Edit.SHOWN
         log.warning("could not edit a poll message: %s", error.message)
-        return False
+        return Edit.REFUSED
     except Forbidden:
         async with context.uow() as uow:
             await groups.bot_removed(uow, chat_id)
-        return False
+        return Edit.REFUSED
     except TelegramError as error:
         log.warning("could not edit a poll message: %s", type(error).__name__)
-        return False
-    return True
+        return Edit.RETRY_LATER
+    return Edit.SHOWN

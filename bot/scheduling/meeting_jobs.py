@@ -20,7 +20,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
 from bot.domain.roles import ROLES
-from bot.scheduling.group_sender import deliver_to_group, edit_in_group, send_to_group
+from bot.scheduling.group_sender import Edit, deliver_to_group, edit_in_group, send_to_group
 from bot.services import meeting_reminders, meeting_rsvps, meetings, polls
 from bot.services.meetings import Alarm, OccurrenceView
 from bot.views import meetings as views
@@ -159,13 +159,15 @@ async def refresh_meeting_message(context: AppContext, occurrence_id: int) -> No
         view = await meetings.view_of(uow, occurrence_id)
     if view is None or view.message_id is None or not view.group_active:
         return
-    await edit_in_group(
+    edit = await edit_in_group(
         context,
         view.chat_id,
         view.message_id,
         views.meeting_message(view),
         views.meeting_keyboard(view),
     )
+    if edit is Edit.RETRY_LATER:
+        rsvp_changed(context, view.group_id, occurrence_id)  # tried again in its turn
 
 
 def rsvp_changed(context: AppContext, group_id: int, occurrence_id: int) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
-from bot.scheduling.group_sender import deliver_to_group, edit_in_group, send_to_group
+from bot.scheduling.group_sender import Edit, deliver_to_group, edit_in_group, send_to_group
 from bot.services import polls
 from bot.services.groups import GroupInfo
 from bot.services.polls import ScheduledPoll
@@ -83,13 +83,17 @@ async def refresh_poll_message(context: AppContext, poll_id: int) -> None:
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
     if place is None or snap is None or place.message_id is None or not place.active:
         return
-    await edit_in_group(
+    edit = await edit_in_group(
         context,
         place.chat_id,
         place.message_id,
         poll_views.poll_message(snap, now=now()),
         poll_views.poll_keyboard(snap),
     )
+    if edit is Edit.RETRY_LATER:
+        # Telegram failed for now: in its turn, the edit is tried again, or the message would
+        # show an old count until the next vote.
+        poll_changed(context, place.group_id, poll_id)
 
 
 def poll_changed(context: AppContext, group_id: int, poll_id: int) -> None:
