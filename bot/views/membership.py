@@ -140,7 +140,9 @@ def my_data(held: Sequence[tuple[str, Role, str]], also: AlsoStored | None = Non
             "<b>What I store about you</b>\n\n"
             "Nothing about roles: you have not joined any group, or you erased your data.\n"
             + (f"{reachable_line}\n" if also is not None and also.reachable else "")
-            + "\nAnonymous votes and feedback are never linked to you, so they are not listed."
+            + "\nYour votes and meeting answers are kept under scrambled codes, not your name or "
+            "account, so they are not listed here. Feedback is kept without anything that "
+            "points to you."
         )
     if also is not None and also.reachable:
         extra.append(reachable_line)
@@ -154,7 +156,8 @@ def my_data(held: Sequence[tuple[str, Role, str]], also: AlsoStored | None = Non
         "",
         "That is all. Your name and Telegram account are not stored with your role: "
         "it is kept under a scrambled code only I can work out.",
-        "Your votes and feedback are anonymous and not linked to you at all.",
+        "Your votes and meeting answers are kept under other scrambled codes, with the role "
+        "you had then. Feedback is kept without anything that points to you.",
         "To erase your roles and memberships, use /forgetme.",
     ]
     return "\n".join(lines)
@@ -164,8 +167,9 @@ FORGET_CONFIRM = (
     "<b>Erase your data?</b>\n\n"
     "This removes your role and membership in every group. "
     "You can join again later with the group's <b>Join</b> button.\n\n"
-    "Your past votes and feedback stay in the results, because they were never linked to you "
-    "and cannot be found again."
+    "Your past votes, meeting answers and feedback stay in the results. They are stored "
+    "without your name or Telegram account, so nobody in the group, facilitators included, "
+    "can tell they were yours."
 )
 
 
@@ -184,8 +188,9 @@ def forgotten(count: int) -> str:
     groups = "group" if count == 1 else "groups"
     return (
         f"Done. I erased your role and membership in {count} {groups}.\n\n"
-        "What stays: anonymous votes and feedback you gave before. They are not linked to "
-        "you, so nobody, including me, can tell they were yours."
+        "What stays: anonymous votes, meeting answers and feedback you gave before. They are "
+        "stored without your name or Telegram account, so nobody in the group, facilitators "
+        "included, can tell they were yours."
     )
 
 

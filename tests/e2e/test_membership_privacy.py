@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import logging
-import re
 
 import pytest
-from sqlalchemy import MetaData, select
 
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.logs import hold_back_library_logs
-from storage.engine import create_engine
 
-
-async def dump_tables(database_url: str) -> list[tuple[str, tuple[object, ...]]]:
-    """Every row of every table, as the holder of a database copy would see it."""
-    engine = create_engine(database_url)
-    rows: list[tuple[str, tuple[object, ...]]] = []
-    try:
-        async with engine.connect() as connection:
-            metadata = MetaData()
-            await connection.run_sync(metadata.reflect)
-            for table in metadata.sorted_tables:
-                for row in await connection.execute(select(table)):
-                    rows.append((table.name, tuple(row)))
-    finally:
-        await engine.dispose()
-    return rows
-
-
-def holds_any(value: str, needles: set[str]) -> bool:
-    """Whether an id or username appears as a whole token (not inside a longer number)."""
-    return any(re.search(rf"(?<![\w]){re.escape(n)}(?![\w])", value) for n in needles)
+# Re-exported: other privacy tests import them from here too.
+from tests.e2e.privacy_helpers import dump_tables as dump_tables
+from tests.e2e.privacy_helpers import holds_any as holds_any
 
 
 async def test_no_user_id_beside_a_role(
