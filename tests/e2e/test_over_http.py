@@ -5,83 +5,21 @@ Everything listens on 127.0.0.1 only.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import socket
-import sys
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
-import pytest
 
 from bot.sandbox import FakeTelegram, SandboxHttpServer
-
-STARTUP_SECONDS = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def eventually(check: Callable[[], bool], what: str, seconds: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-@pytest.fixture
-async def server(tg: FakeTelegram) -> AsyncIterator[SandboxHttpServer]:
-    http = SandboxHttpServer(tg)
-    await http.start()
-    yield http
-    await http.stop()
-
-
-def bot_env(
-    tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path, **extra: str
-) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_", "MODE"))}
-    env.update(
-        BOT_TOKEN=tg.token,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        SECRET_KEY="http-test-secret",
-        TELEGRAM_API_URL=f"http://127.0.0.1:{server.port}",
-        LOG_LEVEL="INFO",
-    )
-    env.update(extra)
-    return env
-
-
-async def spawn(env: dict[str, str], *args: str, cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-
-
-async def stop(process: asyncio.subprocess.Process) -> str:
-    if process.returncode is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            await asyncio.wait_for(process.wait(), 20)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-    assert process.stdout is not None
-    return (await process.stdout.read()).decode(errors="replace")
+from tests.e2e.processes import (
+    STARTUP_SECONDS,
+    bot_env,
+    eventually,
+    free_port,
+    server_fixture,  # noqa: F401 - provides the `server` fixture
+    spawn,
+    stop,
+    stop_when_done,
+)
 
 
 async def converse(tg: FakeTelegram) -> None:
@@ -177,9 +115,3 @@ async def test_check_reports_each_part_in_plain_lines(
     wrong_out = await stop_when_done(wrong)
     assert "FAIL Telegram did not accept BOT_TOKEN" in wrong_out
     assert wrong.returncode == 1
-
-
-async def stop_when_done(process: asyncio.subprocess.Process) -> str:
-    await asyncio.wait_for(process.wait(), 60)
-    assert process.stdout is not None
-    return (await process.stdout.read()).decode(errors="replace")

@@ -1,0 +1,318 @@
+"""Two replicas: two real bot processes in webhook mode on one PostgreSQL, behind a load
+balancer that hands updates to each in turn (issue 8, point 3; README "Scaling out").
+
+Votes land on both replicas, a voter's two presses on different ones: each voter is counted
+once. Then both replicas are restarted (a new release) with reminders and the poll's deadline
+falling due seconds later: both read the same alarms from the database at start, so each
+fires in both processes at the same moment, and the database must make each happen once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import socket
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application, RequestHandler
+
+from bot.config import Settings
+from bot.domain.keyed_hash import ballot_key, member_key
+from bot.domain.roles import Role
+from bot.harness import SandboxBot
+from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, SandboxHttpServer
+from bot.sandbox.webhook import SECRET_HEADER
+from bot.services import groups
+from storage.models import Ballot, MeetingReminder, Poll
+from tests.conftest import make_settings, reset_postgres
+from tests.e2e.meeting_helpers import plan_meeting
+from tests.e2e.poll_helpers import Circle, button
+from tests.e2e.processes import (
+    BotProcess,
+    assert_clean,
+    bot_env,
+    database,
+    eventually,
+    free_port,
+    server_fixture,  # noqa: F401 - provides the `server` fixture
+    spawn,
+    stop_when_done,
+)
+from tests.e2e.test_meetings import _in_days, _typed
+
+SECRET = "replica-test-secret"
+WEBHOOK_SECRET = "only-telegram-knows"
+ROLES = (Role.SERVICE_USER, Role.CARER, Role.STAFF)
+VOTERS = 93  # odd: a voter's second press is delivered to the other replica than the first
+QUESTION = "Where should we meet?"
+OPTIONS = ("Library", "Café", "Online")
+MEETINGS = ("Planning", "Steering group", "Open forum")
+# From the restart: both replicas are up after about 2 s on a quiet machine, 6 s on a busy one,
+# so both hold the alarms when they go off. (Were one slower still, the first one up would send
+# what is due from its start-up sweep, and the other must then send nothing.)
+REMIND_AFTER = timedelta(seconds=7)
+CLOSE_AFTER = timedelta(seconds=9)
+
+
+class RoundRobin:
+    """A tiny load balancer on 127.0.0.1: each request goes to the next replica in turn.
+
+    Like a real one it passes the body and Telegram's secret header through and answers with
+    the replica's answer (502 when the replica cannot be reached, so Telegram retries)."""
+
+    class _Forward(RequestHandler):
+        def initialize(self, balancer: RoundRobin) -> None:
+            self.balancer = balancer
+
+        def check_xsrf_cookie(self) -> None:
+            """Telegram sends no cookies."""
+
+        async def post(self) -> None:
+            status, body = await self.balancer.forward(
+                self.request.body, self.request.headers.get(SECRET_HEADER)
+            )
+            self.set_status(status)
+            self.finish(body)
+
+    def __init__(self, ports: list[int]) -> None:
+        self.ports = ports  # each replica's own port on 127.0.0.1
+        self.replicas = [f"http://127.0.0.1:{port}/telegram" for port in ports]
+        self.routed: dict[int, int] = {}  # update_id -> the replica it was handed to
+        self._turn = 0
+        self._client = httpx.AsyncClient(timeout=10)
+        self._server: HTTPServer | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/telegram"
+
+    async def forward(self, body: bytes, secret: str | None) -> tuple[int, bytes]:
+        replica, self._turn = self._turn, (self._turn + 1) % len(self.replicas)
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers[SECRET_HEADER] = secret
+        try:
+            answer = await self._client.post(self.replicas[replica], content=body, headers=headers)
+        except httpx.HTTPError:
+            return 502, b""
+        if answer.is_success:
+            self.routed[int(json.loads(body)["update_id"])] = replica
+        return answer.status_code, answer.content
+
+    async def start(self) -> None:
+        app = Application([(r"/telegram", RoundRobin._Forward, {"balancer": self})])
+        sockets = bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
+        self._server = HTTPServer(app)
+        self._server.add_sockets(sockets)
+        self.port = int(sockets[0].getsockname()[1])
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+        await self._client.aclose()
+
+
+async def _earlier_process(
+    tg: FakeTelegram, settings: Settings, fiona: FakeUser, voters: list[FakeUser]
+) -> tuple[Circle, FakeMessage, int]:
+    """What an earlier process of the bot did: it was added to the group, members joined
+    with their roles (written as the join flow writes them: 93 joins are not what this test
+    is about), a facilitator posted a poll and planned meetings."""
+    group = tg.create_group("Co-production", members=voters, admins=[fiona])
+    async with SandboxBot(tg, settings) as bot:
+        await bot.add_to_group(group, by=fiona)
+        async with bot.uow() as uow:
+            info = await groups.find_group(uow, group.id)
+            assert info is not None
+            for n, user in enumerate(voters):
+                key = member_key(settings.hash_key, info.id, user.id)
+                await uow.members.put(info.id, key, ROLES[n % 3].value, datetime.now(UTC))
+            await uow.commit()
+        circle = Circle(group, fiona)
+        await bot.say(fiona, group, f"/poll {QUESTION} | {' | '.join(OPTIONS)}")
+        poll = bot.last(group)
+        for day, title in enumerate(MEETINGS, start=3):
+            await plan_meeting(bot, circle, f"{_typed(_in_days(day))} | {title}")
+        async with bot.uow() as uow:
+            poll_id = await uow.session.scalar(select(Poll.id).where(Poll.question == QUESTION))
+        assert poll_id is not None
+    return circle, poll, int(poll_id)
+
+
+async def _due_soon(settings: Settings, poll_id: int, start: datetime) -> None:
+    """The poll's reminder and each meeting's day-before reminder fall due a little after the
+    replicas start, and the poll closes soon after (as a deadline set at creation would: the
+    deadline is set now, not at creation, so that no machine is too slow for the votes)."""
+    async with database(settings.database_url) as uow:
+        await uow.session.execute(
+            update(Poll)
+            .where(Poll.id == poll_id)
+            .values(deadline=start + CLOSE_AFTER, remind_at=start + REMIND_AFTER)
+        )
+        await uow.session.execute(
+            update(MeetingReminder)
+            .where(MeetingReminder.offset_minutes == 24 * 60)
+            .values(due_at=start + REMIND_AFTER)
+        )
+        await uow.commit()
+
+
+async def _everyone_presses(
+    tg: FakeTelegram, poll: FakeMessage, choice: dict[int, str]
+) -> dict[int, int]:
+    """Each voter presses their choice, all at once; every press is answered with what was
+    chosen. Returns the update id of each voter's press."""
+    queries = {
+        user_id: tg.press(tg.users[user_id], poll, data=button(poll, label))
+        for user_id, label in choice.items()
+    }
+    await eventually(
+        lambda: all(
+            tg.callback_answer(u["callback_query"]["id"]) is not None for u in queries.values()
+        ),
+        "every press answered",
+        30,
+    )
+    for user_id, update_ in queries.items():
+        answer = tg.callback_answer(update_["callback_query"]["id"])
+        assert answer is not None and f"chose: {choice[user_id]}." in str(answer["text"]), answer
+    return {user_id: int(update_["update_id"]) for user_id, update_ in queries.items()}
+
+
+async def _start_replicas(
+    tg: FakeTelegram, env: dict[str, str], balancer: RoundRobin, tmp_path: Path, name: str
+) -> list[BotProcess]:
+    """Two processes, each on its own port behind the balancer, both giving Telegram the
+    balancer's address; returned once both have (each has set the webhook)."""
+    webhooks_before = len(tg.calls_to("setWebhook"))
+    replicas = []
+    for n, port in enumerate(balancer.ports):
+        replica_env = {
+            **env,
+            "MODE": "webhook",
+            "WEBHOOK_URL": balancer.url,
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+            "WEBHOOK_SECRET_TOKEN": WEBHOOK_SECRET,
+        }
+        log = tmp_path / f"replica-{n}-{name}.log"
+        replicas.append(await BotProcess.start(replica_env, "run", cwd=tmp_path, log=log))
+    for replica in replicas:
+        await replica.wait_for(
+            lambda: len(tg.calls_to("setWebhook")) == webhooks_before + 2,
+            f"both {name} replicas up",
+        )
+    assert {c["url"] for c in tg.calls_to("setWebhook")} == {balancer.url}
+    return replicas
+
+
+def _texts(tg: FakeTelegram, chat: FakeChat) -> list[str]:
+    return [m.text or "" for m in tg.messages(chat)]
+
+
+@pytest.mark.postgres
+async def test_two_replicas_send_each_reminder_once_count_each_voter_once_close_once(
+    tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path, postgres_url: str
+) -> None:
+    await reset_postgres(postgres_url)  # a fresh, empty database for this test
+    env = bot_env(tg, server, tmp_path, DATABASE_URL=postgres_url, SECRET_KEY=SECRET)
+    migrate = await spawn(env, "migrate", cwd=tmp_path)  # once per release, by the deployer
+    assert "up to date" in await stop_when_done(migrate), "python -m bot migrate"
+    settings = make_settings(tg, postgres_url, secret_key=SECRET)
+
+    fiona = tg.create_user("Fiona", "fiona_f")
+    voters = [tg.create_user(f"Voter {n}") for n in range(VOTERS)]
+    circle, poll, poll_id = await _earlier_process(tg, settings, fiona, voters)
+    group = circle.group
+
+    balancer = RoundRobin([free_port(), free_port()])
+    await balancer.start()
+    replicas: list[BotProcess] = []
+    outputs: list[str] = []
+    exits: list[int | None] = []
+    try:
+        replicas = await _start_replicas(tg, env, balancer, tmp_path, "first")
+        # Every voter votes, then changes their mind: the second press goes to the other
+        # replica. The last choice is what counts, once.
+        first = {u.id: OPTIONS[n % 3] for n, u in enumerate(voters)}
+        final = {u.id: OPTIONS[(n + 1) % 3] for n, u in enumerate(voters)}
+        presses = [await _everyone_presses(tg, poll, choice) for choice in (first, final)]
+        outputs += [await replica.interrupt() for replica in replicas]
+        exits += [replica.process.returncode for replica in replicas]
+
+        start = datetime.now(UTC)
+        await _due_soon(settings, poll_id, start)
+        replicas = await _start_replicas(tg, env, balancer, tmp_path, "restarted")
+        up_after = datetime.now(UTC) - start
+
+        def results() -> list[str]:
+            return [t for t in _texts(tg, group) if t.startswith(f"Results: {QUESTION}")]
+
+        await eventually(lambda: bool(results()), "the results", 60)
+        await eventually(lambda: bool(tg.calls_to("sendPhoto")), "the results chart", 15)
+        await asyncio.sleep(1)  # room for a second announcement, were there one
+        outputs += [await replica.interrupt() for replica in replicas]
+        exits += [replica.process.returncode for replica in replicas]
+    finally:
+        for replica in replicas:
+            await replica.kill()
+        await balancer.stop()
+    for n, output in enumerate(outputs):
+        assert_clean(output, f"replica {n % 2} ({'first' if n < 2 else 'restarted'})")
+    assert exits == [0, 0, 0, 0], outputs  # each stopped cleanly on SIGINT
+
+    # Both replicas took updates: each voter's two presses went one to each.
+    handled = Counter(balancer.routed.values())
+    assert handled[0] >= VOTERS // 2 and handled[1] >= VOTERS // 2, handled
+    for user in voters:
+        routes = {balancer.routed[by_user[user.id]] for by_user in presses}
+        assert routes == {0, 1}, f"{user.first_name}'s presses both went to replica {routes}"
+
+    # Each reminder sent once: the poll's, and each meeting's.
+    texts = _texts(tg, group)
+    assert sum(t.startswith(f"Reminder: the poll {QUESTION}") for t in texts) == 1
+    for title in MEETINGS:
+        assert sum(t.startswith(f"⏰ Reminder: {title} ") for t in texts) == 1, title
+    # The poll closed once: one announcement, one chart.
+    assert len(results()) == 1
+    assert len(tg.calls_to("sendPhoto")) == 1
+    # Each voter counted once, with their last choice; the announcement equals a recount.
+    async with database(settings.database_url) as uow:
+        rows = await uow.session.execute(
+            select(Ballot.ballot_key, Ballot.choices).where(Ballot.poll_id == poll_id)
+        )
+        ballots = {str(key): int(choices) for key, choices in rows}
+        statuses = Counter(
+            await uow.session.scalars(
+                select(MeetingReminder.status).where(MeetingReminder.offset_minutes == 24 * 60)
+            )
+        )
+        poll_row = await uow.session.execute(
+            select(Poll.status, Poll.announced, Poll.reminder_sent).where(Poll.id == poll_id)
+        )
+        closed = tuple(poll_row.one())
+    assert ballots == {
+        ballot_key(settings.hash_key, poll_id, u.id): 1 << OPTIONS.index(final[u.id])
+        for u in voters
+    }
+    assert statuses == Counter({"sent": len(MEETINGS)})
+    assert closed == ("closed", True, True)
+    announced = results()[0]
+    assert re.search(rf"^{VOTERS} people voted", announced, re.MULTILINE), announced
+    recount = Counter(ballots.values())
+    table = re.findall(r"^\s*(\d)\s+(\d+)\s+\d+%", announced, re.MULTILINE)
+    assert [int(votes) for _, votes in sorted(table)] == [recount[1 << i] for i in range(3)]
+    print(
+        f"{2 * VOTERS} presses, updates per replica {dict(handled)}; restarted replicas up "
+        f"after {up_after.total_seconds():.1f} s (reminders due at {REMIND_AFTER.seconds} s)"
+    )
