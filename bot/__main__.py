@@ -28,9 +28,9 @@ def _parser() -> argparse.ArgumentParser:
 def run(settings: Settings) -> None:
     from telegram import Update
 
-    from bot.app import build_application
+    from bot.app import UPDATE_BACKLOG, build_application
 
-    app = build_application(settings)
+    app = build_application(settings, update_backlog=UPDATE_BACKLOG)
     if settings.mode is Mode.WEBHOOK:
         secret = settings.webhook_secret_token.get_secret_value()
         app.run_webhook(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -34,6 +35,13 @@ class DatabaseNotMigratedError(RuntimeError):
 # Group commit of concurrent ballot presses (bot/services/ballot_batch.py).
 BATCH_BALLOTS = True
 
+# How many fetched updates may wait for the handlers when the bot serves (`equalsay run`).
+# PTB confirms a batch to Telegram (the next getUpdates offset) once every update of it is in
+# the queue, so what waits there is lost if the process is killed; a short queue keeps that to
+# a few presses (those people see a spinner and press again). Updates Telegram still holds
+# unconfirmed come again after a restart, and the replay claims stop the ones already handled.
+UPDATE_BACKLOG = 16
+
 
 def default_rate_limiter() -> BaseRateLimiter[Any]:
     """Telegram's flood limits (DESIGN section 2); retries honour 429's retry_after."""
@@ -48,11 +56,13 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | None = None,
     base_url: str | None = None,
     concurrent_updates: bool | int = False,
+    update_backlog: int = 0,
 ) -> AppType:
     """The one place an Application is put together; tests pass the sandbox's transports.
 
     `concurrent_updates` is PTB's own switch (True = 256 at a time); the database arbitrates
     races (one ballot per keyed hash), so updates may be handled side by side.
+    `update_backlog` bounds the update queue (0 = unbounded, for tests feeding it directly).
     """
     builder = (
         ApplicationBuilder()
@@ -63,6 +73,7 @@ def build_application(
         .post_init(open_resources)
         .post_shutdown(close_resources)
         .concurrent_updates(concurrent_updates)
+        .update_queue(asyncio.Queue(maxsize=update_backlog))
     )
     api = (base_url or settings.telegram_api_url).rstrip("/")
     if not api.endswith("/bot"):
