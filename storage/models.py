@@ -306,8 +306,12 @@ class MeetingDmOptIn(Base):
 
     Apart from meeting_rsvps, with no role, answer or time. The person is their `person_key`
     (an HMAC) and the chat id is sealed (bot/sealing.py), so a copy of the database alone
-    names nobody beside the date they said they would come to. Rows are taken (deleted) when
-    the personal reminder is sent, and dropped when the occurrence is cancelled or has passed.
+    names nobody beside the date they said they would come to. Once the date's last group
+    reminder is sent, a sender claims the row with a lease (`lease_until`, the only time here,
+    and about the bot's work, not the person), sends, then deletes it; a send that failed for
+    now leaves the row to be claimed again when the lease runs out, one that cannot succeed
+    (blocked, chat not found) deletes it. Rows are also dropped when the person answers Can't
+    come and when the occurrence is cancelled or has started.
     """
 
     __tablename__ = "meeting_dm_optins"
@@ -319,6 +323,7 @@ class MeetingDmOptIn(Base):
     )
     person_key: Mapped[str] = mapped_column(String(64))
     sealed_chat: Mapped[str] = mapped_column(String(255))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class AgendaItem(Base):

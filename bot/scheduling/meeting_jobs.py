@@ -16,12 +16,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import JobQueue
 
 from bot.domain.roles import ROLES
 from bot.scheduling.group_sender import Edit, deliver_to_group, edit_in_group, send_to_group
 from bot.services import meeting_reminders, meeting_rsvps, meetings, polls
+from bot.services.meeting_reminders import PersonalToSend
 from bot.services.meetings import Alarm, OccurrenceView
 from bot.views import meetings as views
 
@@ -195,9 +196,13 @@ async def dispatch_due(context: AppContext, *, moment: datetime | None = None) -
             # retries) must not leave later batches leased with a time already past.
             claimed = await meeting_reminders.claim(uow, max(moment, now()))
         if not claimed:
-            return sent
+            break
         for reminder_id in claimed:
             sent += await _send_reminder(context, reminder_id, moment)
+    # After the group's: a date whose last reminder went out just now, or earlier with some
+    # personal sends failing for now (their lease since run out), or before a crash.
+    await _send_personal_due(context, moment)
+    return sent
 
 
 async def _send_reminder(context: AppContext, reminder_id: int, moment: datetime) -> int:
@@ -242,8 +247,6 @@ async def _send_reminder(context: AppContext, reminder_id: int, moment: datetime
         await uow.commit()
     if todo.first:
         await _warn_facilitators(context, view)
-    if todo.last:
-        await _send_personal(context, view, moment)
     return 1
 
 
@@ -265,24 +268,56 @@ async def _warn_facilitators(context: AppContext, view: OccurrenceView) -> None:
             continue  # a facilitator who never opened a private chat with the bot
 
 
-async def _send_personal(context: AppContext, view: OccurrenceView, moment: datetime) -> None:
-    """The opt-ins are taken (deleted) first, so one process sends each once, then checked
-    against the RSVPs in memory: only Coming or Maybe people hear from the bot."""
-    async with context.uow() as uow:
-        chat_ids = await meeting_reminders.take_opt_ins(uow, context.secret, view.occurrence_id)
-        if not chat_ids:
+async def _send_personal_due(context: AppContext, moment: datetime) -> None:
+    """Claim the due opt-ins with a lease, batch by batch, and send them: one process sends
+    each, and a send that failed for now is tried again when its lease runs out."""
+    while True:
+        async with context.uow() as uow:
+            claimed = await meeting_reminders.claim_opt_ins(uow, context.secret, max(moment, now()))
+        if not claimed:
             return
-        chat_ids = await meeting_rsvps.still_coming(
-            uow, context.secret, view.occurrence_id, chat_ids
-        )
+        by_date: dict[int, list[PersonalToSend]] = {}
+        for opt_in in claimed:
+            by_date.setdefault(opt_in.occurrence_id, []).append(opt_in)
+        for occurrence_id, opt_ins in by_date.items():
+            await _send_personal(context, occurrence_id, opt_ins, moment)
+
+
+async def _send_personal(
+    context: AppContext, occurrence_id: int, opt_ins: list[PersonalToSend], moment: datetime
+) -> None:
+    """Checked against the RSVPs in memory first: only Coming or Maybe people hear from the
+    bot. Each row is deleted once sent, or once it never can be; a send that failed for now
+    keeps its row (and its lease) for the next try."""
+    async with context.uow() as uow:
+        view = await meetings.view_of(uow, occurrence_id)
+        chats = [o.chat_id for o in opt_ins if o.chat_id is not None]
+        coming = set(await meeting_rsvps.still_coming(uow, context.secret, occurrence_id, chats))
+    moment = max(moment, now())
+    if view is None or view.cancelled or view.starts_at <= moment:
+        coming = set()  # too late: never after the meeting has started
+    never = [o.opt_in_id for o in opt_ins if o.chat_id not in coming]
+    if never:
+        async with context.uow() as uow:
+            await meeting_reminders.forget_opt_ins(uow, never)
+    if view is None or not coming:
+        return
     text = views.personal_reminder(view, now=moment)
-    for chat_id in chat_ids:
+    for opt_in in opt_ins:
+        if opt_in.chat_id is None or opt_in.chat_id not in coming:
+            continue
         try:
-            await context.bot.send_message(chat_id, text)
+            await context.bot.send_message(opt_in.chat_id, text)
         except Forbidden:
-            continue  # they blocked the bot since: nothing to retry
+            pass  # they blocked the bot since: nothing to retry
+        except BadRequest as error:
+            # Chat not found, or the like: it would fail the same way every time.
+            log.info("a personal meeting reminder cannot be sent: %s", error.message)
         except TelegramError as error:
             log.warning("could not send a personal meeting reminder: %s", type(error).__name__)
+            continue  # failed for now: the lease runs out and the sweep tries again
+        async with context.uow() as uow:
+            await meeting_reminders.forget_opt_ins(uow, [opt_in.opt_in_id])
 
 
 async def sweep(context: AppContext) -> None:

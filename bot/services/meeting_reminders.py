@@ -3,6 +3,9 @@
 A due reminder is claimed with a lease (see MeetingReminderRepository.claim_due), sent, then
 marked sent. A process that dies mid-send leaves its lease to run out and the sweep tries
 again; one that was down sends late within GRACE and skips (and logs) anything older.
+Personal reminders work the same way: once the date's last group reminder is sent, each
+opt-in is claimed with a lease (claim_opt_ins), sent, then deleted (forget_opt_ins); a send
+that failed for now is tried again after the lease, until the meeting starts.
 """
 
 from __future__ import annotations
@@ -40,7 +43,6 @@ class ReminderToSend:
     offset_minutes: int
     view: OccurrenceView
     first: bool  # the earliest reminder of its date: facilitators hear about empty roles
-    last: bool  # the last one: personal reminders go with it
 
 
 async def details(uow: UnitOfWork, reminder_id: int) -> ReminderToSend | None:
@@ -56,7 +58,6 @@ async def details(uow: UnitOfWork, reminder_id: int) -> ReminderToSend | None:
         offset_minutes=reminder.offset_minutes,
         view=view,
         first=reminder.offset_minutes >= max(offsets, default=0),
-        last=reminder.offset_minutes <= min(offsets, default=0),
     )
 
 
@@ -78,11 +79,30 @@ async def drop_group(uow: UnitOfWork, group_id: int, reminder_id: int) -> list[i
     return dropped
 
 
-async def take_opt_ins(uow: UnitOfWork, secret: bytes, occurrence_id: int) -> list[int]:
-    """The chat ids to remind, unsealed; each taken (deleted) so one process sends it."""
-    sealed = await uow.meeting_reminders.take_opt_ins(occurrence_id)
+@dataclass(frozen=True, slots=True)
+class PersonalToSend:
+    opt_in_id: int
+    occurrence_id: int
+    chat_id: int | None  # None: sealed under another secret, so it can never be sent
+
+
+async def claim_opt_ins(
+    uow: UnitOfWork, secret: bytes, now: datetime, limit: int = BATCH
+) -> list[PersonalToSend]:
+    """Lease the due opt-ins (their date's last group reminder is sent) and unseal their
+    chat ids, in memory only."""
+    claimed = await uow.meeting_reminders.claim_opt_ins(now, now + LEASE, limit=limit)
+    await uow.commit()  # at once: the lease is what other processes see
+    return [
+        PersonalToSend(opt_in_id, occurrence_id, unseal_chat(secret, sealed))
+        for opt_in_id, occurrence_id, sealed in claimed
+    ]
+
+
+async def forget_opt_ins(uow: UnitOfWork, opt_in_ids: list[int]) -> None:
+    """Sent, or never to be sent: the opt-ins must not outlive their use."""
+    await uow.meeting_reminders.forget_opt_ins(opt_in_ids)
     await uow.commit()
-    return [chat for token in sealed if (chat := unseal_chat(secret, token)) is not None]
 
 
 async def tidy(uow: UnitOfWork, now: datetime) -> None:

@@ -1,10 +1,10 @@
 """RSVPs (one per keyed hash, changeable) and opt-ins to a personal reminder.
 
 The RSVP row holds HMAC(secret, occurrence, user), the role and the answer. The opt-in row
-holds the occurrence and a chat id, and nothing else: the two tables share no column that
-could join them, so the database never says which chat answered what, or holds which role.
-Whether an opted-in person still says Coming or Maybe is checked at send time, in memory,
-by deriving their key again.
+holds the occurrence and a sealed chat id (and a sender's lease), and nothing else about the
+person: the two tables share no column that could join them, so the database never says
+which chat answered what, or holds which role. Whether an opted-in person still says Coming
+or Maybe is checked at send time, in memory, by deriving their key again.
 """
 
 from __future__ import annotations

@@ -1,13 +1,14 @@
-"""Meeting reminders (claimed with leases, so several processes send each once) and the
-personal-reminder opt-ins (occurrence and chat id only, taken by the one sender)."""
+"""Meeting reminders and the personal-reminder opt-ins (occurrence and sealed chat id only),
+both claimed with leases, so several processes send each once and a failed send is retried."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Meeting, MeetingDmOptIn, MeetingOccurrence, MeetingReminder
 
@@ -19,6 +20,28 @@ def _claimable(now: datetime) -> list[object]:
         MeetingReminder.status == PENDING,
         MeetingReminder.due_at <= now,
         or_(MeetingReminder.lease_until.is_(None), MeetingReminder.lease_until < now),
+    ]
+
+
+def _opt_in_claimable(now: datetime) -> list[object]:
+    """An opt-in is due once its date's last group reminder (the smallest offset, whatever
+    the others' status) is sent, while the date is scheduled and has not started; and free
+    once nobody holds a lease on it."""
+    earlier = aliased(MeetingReminder)
+    last_sent = select(MeetingReminder.occurrence_id).where(
+        MeetingReminder.status == SENT,
+        ~exists().where(
+            earlier.occurrence_id == MeetingReminder.occurrence_id,
+            earlier.offset_minutes < MeetingReminder.offset_minutes,
+        ),
+    )
+    upcoming = select(MeetingOccurrence.id).where(
+        MeetingOccurrence.status == "scheduled", MeetingOccurrence.starts_at > now
+    )
+    return [
+        MeetingDmOptIn.occurrence_id.in_(last_sent.scalar_subquery()),
+        MeetingDmOptIn.occurrence_id.in_(upcoming.scalar_subquery()),
+        or_(MeetingDmOptIn.lease_until.is_(None), MeetingDmOptIn.lease_until < now),
     ]
 
 
@@ -193,14 +216,49 @@ class MeetingReminderRepository:
         )
         return bool(getattr(result, "rowcount", 0))
 
-    async def take_opt_ins(self, occurrence_id: int) -> list[str]:
-        """Delete and return the occurrence's sealed chat ids: one caller gets each, once."""
-        result = await self._session.execute(
-            delete(MeetingDmOptIn)
-            .where(MeetingDmOptIn.occurrence_id == occurrence_id)
-            .returning(MeetingDmOptIn.sealed_chat)
+    async def claim_opt_ins(
+        self, now: datetime, until: datetime, *, limit: int
+    ) -> list[tuple[int, int, str]]:
+        """Lease up to ``limit`` due opt-ins to this caller: (id, occurrence id, sealed chat).
+
+        The same two ways as claim_due: on PostgreSQL, SELECT ... FOR UPDATE SKIP LOCKED (of
+        the opt-in rows only) then UPDATE; on SQLite, UPDATE ... RETURNING. The caller commits
+        at once, sends, then deletes the row (forget_opt_in); a send that failed for now
+        leaves it leased, and the next claim after ``until`` tries again.
+        """
+        due = (
+            select(MeetingDmOptIn.id)
+            .where(*_opt_in_claimable(now))  # type: ignore[arg-type]
+            .order_by(MeetingDmOptIn.occurrence_id, MeetingDmOptIn.id)
+            .limit(limit)
         )
-        return [str(sealed) for sealed in result.scalars()]
+        taken = (MeetingDmOptIn.id, MeetingDmOptIn.occurrence_id, MeetingDmOptIn.sealed_chat)
+        if self._dialect == "postgresql":
+            locked = due.with_for_update(skip_locked=True, of=MeetingDmOptIn)
+            ids = list(await self._session.scalars(locked))
+            if not ids:
+                return []
+            result = await self._session.execute(
+                update(MeetingDmOptIn)
+                .where(MeetingDmOptIn.id.in_(ids))
+                .values(lease_until=until)
+                .returning(*taken)
+            )
+        else:
+            result = await self._session.execute(
+                update(MeetingDmOptIn)
+                .where(MeetingDmOptIn.id.in_(due.scalar_subquery()), *_opt_in_claimable(now))  # type: ignore[arg-type]
+                .values(lease_until=until)
+                .returning(*taken)
+            )
+        return sorted((int(i), int(occurrence), str(sealed)) for i, occurrence, sealed in result)
+
+    async def forget_opt_ins(self, opt_in_ids: list[int]) -> None:
+        """Sent, or never to be sent (blocked, not coming, the date over): the rows go."""
+        if opt_in_ids:
+            await self._session.execute(
+                delete(MeetingDmOptIn).where(MeetingDmOptIn.id.in_(opt_in_ids))
+            )
 
     async def purge_opt_ins(self, now: datetime) -> int:
         """Opt-ins for occurrences that are cancelled or have started: nothing to send."""
