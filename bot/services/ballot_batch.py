@@ -15,9 +15,12 @@ How, and what stays true:
   inside that transaction, so it sees the presses before it: two presses of one person in a
   batch get the statuses they would get one after the other. The unique key on
   (poll, ballot key) still arbitrates against other processes.
-- Nothing is answered before the commit. If anything in a batch fails, the whole
-  transaction is rolled back and every press in it fails with `BallotBatchError` (the
-  error handler reports it to each): none is silently dropped or half-written.
+- Nothing is answered before the commit. If anything in a batch fails (one press's
+  error, or PostgreSQL breaking a deadlock between two replicas' batches), the whole
+  transaction is rolled back and each of its presses is written again alone, in its own
+  transaction (each press re-reads what it needs, so running it again is safe): the presses
+  that succeed alone are counted, and only one that fails alone gets `BallotBatchError`
+  (the error handler tells that person). None is silently dropped or half-written.
 """
 
 from __future__ import annotations
@@ -103,19 +106,34 @@ class BallotBatcher:
                 for work, _ in batch:  # arrival order: each sees the ones before it
                     results.append(await work(uow))
                 await uow.commit()
+        except Exception as error:
+            if len(batch) == 1:
+                self._fail(batch, error)
+            else:
+                await self._each_alone(batch)
+            return
         except BaseException as error:
             self._fail(batch, error)
-            if not isinstance(error, Exception):
-                raise  # cancelled: the presses are failed, the drain stops
-            return
+            raise  # cancelled: the presses are failed, the drain stops
         for (_, future), result in zip(batch, results, strict=True):
             if not future.done():  # its handler may have been cancelled meanwhile
+                future.set_result(result)
+
+    async def _each_alone(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:
+        """The batch failed as a whole: each press again, in its own transaction."""
+        for work, future in batch:
+            try:
+                result = await self._alone(work)
+            except Exception as error:
+                self._fail([(work, future)], error)
+                continue
+            if not future.done():
                 future.set_result(result)
 
     @staticmethod
     def _fail(batch: list[tuple[Work[Any], asyncio.Future[Any]]], error: BaseException) -> None:
         for _, future in batch:
             if not future.done():
-                failure = BallotBatchError(f"a batch of {len(batch)} ballot writes failed")
+                failure = BallotBatchError("a ballot write failed; nothing of it was written")
                 failure.__cause__ = error
                 future.set_exception(failure)
