@@ -236,6 +236,14 @@ def _outcome(poll: BallotContext, status: VoteStatus, choices: int) -> VoteOutco
     )
 
 
+# Compare-and-set rounds for a multiple-choice tick racing another replica's tick.
+_SWAP_ROUNDS = 5
+
+
+class BallotRaceError(RuntimeError):
+    """A multiple-choice ballot kept changing under this press; nothing was written."""
+
+
 async def apply_vote(
     uow: UnitOfWork,
     secret: bytes,
@@ -252,13 +260,27 @@ async def apply_vote(
     earlier press in the same transaction is seen: presses apply in order.
 
     Whatever is pressed, and however fast, the person holds one ballot: its key is unique.
+    A multiple-choice tick is written only over the ballot it was judged on (compare and
+    set), and judged again if another process changed that ballot meanwhile.
     """
-    poll, role, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
-    if stop is not None or poll is None or role is None:
-        return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
+    for _ in range(_SWAP_ROUNDS):
+        poll, role, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
+        if stop is not None or poll is None or role is None:
+            return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
+        outcome = await _write_vote(uow, secret, poll, role, option, user_id)
+        if outcome is not None:
+            return outcome
+    raise BallotRaceError("the ballot kept changing; the press is not counted")
+
+
+async def _write_vote(
+    uow: UnitOfWork, secret: bytes, poll: BallotContext, role: Role, option: int, user_id: int
+) -> VoteOutcome | None:
+    """The press judged on `poll` (as just read) and written; None if the ballot changed under
+    a multiple-choice tick, to be read and judged again."""
     kind = PollKind(poll.kind)
     if not 0 <= option < len(poll.options):
-        return VoteOutcome(VoteStatus.BAD_OPTION, poll_id, poll.group_id)
+        return VoteOutcome(VoteStatus.BAD_OPTION, poll.poll_id, poll.group_id)
     key = ballot_key(secret, poll.poll_id, user_id)
     before = poll.choices  # read in the same query as the poll
     bit = 1 << option
@@ -266,15 +288,22 @@ async def apply_vote(
     if after == before:
         return _outcome(poll, VoteStatus.UNCHANGED, after)
     if after == 0:  # un-ticking the last option of a multiple-choice ballot withdraws it
-        await uow.polls.remove_ballot(poll.poll_id, key)
+        if not await uow.polls.remove_ballot(poll.poll_id, key, holding=before):
+            return None
         return _outcome(poll, VoteStatus.WITHDRAWN, 0)
     try:
         selected = frozenset(i for i in range(len(poll.options)) if after >> i & 1)
         validate_selection(kind, len(poll.options), poll.max_choices, selected)
     except PollInputError:
         return _outcome(poll, VoteStatus.TOO_MANY, before or 0)
-    await uow.polls.put_ballot(poll.poll_id, key, role.value, after)
-    return _outcome(poll, VoteStatus.RECORDED if before is None else VoteStatus.CHANGED, after)
+    status = VoteStatus.RECORDED if before is None else VoteStatus.CHANGED
+    if kind is PollKind.MULTIPLE:
+        if not await uow.polls.swap_ballot(poll.poll_id, key, role.value, before, after):
+            return None
+    else:
+        # One answer replaces another: the last press wins, whatever was there.
+        await uow.polls.put_ballot(poll.poll_id, key, role.value, after)
+    return _outcome(poll, status, after)
 
 
 async def apply_withdrawal(

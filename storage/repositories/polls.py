@@ -242,10 +242,43 @@ class PollRepository:
         connection = await self._session.connection()
         await connection.execute(_ballot_upsert(connection.dialect.name), values)
 
-    async def remove_ballot(self, poll_id: int, ballot_key: str) -> bool:
-        result = await self._session.execute(
-            delete(Ballot).where(Ballot.poll_id == poll_id, Ballot.ballot_key == ballot_key)
-        )
+    async def swap_ballot(
+        self, poll_id: int, ballot_key: str, role: str, before: int | None, after: int
+    ) -> bool:
+        """Compare and set: write `after` only if the ballot still holds `before` (None = no
+        ballot yet). False when another process changed it since it was read: the caller
+        reads again. A multiple-choice tick builds on the ticks before it, so a blind write
+        from a stale read would drop a tick pressed at the same moment on another replica.
+        """
+        if before is None:
+            dialect = self._session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement: Any = (
+                insert(Ballot)
+                .values(poll_id=poll_id, ballot_key=ballot_key, role=role, choices=after)
+                .on_conflict_do_nothing(index_elements=[Ballot.poll_id, Ballot.ballot_key])
+            )
+        else:
+            statement = (
+                update(Ballot)
+                .where(
+                    Ballot.poll_id == poll_id,
+                    Ballot.ballot_key == ballot_key,
+                    Ballot.choices == before,
+                )
+                .values(role=role, choices=after)
+            )
+        result = await self._session.execute(statement)
+        return int(getattr(result, "rowcount", 0)) == 1
+
+    async def remove_ballot(
+        self, poll_id: int, ballot_key: str, *, holding: int | None = None
+    ) -> bool:
+        """Remove the ballot (only if it still holds `holding`, when given)."""
+        statement = delete(Ballot).where(Ballot.poll_id == poll_id, Ballot.ballot_key == ballot_key)
+        if holding is not None:
+            statement = statement.where(Ballot.choices == holding)
+        result = await self._session.execute(statement)
         return bool(getattr(result, "rowcount", 0))
 
     async def tally_rows(self, poll_id: int, n_options: int) -> list[tuple[str, int, list[int]]]:
