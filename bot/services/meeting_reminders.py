@@ -106,6 +106,8 @@ async def forget_opt_ins(uow: UnitOfWork, opt_in_ids: list[int]) -> None:
 
 
 async def tidy(uow: UnitOfWork, now: datetime) -> None:
-    """Opt-ins for dates that are over are deleted: they must not outlive their use."""
+    """Opt-ins for dates that are over are deleted and answers to them unlinked: neither may
+    outlive its use."""
     await uow.meeting_reminders.purge_opt_ins(now)
+    await uow.meeting_reminders.unlink_past_answers(now)
     await uow.commit()

@@ -322,8 +322,15 @@ async def has_voted(uow: UnitOfWork, secret: bytes, poll_id: int, user_id: int) 
 
 
 async def close_poll(uow: UnitOfWork, poll_id: int, now: datetime) -> bool:
-    """Close it once: True for the one caller (of any process) that actually closed it."""
+    """Close it once: True for the one caller (of any process) that actually closed it.
+
+    In the same transaction its ballots and reasons are unlinked (storage/unlinking.py): a
+    closed poll's votes stay in its results and can no longer be traced to anyone, even by
+    someone holding the database and the secret.
+    """
     closed = await uow.polls.claim_close(poll_id, now)
+    if closed:
+        await uow.polls.unlink_voters(poll_id)
     await uow.commit()
     return closed
 
@@ -353,6 +360,8 @@ async def lease_announcement(uow: UnitOfWork, poll_id: int, now: datetime) -> bo
 
 async def announced(uow: UnitOfWork, poll_id: int) -> None:
     await uow.polls.announcement_done(poll_id)
+    # Again: a press judged just before the close may have been written just after it.
+    await uow.polls.unlink_voters(poll_id)
     await uow.commit()
 
 

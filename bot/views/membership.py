@@ -157,7 +157,9 @@ def my_data(held: Sequence[tuple[str, Role, str]], also: AlsoStored | None = Non
         "That is all. Your name and Telegram account are not stored with your role: "
         "it is kept under a scrambled code only I can work out.",
         "Your votes and meeting answers are kept under other scrambled codes, with the role "
-        "you had then. Feedback is kept without anything that points to you.",
+        "you had then. When a poll closes or a meeting is over, those codes are replaced with "
+        "random ones, so nothing links them to you any more. Feedback is kept without "
+        "anything that points to you.",
         "To erase your roles and memberships, use /forgetme.",
     ]
     return "\n".join(lines)

@@ -10,7 +10,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import Meeting, MeetingDmOptIn, MeetingOccurrence, MeetingReminder
+from storage.models import (
+    Meeting,
+    MeetingDmOptIn,
+    MeetingOccurrence,
+    MeetingReminder,
+    MeetingRsvp,
+)
+from storage.unlinking import random_key, still_linked
 
 PENDING, SENT, SKIPPED, DROPPED = "pending", "sent", "skipped", "dropped"
 
@@ -269,6 +276,24 @@ class MeetingReminderRepository:
             delete(MeetingDmOptIn).where(
                 MeetingDmOptIn.occurrence_id.in_(finished.scalar_subquery())
             )
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    async def unlink_past_answers(self, now: datetime) -> int:
+        """Answers to dates that are over or cancelled keep their totals and lose their keys
+        (storage/unlinking.py): nothing will look a person's answer up again."""
+        finished = select(MeetingOccurrence.id).where(
+            or_(MeetingOccurrence.status != "scheduled", MeetingOccurrence.starts_at <= now)
+        )
+        dialect = self._session.get_bind().dialect.name
+        result = await self._session.execute(
+            update(MeetingRsvp)
+            .where(
+                MeetingRsvp.occurrence_id.in_(finished.scalar_subquery()),
+                still_linked(MeetingRsvp.rsvp_key),
+            )
+            .values(rsvp_key=random_key(dialect))
+            .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0))
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
 
 from storage.models import Ballot, Group, Membership, Poll, PollReason
+from storage.unlinking import random_key, still_linked
 
 OPEN, CLOSED = "open", "closed"
 
@@ -153,6 +154,24 @@ class PollRepository:
             .values(status=CLOSED, closed_at=now)
         )
         return bool(getattr(result, "rowcount", 0))
+
+    async def unlink_voters(self, poll_id: int) -> int:
+        """Replace the poll's ballot keys with random values and drop its reason keys: after
+        the close nobody, the secret's holder included, can find whose ballot is whose."""
+        dialect = self._session.get_bind().dialect.name
+        result = await self._session.execute(
+            update(Ballot)
+            .where(Ballot.poll_id == poll_id, still_linked(Ballot.ballot_key))
+            .values(ballot_key=random_key(dialect))
+            .execution_options(synchronize_session=False)
+        )
+        await self._session.execute(
+            update(PollReason)
+            .where(PollReason.poll_id == poll_id, PollReason.reason_key.is_not(None))
+            .values(reason_key=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0))
 
     async def lease_reminder(self, poll_id: int, now: datetime, until: datetime) -> bool:
         """Take the reminder for a while; only one process at a time can hold it."""

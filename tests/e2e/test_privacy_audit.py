@@ -42,6 +42,7 @@ from bot.services import groups
 from storage import migrate
 from storage.engine import create_engine
 from storage.models import Feedback, Membership, Poll, PollDraft
+from storage.unlinking import UNLINKED
 from tests.conftest import make_settings, spec_path
 from tests.e2e.feedback_helpers import posted, send_feedback, set_delivery, write
 from tests.e2e.meeting_helpers import plan_meeting, reminders_in
@@ -593,17 +594,26 @@ def _what_the_secret_reveals(audit: Audit, rows: Dump, group_id: int) -> None:
 
 
 def _after_forgetting(audit: Audit, rows: Dump, group_id: int) -> None:
-    """/forgetme erased Uma's membership and everything under her person_key; her ballots
-    stay, keyed, in the tallies (DESIGN section 3, promise 6), where the secret still finds
-    them (docs/PRIVACY.md, residual risks)."""
+    """/forgetme erased Uma's membership and everything under her person_key. Her ballots
+    stay in the tallies (DESIGN section 3, promise 6); once a poll is closed no key the secret
+    can derive finds any ballot or reason of it, hers or anyone's (storage/unlinking.py), and
+    answers to meeting dates that are over are unlinked the same way."""
     secret = audit.bot.settings.hash_key
     uma = audit.user("uma").id
     everything = "\n".join(row_text(tuple(row.values())) for _, row in rows)
     assert member_key(secret, group_id, uma) not in everything
     assert person_key(secret, uma) not in everything
-    ballots = set(cells(rows, "ballots", "poll_id", "ballot_key"))
-    poll_ids = [int(str(p)) for (p,) in cells(rows, "polls", "id")]
-    assert any((p, ballot_key(secret, p, uma)) in ballots for p in poll_ids)
+    closed = {
+        int(str(p)) for p, status in cells(rows, "polls", "id", "status") if status == "closed"
+    }
+    assert closed, "the scenario closes polls"
+    ballots = [(int(str(p)), str(k)) for p, k in cells(rows, "ballots", "poll_id", "ballot_key")]
+    closed_keys = {k for p, k in ballots if p in closed}
+    assert closed_keys and all(k.startswith(UNLINKED) for k in closed_keys)
+    for person in audit.people.values():
+        assert not {ballot_key(secret, p, person.id) for p in closed} & closed_keys
+    reasons = cells(rows, "poll_reasons", "poll_id", "reason_key")
+    assert reasons and all(key is None for p, key in reasons if int(str(p)) in closed)
 
 
 async def _the_detectors_fire(
