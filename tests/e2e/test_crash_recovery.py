@@ -42,6 +42,7 @@ from bot.views.callbacks import Action, decode
 from storage import migrate
 from storage.engine import create_engine
 from storage.models import Ballot, Meeting, MeetingOccurrence, MeetingReminder
+from storage.unlinking import UNLINKED
 from tests.e2e.poll_helpers import button
 from tests.e2e.processes import (
     STARTUP_SECONDS,
@@ -289,6 +290,9 @@ async def test_sigkill_mid_burst_loses_no_answered_press_and_doubles_nothing(
             lambda: all(tg.callback_answer(p.query_id) is not None for p in again),
             "the presses made again",
         )
+        # The ballots while the polls are open (keyed, so each can be traced to its press);
+        # closing unlinks them (storage/unlinking.py).
+        ballots = await _ballots(db)
         for message in messages:
             tg.send_text(fiona, group, "/close", reply_to=message)
         await second.wait_for(lambda: len(_results(tg, group)) == 2, "both polls' results")
@@ -303,7 +307,9 @@ async def test_sigkill_mid_burst_loses_no_answered_press_and_doubles_nothing(
 
     # Every press answered before the kill is counted, with the choice it was answered for.
     secret = SECRET.encode()
-    ballots = await _ballots(db)
+    closed = await _ballots(db)
+    assert sorted(c for _, _, c in closed) == sorted(c for _, _, c in ballots)
+    assert all(key.startswith(UNLINKED) for _, key, _ in closed)
     held = {(poll, key): choices for poll, key, choices in ballots}
     for p in answered_before:
         answer = before_kill[p.query_id]

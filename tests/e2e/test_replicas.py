@@ -32,6 +32,7 @@ from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, SandboxHt
 from bot.sandbox.webhook import SECRET_HEADER
 from bot.services import groups
 from storage.models import Ballot, MeetingReminder, Poll
+from storage.unlinking import UNLINKED
 from tests.conftest import make_settings, reset_postgres
 from tests.e2e.meeting_helpers import plan_meeting
 from tests.e2e.poll_helpers import Circle, button
@@ -221,6 +222,14 @@ def _texts(tg: FakeTelegram, chat: FakeChat) -> list[str]:
 
 
 @pytest.mark.postgres
+async def _ballots(settings: Settings, poll_id: int) -> dict[str, int]:
+    async with database(settings.database_url) as uow:
+        rows = await uow.session.execute(
+            select(Ballot.ballot_key, Ballot.choices).where(Ballot.poll_id == poll_id)
+        )
+        return {str(key): int(choices) for key, choices in rows}
+
+
 async def test_two_replicas_send_each_reminder_once_count_each_voter_once_close_once(
     tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path, postgres_url: str
 ) -> None:
@@ -249,6 +258,8 @@ async def test_two_replicas_send_each_reminder_once_count_each_voter_once_close_
         presses = [await _everyone_presses(tg, poll, choice) for choice in (first, final)]
         outputs += [await replica.interrupt() for replica in replicas]
         exits += [replica.process.returncode for replica in replicas]
+        # While the poll is open its ballots are keyed: each voter's is found by their key.
+        keyed = await _ballots(settings, poll_id)
 
         start = datetime.now(UTC)
         await _due_soon(settings, poll_id, start)
@@ -287,11 +298,8 @@ async def test_two_replicas_send_each_reminder_once_count_each_voter_once_close_
     assert len(results()) == 1
     assert len(tg.calls_to("sendPhoto")) == 1
     # Each voter counted once, with their last choice; the announcement equals a recount.
+    ballots = await _ballots(settings, poll_id)
     async with database(settings.database_url) as uow:
-        rows = await uow.session.execute(
-            select(Ballot.ballot_key, Ballot.choices).where(Ballot.poll_id == poll_id)
-        )
-        ballots = {str(key): int(choices) for key, choices in rows}
         statuses = Counter(
             await uow.session.scalars(
                 select(MeetingReminder.status).where(MeetingReminder.offset_minutes == 24 * 60)
@@ -301,10 +309,13 @@ async def test_two_replicas_send_each_reminder_once_count_each_voter_once_close_
             select(Poll.status, Poll.announced, Poll.reminder_sent).where(Poll.id == poll_id)
         )
         closed = tuple(poll_row.one())
-    assert ballots == {
+    assert keyed == {
         ballot_key(settings.hash_key, poll_id, u.id): 1 << OPTIONS.index(final[u.id])
         for u in voters
     }
+    # Closed: the same ballots, none of them traceable any more (storage/unlinking.py).
+    assert sorted(ballots.values()) == sorted(keyed.values())
+    assert all(key.startswith(UNLINKED) for key in ballots)
     assert statuses == Counter({"sent": len(MEETINGS)})
     assert closed == ("closed", True, True)
     announced = results()[0]
