@@ -21,7 +21,14 @@ from bot.views.callbacks import Action, decode, pattern
 from handlers import feedback_drafts as drafts
 from handlers.feedback_drafts import FeedbackDraft
 from handlers.guards import group_of_chat
-from handlers.replies import edit_query_message, is_group, message_of, reply, user_id_of
+from handlers.replies import (
+    edit_query_message,
+    is_group,
+    message_of,
+    pressed_in_private,
+    reply,
+    user_id_of,
+)
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -117,7 +124,8 @@ async def choose_group(update: Update, context: AppContext) -> None:
     if query is None:
         return
     press = decode(query.data)
-    if press is None or len(press.args) != 1:
+    # Forged onto a group's message, it must not rewrite that message for everyone to see.
+    if press is None or len(press.args) != 1 or not pressed_in_private(query):
         await query.answer(views.EXPIRED_SHORT)
         return
     await query.answer()

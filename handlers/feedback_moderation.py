@@ -16,7 +16,7 @@ from bot.views import feedback_posts as views
 from bot.views import general
 from bot.views.callbacks import Action, decode, pattern
 from handlers.guards import facilitator_command
-from handlers.replies import edit_query_message, reply
+from handlers.replies import edit_query_message, pressed_in_private, reply
 
 
 async def decide(update: Update, context: AppContext) -> None:
@@ -24,7 +24,8 @@ async def decide(update: Update, context: AppContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    press = decode(query.data)
+    # Moderation happens in private: forged onto a group's message, it must not show the item.
+    press = decode(query.data) if pressed_in_private(query) else None
     item = None
     if press is not None and len(press.args) == 2 and press.args[1] in (0, 1):
         async with context.uow() as uow:

@@ -17,12 +17,13 @@ from bot.views.callbacks import Action, decode, pattern
 from handlers import feedback_drafts as drafts
 from handlers.feedback import place_of, preview
 from handlers.feedback_drafts import FeedbackDraft
-from handlers.replies import edit_query_message
+from handlers.replies import edit_query_message, pressed_in_private
 
 
 async def _expired(query: CallbackQuery) -> None:
     await query.answer(views.EXPIRED_SHORT)
-    await edit_query_message(query, views.EXPIRED)
+    if pressed_in_private(query):  # forged onto a group's message: never rewrite it
+        await edit_query_message(query, views.EXPIRED)
 
 
 async def cancel(update: Update, context: AppContext) -> None:
@@ -31,7 +32,12 @@ async def cancel(update: Update, context: AppContext) -> None:
     if query is None:
         return
     press, draft = decode(query.data), drafts.current(context)
-    if press is None or draft is None or press.args != (draft.serial,):
+    if (
+        press is None
+        or draft is None
+        or press.args != (draft.serial,)
+        or not pressed_in_private(query)
+    ):
         await _expired(query)
         return
     drafts.drop(context)
@@ -51,6 +57,7 @@ async def toggle_tag(update: Update, context: AppContext) -> None:
         or draft.text is None
         or len(press.args) != 2
         or press.args[0] != draft.serial
+        or not pressed_in_private(query)
     ):
         await _expired(query)
         return
@@ -71,7 +78,13 @@ async def send(update: Update, context: AppContext) -> None:
     if query is None:
         return
     press, draft = decode(query.data), drafts.current(context)
-    if press is None or draft is None or draft.text is None or press.args != (draft.serial,):
+    if (
+        press is None
+        or draft is None
+        or draft.text is None
+        or press.args != (draft.serial,)
+        or not pressed_in_private(query)
+    ):
         await _expired(query)
         return
     user_id = query.from_user.id

@@ -35,7 +35,14 @@ from bot.views.callbacks import Action, Press, decode, pattern
 from bot.views.links import start_link
 from handlers.guards import group_of_chat
 from handlers.meeting_setup import agenda_in_private
-from handlers.replies import edit_query_message, is_group, message_of, reply, user_id_of
+from handlers.replies import (
+    command_argument,
+    edit_query_message,
+    is_group,
+    message_of,
+    reply,
+    user_id_of,
+)
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -48,7 +55,8 @@ def _thread_of(update: Update) -> int | None:
 
 
 def _args(update: Update) -> str:
-    return (message_of(update).text or "").partition(" ")[2].strip()
+    # What follows the command, a newline after it included ("/meeting⏎tomorrow 2pm | ...").
+    return command_argument(message_of(update))
 
 
 async def _facilitator_in_group(update: Update, context: AppContext) -> GroupInfo | None:

@@ -19,7 +19,14 @@ from bot.views import poll_wizard as views
 from bot.views.callbacks import Action, pattern
 from handlers.guards import group_of_chat
 from handlers.polls import may_create_polls
-from handlers.replies import edit_query_message, is_group, message_of, reply, user_id_of
+from handlers.replies import (
+    edit_query_message,
+    is_group,
+    message_of,
+    pressed_in_private,
+    reply,
+    user_id_of,
+)
 
 
 def _thread_of(update: Update) -> int | None:
@@ -101,7 +108,8 @@ async def wizard_button(update: Update, context: AppContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    pressed = views.decode_press(query.data)
+    # The set-up lives in private: forged onto a group's message, it must not rewrite it.
+    pressed = views.decode_press(query.data) if pressed_in_private(query) else None
     moment = now()
     draft: Draft | None = None
     group = None

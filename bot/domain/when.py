@@ -20,6 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dateparser.date
 
 MAX_TEXT = 80  # longer than any date people type; keeps the parser's work bounded
+# Further ahead than anything a group plans (and "32 Mar" read as 2032 is a typo): refusing it
+# also keeps every date computed from a typed one (horizons, reminders) far from year 9999.
+MAX_AHEAD = timedelta(days=5 * 366)
 EXAMPLES = "“tomorrow 2pm”, “3 Dec 14:00” or “next Tuesday 10:30”"
 
 
@@ -107,19 +110,37 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
     parsed: datetime | None = found.date_obj
     if parsed is None:
         raise WhenError(f"Sorry, I could not read that as a date and time. Try {EXAMPLES}.")
+    try:
+        return _future_moment(parsed, found.period, zone_name, now_utc)
+    except OverflowError:
+        # Near year 1 or 9999 a zone's offset runs off the calendar: no real date is there.
+        raise WhenError(
+            f"Sorry, I could not read that as a date and time. Try {EXAMPLES}."
+        ) from None
+
+
+def _future_moment(
+    parsed: datetime, period: str | None, zone_name: str, now_utc: datetime
+) -> datetime:
+    """The parsed date as a minute in the future, or WhenError saying why it cannot be."""
+    zone = zone_of(zone_name)
+    if period != "time" and parsed.time() == time(0, 0):
+        # A day alone, with or without a zone ("3 Dec", "3 Dec UTC"): not midnight by guess.
+        raise WhenError("Please add a time as well as the day, like “Friday 17:00” or “3 Dec 2pm”.")
     if parsed.tzinfo is not None:
         # The person named a zone ("3pm UTC"): that is an exact moment already.
         moment = parsed.astimezone(UTC).replace(second=0, microsecond=0)
     else:
-        if found.period != "time" and parsed.time() == time(0, 0):
-            raise WhenError(
-                "Please add a time as well as the day, like “Friday 17:00” or “3 Dec 2pm”."
-            )
         moment = resolve_local(parsed.replace(second=0, microsecond=0), zone)
     if moment <= now_utc:
         raise WhenError(
             f"{describe_when(moment, zone_name)} has already passed. "
             "Please choose a time in the future."
+        )
+    if moment - now_utc > MAX_AHEAD:
+        raise WhenError(
+            f"{describe_when(moment, zone_name)} is more than five years away. "
+            "Please choose a nearer time."
         )
     return moment
 

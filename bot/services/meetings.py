@@ -68,12 +68,15 @@ async def _add_reminders(
         await uow.meeting_reminders.add(occurrence.id, offset, due)
 
 
-async def _extend(uow: UnitOfWork, meeting: Meeting, now: datetime) -> list[int]:
-    """Make the meeting's missing occurrences up to the horizon; returns the new ids."""
+async def _extend(
+    uow: UnitOfWork, meeting: Meeting, now: datetime, *, until: datetime | None = None
+) -> list[int]:
+    """Make the meeting's missing occurrences up to the horizon (or `until`, when that is
+    later); returns the new ids."""
     recurrence = Recurrence(meeting.recurrence)
     existing = await uow.meetings.series_keys(meeting.id)
     room = MAX_AHEAD - await uow.meetings.scheduled_count_after(meeting.id, now)
-    until = now + HORIZON
+    until = max(now + HORIZON, until or now)
     found = local_starts(
         recurrence,
         meeting.start_local,
@@ -131,6 +134,10 @@ async def create_meeting(
         )
     )
     made = await _extend(uow, meeting, now)
+    if not made:
+        # Planned further ahead than the horizon: its first date exists all the same (it is
+        # what the meeting message is about); the sweep makes the next ones as they come near.
+        made = await _extend(uow, meeting, now, until=starts_at)
     await uow.commit()
     if not made:
         raise LookupError("a confirmed meeting in the future always has a first occurrence")

@@ -13,7 +13,9 @@ from enum import StrEnum
 
 MAX_CALLBACK_BYTES = 64
 _MAX_ARGS = 6
-_NUMBER = re.compile(r"^[0-9a-z]{1,7}$")
+# As _base36 writes them: no leading zero, and matched whole (`$` would let "1\n" through), so
+# each press has exactly one spelling.
+_NUMBER = re.compile(r"0|[1-9a-z][0-9a-z]{0,6}")
 # Ids are 32-bit integers in PostgreSQL: anything larger is forged and must not reach SQL.
 MAX_NUMBER = 2**31 - 1
 
@@ -80,7 +82,7 @@ def decode(data: str | None) -> Press | None:
         action = Action(head)
     except ValueError:
         return None
-    if len(rest) > _MAX_ARGS or not all(_NUMBER.match(part) for part in rest):
+    if len(rest) > _MAX_ARGS or not all(_NUMBER.fullmatch(part) for part in rest):
         return None
     numbers = tuple(int(part, 36) for part in rest)
     if any(number > MAX_NUMBER for number in numbers):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from html import escape, unescape
+
 MESSAGE_LIMIT = 4096
 CALLBACK_ANSWER_LIMIT = 200
+_TAG = re.compile(r"<[^>]*>")
 
 
 def utf16_length(text: str) -> int:
@@ -11,24 +15,32 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def visible_length(html_text: str) -> int:
+    """The length Telegram counts for HTML text: tags left out, each entity one character.
+
+    Escaped user text can be five times longer in HTML ("&" is "&amp;") than on screen.
+    """
+    return utf16_length(unescape(_TAG.sub("", html_text)))
+
+
 def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split HTML text into messages that fit, only between lines.
 
     The views open and close every tag on one line, so a line boundary never cuts a tag.
-    Measuring the HTML source is conservative: the visible text Telegram counts is shorter.
-    A single line too long for one message is shortened with an ellipsis.
+    Sizes are what Telegram counts, the visible text. A single line too long for one message
+    is shortened with an ellipsis, as plain text: a cut never falls inside a tag or an entity.
     """
     chunks: list[str] = []
     current: list[str] = []
     size = 0
     for line in text.split("\n"):
-        if utf16_length(line) > limit:
-            line = _shorten_plain(line, limit)
-        extra = utf16_length(line) + (1 if current else 0)
+        if visible_length(line) > limit:
+            line = escape(_shorten_plain(unescape(_TAG.sub("", line)), limit), quote=False)
+        extra = visible_length(line) + (1 if current else 0)
         if current and size + extra > limit:
             chunks.append("\n".join(current).strip("\n"))
             current, size = [], 0
-            extra = utf16_length(line)
+            extra = visible_length(line)
         current.append(line)
         size += extra
     if current:
