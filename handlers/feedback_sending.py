@@ -17,7 +17,7 @@ from bot.views.callbacks import Action, decode, pattern
 from handlers import feedback_drafts as drafts
 from handlers.feedback import place_of, preview
 from handlers.feedback_drafts import FeedbackDraft
-from handlers.replies import edit_query_message, pressed_in_private
+from handlers.replies import confirm_done, edit_query_message, pressed_in_private
 
 
 async def _expired(query: CallbackQuery) -> None:
@@ -110,8 +110,9 @@ async def send(update: Update, context: AppContext) -> None:
         return
     place = await place_of(context, draft.group_id, user_id)
     hour = 0 if place is None else place.digest_hour
-    await query.answer("Sent")
-    await edit_query_message(query, views.sent(sent.delivery, hour, urgent=sent.urgent))
+    # Stored: whatever becomes of the "Sent" message, it is routed now, and the person is
+    # never asked to send it again.
+    await confirm_done(query, "Sent", views.sent(sent.delivery, hour, urgent=sent.urgent))
     await route(context, sent)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.views.limits import split_message
+
+log = logging.getLogger(__name__)
 
 
 def message_of(update: Update) -> Message:
@@ -74,3 +78,21 @@ async def edit_query_message(
     except BadRequest as error:
         if "not modified" not in error.message.lower():
             raise
+
+
+async def confirm_done(
+    query: CallbackQuery, toast: str, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Tell the person that what they pressed for is done (and committed).
+
+    Telegram failing to carry the news is logged, not apologised for: "something went wrong,
+    try again" about something that worked would have them do it twice.
+    """
+    try:
+        await query.answer(toast)
+    except TelegramError as error:
+        log.warning("could not answer a press that was done: %s", type(error).__name__)
+    try:
+        await edit_query_message(query, text, markup)
+    except TelegramError as error:
+        log.warning("could not show that a press was done: %s", type(error).__name__)
