@@ -6,10 +6,12 @@ knows that when `deliver()` returns, every handler has run and every reply is in
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any, Self
 
 from telegram import Update
+from telegram._utils.types import JSONDict
 from telegram.ext import BaseRateLimiter
 
 from bot.app import build_application, close_resources, open_resources
@@ -17,6 +19,28 @@ from bot.config import Settings
 from bot.context import AppType
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, SandboxRequest
 from storage.uow import UnitOfWork
+
+
+class NoRateLimits(BaseRateLimiter[Any]):
+    """No flood budget, for tests whose subject is not Telegram's limits (thousands of
+    messages in one group would otherwise wait minutes)."""
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: Any,
+    ) -> bool | JSONDict | list[JSONDict]:
+        return await callback(*args, **kwargs)
 
 
 class SandboxBot:

@@ -30,6 +30,7 @@ from handlers.replies import (
     reply,
     user_id_of,
 )
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -122,40 +123,26 @@ async def ballot_press(update: Update, context: AppContext) -> None:
         await query.answer(general.STALE_BUTTON)
         return
     poll_id, chat_id, user_id = press.args[0], query.message.chat.id, query.from_user.id
+    option = press.args[1] if press.action is Action.VOTE else None
+
+    async def write(uow: UnitOfWork) -> VoteOutcome:
+        if option is None:
+            return await polls.apply_withdrawal(
+                uow, context.secret, poll_id=poll_id, chat_id=chat_id, user_id=user_id, now=now()
+            )
+        return await polls.apply_vote(
+            uow,
+            context.secret,
+            poll_id=poll_id,
+            option=option,
+            chat_id=chat_id,
+            user_id=user_id,
+            now=now(),
+        )
+
     # Written through the ballot batcher: presses in flight together share one commit; the
     # update's claim is in that same transaction, so a replayed press changes nothing.
-    if press.action is Action.VOTE:
-        option = press.args[1]
-        outcome = await context.ballots.apply(
-            claimed_with(
-                update,
-                context,
-                lambda uow: polls.apply_vote(
-                    uow,
-                    context.secret,
-                    poll_id=poll_id,
-                    option=option,
-                    chat_id=chat_id,
-                    user_id=user_id,
-                    now=now(),
-                ),
-            )
-        )
-    else:
-        outcome = await context.ballots.apply(
-            claimed_with(
-                update,
-                context,
-                lambda uow: polls.apply_withdrawal(
-                    uow,
-                    context.secret,
-                    poll_id=poll_id,
-                    chat_id=chat_id,
-                    user_id=user_id,
-                    now=now(),
-                ),
-            )
-        )
+    outcome = await context.ballots.apply(claimed_with(update, context, write))
     if outcome is None:
         return  # delivered a second time: the first delivery was counted and answered
     try:

@@ -72,7 +72,7 @@ def context_of(bot: SandboxBot) -> AppContext:
     return AppContext(bot.app)
 
 
-async def eventually(check: Callable[[], bool], what: str, seconds: float = 10.0) -> None:
+async def eventually(check: Callable[[], bool], what: str, seconds: float = 15.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while not check():

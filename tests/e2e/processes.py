@@ -21,6 +21,7 @@ import pytest
 from bot.sandbox import FakeTelegram, SandboxHttpServer
 from storage.engine import create_engine, create_sessionmaker
 from storage.uow import UnitOfWork, UnitOfWorkFactory
+from tests.e2e.poll_helpers import eventually as eventually  # shared with the in-process tests
 
 STARTUP_SECONDS = 30.0
 
@@ -29,15 +30,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-async def eventually(check: Callable[[], bool], what: str, seconds: float = 15.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture(name="server")

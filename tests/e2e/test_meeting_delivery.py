@@ -13,14 +13,13 @@ import pytest
 import time_machine
 from sqlalchemy import func, select, update
 from telegram._utils.types import JSONDict
-from telegram.ext import BaseRateLimiter
 
 from bot.config import Settings
 from bot.domain.meeting_rules import Rsvp
 from bot.domain.recurrence import Recurrence
 from bot.domain.roles import Role
 from bot.domain.rsvp_keys import rsvp_key
-from bot.harness import SandboxBot
+from bot.harness import NoRateLimits, SandboxBot
 from bot.sandbox import FakeMessage, FakeTelegram, FakeUser
 from bot.sandbox.flood import FloodLimits
 from bot.scheduling import meeting_jobs
@@ -103,27 +102,6 @@ async def test_a_group_that_removed_the_bot_drops_its_reminders(bot: SandboxBot)
     assert await _statuses(bot) == Counter({"dropped": 2})
 
 
-class NoLimits(BaseRateLimiter[Any]):
-    """The flood budget is not what this test measures."""
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: Any,
-    ) -> bool | JSONDict | list[JSONDict]:
-        return await callback(*args, **kwargs)
-
-
 @pytest.mark.postgres
 async def test_two_dispatchers_on_one_postgres_send_200_reminders_once_each(
     postgres_url: str,
@@ -136,8 +114,8 @@ async def test_two_dispatchers_on_one_postgres_send_200_reminders_once_each(
     settings = make_settings(tg, postgres_url)
     start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(hours=3)
     async with (
-        SandboxBot(tg, settings, rate_limiter=NoLimits()) as one,
-        SandboxBot(tg, settings, rate_limiter=NoLimits()) as two,
+        SandboxBot(tg, settings, rate_limiter=NoRateLimits()) as one,
+        SandboxBot(tg, settings, rate_limiter=NoRateLimits()) as two,
     ):
         fiona = tg.create_user("Fiona", "fiona_f")
         group = tg.create_group("Co-production", admins=[fiona])
@@ -256,7 +234,7 @@ async def test_a_personal_reminder_that_can_never_be_sent_is_dropped_not_retried
     assert "Planning" in (meeting.text or "")
 
 
-class CountingLimits(NoLimits):
+class CountingLimits(NoRateLimits):
     """No flood budget either; counts the personal reminders this process sent."""
 
     def __init__(self) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy import select, update
 
 from bot.domain.keyed_hash import ballot_key, member_key, person_key
 from bot.domain.roles import Role
-from bot.harness import SandboxBot
+from bot.harness import NoRateLimits, SandboxBot
 from bot.logs import _FLOORS, hold_back_library_logs
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser
 from bot.sandbox.flood import FloodLimits
@@ -60,7 +60,6 @@ from tests.e2e.privacy_helpers import (
     sqlite_files,
     table_names,
 )
-from tests.e2e.test_meeting_delivery import NoLimits
 from tests.e2e.test_meetings import _in_days, _typed
 from tests.e2e.test_poll_wizard import open_wizard
 
@@ -488,7 +487,7 @@ async def audited(db_url: str) -> AsyncIterator[SandboxBot]:
         engine = create_engine(db_url)
         await migrate.upgrade(engine)
         await engine.dispose()
-    async with SandboxBot(tg, settings, rate_limiter=NoLimits()) as running:
+    async with SandboxBot(tg, settings, rate_limiter=NoRateLimits()) as running:
         yield running
     assert not tg.spec_violations, f"Bot API spec violations: {tg.spec_violations}"
 

@@ -49,7 +49,7 @@ from sqlalchemy import func, select
 
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
-from bot.sandbox import FakeMessage, FakeTelegram
+from bot.sandbox import FakeMessage, FakeTelegram, FakeUser
 from bot.sandbox.errors import SimulatedNetworkError
 from bot.sandbox.faults import FaultKind
 from bot.scheduling import feedback_jobs, meeting_jobs, poll_jobs
@@ -137,6 +137,14 @@ async def ballots(bot: SandboxBot) -> int:
 def quick_edits(bot: SandboxBot) -> None:
     """The coalescer's 3 s between a group's edits is for Telegram's budget, not for a test."""
     bot.app.bot_data.coalescer.interval = 0.05
+
+
+async def feedback_preview(bot: SandboxBot) -> tuple[Circle, FakeUser, FakeMessage]:
+    """A group whose feedback goes straight to it, and Sam's feedback at its preview."""
+    circle = await joined_circle(bot, ONE_EACH)
+    await set_delivery(bot, circle, "Straight to the group")
+    sam = circle.members[Role.SERVICE_USER][0]
+    return circle, sam, await write(bot, sam, "The room is too cold")
 
 
 async def still_answers(bot: SandboxBot, circle: Circle) -> None:
@@ -362,10 +370,7 @@ async def test_editmessagetext_meeting_totals(
 async def test_editmessagetext_after_feedback_send(
     bot: SandboxBot, caplog: pytest.LogCaptureFixture, kind: FaultKind
 ) -> None:
-    circle = await joined_circle(bot, ONE_EACH)
-    await set_delivery(bot, circle, "Straight to the group")
-    sam = circle.members[Role.SERVICE_USER][0]
-    preview = await write(bot, sam, "The room is too cold")
+    circle, sam, preview = await feedback_preview(bot)
     inject(bot, "editMessageText", kind)  # the preview becomes "Sent. ..."
     answer = await bot.press(sam, preview, text="Send")
     assert answer is not None and answer["text"] == "Sent"
@@ -389,10 +394,7 @@ async def test_answercallbackquery_after_feedback_send(
 ) -> None:
     """The toast failing must not become "something went wrong": the person would write the
     same feedback again, and the group would read it twice."""
-    circle = await joined_circle(bot, ONE_EACH)
-    await set_delivery(bot, circle, "Straight to the group")
-    sam = circle.members[Role.SERVICE_USER][0]
-    preview = await write(bot, sam, "The room is too cold")
+    circle, sam, preview = await feedback_preview(bot)
     inject(bot, "answerCallbackQuery", kind)
     await bot.press(sam, preview, text="Send")
     (item,) = posted(bot, circle)
@@ -547,10 +549,7 @@ async def test_sendmessage_poll_results(
 async def test_sendmessage_a_feedback_post(
     bot: SandboxBot, caplog: pytest.LogCaptureFixture, kind: FaultKind
 ) -> None:
-    circle = await joined_circle(bot, ONE_EACH)
-    await set_delivery(bot, circle, "Straight to the group")
-    sam = circle.members[Role.SERVICE_USER][0]
-    preview = await write(bot, sam, "The room is too cold")
+    circle, sam, preview = await feedback_preview(bot)
     inject(bot, "sendMessage", kind, chat_id=circle.group.id)  # the post in the group
     _, took = await timed(bot.press(sam, preview, text="Send"))
     assert "Sent" in bot.last_text(bot.private(sam)) or "posted" in bot.last_text(bot.private(sam))

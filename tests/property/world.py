@@ -28,9 +28,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram._utils.types import JSONDict
-from telegram.ext import BaseRateLimiter
-
 from bot.context import AppContext
 from bot.domain.keyed_hash import ballot_key, member_key
 from bot.domain.poll_rules import (
@@ -47,7 +44,7 @@ from bot.domain.poll_rules import (
     normalise_question,
 )
 from bot.domain.roles import ROLES, Role
-from bot.harness import SandboxBot
+from bot.harness import NoRateLimits, SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, FloodLimits
 from bot.sandbox.errors import ApiError
 from bot.sandbox.markup import render
@@ -68,27 +65,6 @@ _APOLOGIES = {general.SOMETHING_WENT_WRONG, general.SOMETHING_WENT_WRONG_SHORT}
 _UNLINKED_KEYS = {"ballot_key", "reason_key", "rsvp_key"}
 # Tables whose rows may change for reasons unrelated to what was typed or pressed.
 _VOLATILE_TABLES = {"reachable_people", "alembic_version", "processed_updates", "sqlite_sequence"}
-
-
-class NoLimits(BaseRateLimiter[Any]):
-    """No flood budget: thousands of examples in one group would otherwise wait minutes."""
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: Any,
-    ) -> bool | JSONDict | list[JSONDict]:
-        return await callback(*args, **kwargs)
 
 
 class RecordingTelegram(FakeTelegram):
@@ -166,7 +142,7 @@ class World:
         self.database = database
         self.tg = RecordingTelegram(spec_path=spec_path(), flood=FloodLimits(enabled=False))
         self.settings = make_settings(self.tg, f"sqlite+aiosqlite:///{database}")
-        self.bot = SandboxBot(self.tg, self.settings, rate_limiter=NoLimits())
+        self.bot = SandboxBot(self.tg, self.settings, rate_limiter=NoRateLimits())
         self.coalescer = SyncCoalescer()
         self.errors: list[BaseException | None] = []
         self.log = _Records()
