@@ -320,13 +320,14 @@ async def _send_personal(
             await meeting_reminders.forget_opt_ins(uow, [opt_in.opt_in_id])
 
 
-async def sweep(context: AppContext) -> None:
-    """Every minute: keep series a horizon ahead, drop stale opt-ins, send what is due."""
+async def sweep(context: AppContext, *, at_start: bool = False) -> None:
+    """Every minute: keep series a horizon ahead, drop stale opt-ins, unlink past answers,
+    send what is due."""
     moment = now()
     async with context.uow() as uow:
         await meetings.extend_horizons(uow, moment)
         near = await meeting_reminders.alarms_until(uow, moment + ALARM_HORIZON)
-        await meeting_reminders.tidy(uow, moment)
+        await meeting_reminders.tidy(uow, moment, everything=at_start)
     _top_up_alarms(context.job_queue, near)
     await dispatch_due(context, moment=moment)
 
@@ -338,7 +339,7 @@ async def rebuild_meeting_jobs(app: AppType) -> int:
 
     context = AppContext(app)
     # Directly, not as a job: the scheduler drops alarms whose time passed before it started.
-    await sweep(context)
+    await sweep(context, at_start=True)
     async with context.uow() as uow:
         alarms = await meeting_reminders.alarms_until(uow, now() + ALARM_HORIZON)
     set_alarms(app.job_queue, alarms)

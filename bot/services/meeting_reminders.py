@@ -105,9 +105,18 @@ async def forget_opt_ins(uow: UnitOfWork, opt_in_ids: list[int]) -> None:
     await uow.commit()
 
 
-async def tidy(uow: UnitOfWork, now: datetime) -> None:
+# Answers are unlinked this long after the date starts: a press judged before the start
+# has committed by then, so it cannot land under the old key after the unlinking.
+SETTLE = timedelta(minutes=5)
+# The minute sweep looks this far back (an index range, not the whole history); the sweep
+# at start-up looks at everything, for dates that passed while the bot was down.
+UNLINK_WINDOW = timedelta(days=2)
+
+
+async def tidy(uow: UnitOfWork, now: datetime, *, everything: bool = False) -> None:
     """Opt-ins for dates that are over are deleted and answers to them unlinked: neither may
     outlive its use."""
     await uow.meeting_reminders.purge_opt_ins(now)
-    await uow.meeting_reminders.unlink_past_answers(now)
+    since = None if everything else now - UNLINK_WINDOW
+    await uow.meeting_reminders.unlink_past_answers(now - SETTLE, since)
     await uow.commit()

@@ -400,7 +400,7 @@ async def give_reason(
 
     One reason per person: writing again replaces it.
     """
-    poll = await uow.polls.get(poll_id)
+    poll = await uow.polls.get(poll_id, for_writing=True)  # no close (and unlinking) meanwhile
     if poll is None or PollKind(poll.kind) is not PollKind.PROPOSAL:
         return False
     if not _is_open_at(poll.status, poll.deadline, now):

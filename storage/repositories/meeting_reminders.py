@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -279,12 +279,13 @@ class MeetingReminderRepository:
         )
         return int(getattr(result, "rowcount", 0))
 
-    async def unlink_past_answers(self, now: datetime) -> int:
-        """Answers to dates that are over or cancelled keep their totals and lose their keys
-        (storage/unlinking.py): nothing will look a person's answer up again."""
-        finished = select(MeetingOccurrence.id).where(
-            or_(MeetingOccurrence.status != "scheduled", MeetingOccurrence.starts_at <= now)
-        )
+    async def unlink_past_answers(self, until: datetime, since: datetime | None = None) -> int:
+        """Answers to dates that started in (since, until] keep their totals and lose their
+        keys (storage/unlinking.py): nothing will look a person's answer up again."""
+        started = MeetingOccurrence.starts_at <= until
+        if since is not None:
+            started = and_(started, MeetingOccurrence.starts_at > since)
+        finished = select(MeetingOccurrence.id).where(started)
         dialect = self._session.get_bind().dialect.name
         result = await self._session.execute(
             update(MeetingRsvp)

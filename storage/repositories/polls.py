@@ -65,6 +65,12 @@ _BALLOT_CONTEXT = (
         Ballot, and_(Ballot.poll_id == Poll.id, Ballot.ballot_key == bindparam("ballot_key"))
     )
     .where(Poll.id == bindparam("poll_id"))
+    # FOR SHARE OF polls on PostgreSQL (SQLite has no such clause; its writer lock, taken by
+    # the update's claim before this read, does the same): a close, which updates the poll
+    # row and unlinks its ballots, waits for presses judged as open to commit, and a press
+    # judged after the close sees it closed. Without it a press judged open could write under
+    # the person's key after the unlinking, and count a second ballot.
+    .with_for_update(read=True, of=Poll)
 )
 _UPSERTS: dict[str, Insert] = {}
 
@@ -92,7 +98,10 @@ class PollRepository:
         await self._session.flush()
         return poll
 
-    async def get(self, poll_id: int) -> Poll | None:
+    async def get(self, poll_id: int, *, for_writing: bool = False) -> Poll | None:
+        """`for_writing`: held (FOR SHARE) until commit, so the poll cannot close meanwhile."""
+        if for_writing:
+            return await self._session.get(Poll, poll_id, with_for_update={"read": True})
         return await self._session.get(Poll, poll_id)
 
     async def by_message(self, group_id: int, message_id: int) -> Poll | None:

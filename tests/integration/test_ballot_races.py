@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from bot.domain.keyed_hash import ballot_key
 from bot.domain.poll_rules import PollKind, validate_draft
@@ -16,6 +17,7 @@ from bot.services import groups, membership, polls
 from bot.services.polls import VoteStatus
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
+from storage.models import Ballot
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.conftest import reset_postgres
 
@@ -82,3 +84,30 @@ async def test_a_tick_racing_a_tick_on_an_existing_ballot_both_stand(
         await u.commit()
     await _race(uow, poll_id, 1, 2)
     assert await _choices(uow, poll_id) == 0b111
+
+
+async def test_a_press_judged_while_the_poll_closes_is_refused_not_counted_twice(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """The close unlinks the ballots; a press must not slip in under the person's old key."""
+    async with uow() as u:
+        group = await groups.bot_added(u, CHAT, "Group", is_forum=False, timezone="Europe/London")
+        await membership.choose_role(u, SECRET, group.id, SAM, Role.CARER)
+        draft = validate_draft("Tuesdays?", ["Yes", "No"])
+        poll_id = await polls.create_poll(u, group.id, draft, now=datetime.now(UTC))
+        await u.commit()
+    async with uow() as u:
+        assert await _tick(u, poll_id, 0) is VoteStatus.RECORDED
+        await u.commit()
+    async with uow() as closing, uow() as voting:
+        assert await closing.polls.claim_close(poll_id, datetime.now(UTC))
+        await closing.polls.unlink_voters(poll_id)  # the close, not yet committed
+        press = asyncio.create_task(_tick(voting, poll_id, 1))
+        await asyncio.sleep(0.3)
+        assert not press.done(), "the press waits for the close"
+        await closing.commit()
+        assert await press is VoteStatus.CLOSED
+        await voting.commit()
+    async with uow() as u:
+        rows = await u.session.scalars(select(Ballot.choices).where(Ballot.poll_id == poll_id))
+        assert list(rows) == [0b01], "one ballot, the one cast while the poll was open"
