@@ -64,6 +64,13 @@ def build_application(
     races (one ballot per keyed hash), so updates may be handled side by side.
     `update_backlog` bounds the update queue (0 = unbounded, for tests feeding it directly).
     """
+    in_turn = concurrent_updates is False or (
+        concurrent_updates is not True and concurrent_updates <= 1
+    )
+    if update_backlog and not in_turn:
+        # With concurrent updates PTB turns every queued update into a task at once: the
+        # queue would stay empty and bound nothing, while a kill lost every task.
+        raise ValueError("update_backlog bounds the loss only when updates are handled in turn")
     builder = (
         ApplicationBuilder()
         .token(settings.token)

@@ -39,9 +39,16 @@ async def stop_replays(update: Update, context: AppContext) -> None:
     if _is_ballot_press(update):
         return
     bot_id, update_id = context.bot.id, update.update_id
-    first = await context.ballots.apply(
-        lambda uow: replays.first_delivery(uow, bot_id, update_id, now())
-    )
+    try:
+        first = await context.ballots.apply(
+            lambda uow: replays.first_delivery(uow, bot_id, update_id, now())
+        )
+    except Exception as error:
+        # Raising would have the error handler say "something went wrong, try again" while
+        # the features still handle the update (only ApplicationHandlerStop stops them), and
+        # the person would do it twice. Handled unclaimed, a replay could act twice: rarer.
+        log.warning("could not claim an update; handling it unclaimed: %s", type(error).__name__)
+        return
     if not first:
         log.info("an update came a second time; its first delivery was handled")
         raise ApplicationHandlerStop

@@ -66,9 +66,12 @@ async def _send_privately(context: AppContext, user_id: int, item: Item) -> bool
 
 
 async def _admins(context: AppContext, chat_id: int) -> frozenset[int] | None:
-    """The group's facilitators, or None when Telegram cannot say just now (try later)."""
+    """The group's facilitators, or None when Telegram cannot say just now (try later).
+
+    Never from a list past its time: someone demoted since must not be sent feedback text.
+    """
     try:
-        return await context.facilitators.of(context.bot, chat_id)
+        return await context.facilitators.of(context.bot, chat_id, stale_ok=False)
     except TelegramError as error:
         log.warning("could not list a group's facilitators: %s", type(error).__name__)
         return None

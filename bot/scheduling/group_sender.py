@@ -113,6 +113,12 @@ async def edit_in_group(
         async with context.uow() as uow:
             await groups.bot_removed(uow, chat_id)
         return Edit.REFUSED
+    except ChatMigrated as moved:
+        # The group became a supergroup: its old messages stay behind, read-only. Follow it
+        # (as sending does); trying this edit again would fail every time.
+        async with context.uow() as uow:
+            await groups.chat_migrated(uow, chat_id, moved.new_chat_id)
+        return Edit.REFUSED
     except TelegramError as error:
         log.warning("could not edit a poll message: %s", type(error).__name__)
         return Edit.RETRY_LATER

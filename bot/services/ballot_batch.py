@@ -121,12 +121,15 @@ class BallotBatcher:
 
     async def _each_alone(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:
         """The batch failed as a whole: each press again, in its own transaction."""
-        for work, future in batch:
+        for index, (work, future) in enumerate(batch):
             try:
                 result = await self._alone(work)
             except Exception as error:
                 self._fail([(work, future)], error)
                 continue
+            except BaseException as error:
+                self._fail(batch[index:], error)  # cancelled: fail the rest, never strand it
+                raise
             if not future.done():
                 future.set_result(result)
 

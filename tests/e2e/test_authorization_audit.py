@@ -39,6 +39,7 @@ from bot.domain.feedback_rules import DELIVERIES, Delivery
 from bot.facilitators import ADMIN_CACHE_SECONDS
 from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeUser
+from bot.scheduling import feedback_jobs
 from bot.views.callbacks import Action, decode, encode
 from storage.models import Feedback, Meeting, MeetingOccurrence, Poll
 from tests.e2e.audit_helpers import (
@@ -59,7 +60,7 @@ from tests.e2e.audit_helpers import (
 )
 from tests.e2e.feedback_helpers import posted, send_feedback
 from tests.e2e.meeting_helpers import plan_meeting
-from tests.e2e.poll_helpers import Circle, button
+from tests.e2e.poll_helpers import Circle, button, context_of
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -670,3 +671,33 @@ async def test_every_action_and_command_is_classified(bot: SandboxBot) -> None:
 def test_the_audit_covers_every_facilitator_action() -> None:
     assert {case.action for case in BUTTON_CASES} == FACILITATOR_ACTIONS
     assert {case.command for case in COMMAND_CASES} == FACILITATOR_COMMANDS
+
+
+async def test_a_demoted_facilitator_is_not_sent_feedback_while_telegram_cannot_list_admins(
+    bot: SandboxBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An expired admin list is not used to route feedback text when Telegram fails: the
+    item waits for the sweep instead, and then goes only to today's facilitators."""
+    tg = bot.tg
+    clock = install_clock(bot)
+    fiona, demi, mel = tg.create_user("Fiona"), tg.create_user("Demi"), tg.create_user("Mel")
+    group = tg.create_group("Co-production", members=[mel], admins=[fiona, demi])
+    await bot.add_to_group(group, by=fiona)
+    await join(bot, mel, bot.last(group), "Service user")
+    for admin in (fiona, demi):
+        await bot.start(admin)
+    await send_feedback(bot, mel, "First words")  # lists the admins: Fiona and Demi
+    assert all(
+        [m for m in tg.messages(bot.private(a)) if "First words" in (m.text or "")]
+        for a in (fiona, demi)
+    )
+    group.statuses[demi.id] = "member"
+    clock.advance(ADMIN_CACHE_SECONDS + 1)
+    tg.faults.inject("getChatAdministrators", "500")
+    await send_feedback(bot, mel, "Second words")
+    for admin in (fiona, demi):  # nobody yet: the list could not be checked
+        assert not [m for m in tg.messages(bot.private(admin)) if "Second" in (m.text or "")]
+    await feedback_jobs.sweep(context_of(bot))
+    assert [m for m in tg.messages(bot.private(fiona)) if "Second words" in (m.text or "")]
+    assert not [m for m in tg.messages(bot.private(demi)) if "Second words" in (m.text or "")]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.scheduling.housekeeping import forget_old_claims
+from bot.services import replays
 from bot.services.replays import KEEP_CLAIMS
 from storage.models import Ballot, Feedback, Poll, ProcessedUpdate
 from tests.conftest import make_settings
@@ -108,3 +113,23 @@ async def test_claims_are_forgotten_after_two_days_and_only_then(bot: SandboxBot
         ).all()
     assert {update_id for update_id, _ in left} == {update_id for update_id, _ in claims}
     assert all(now - seen < timedelta(hours=2) for _, seen in left)
+
+
+async def test_a_claim_that_fails_is_not_an_apology_for_what_was_done(
+    bot: SandboxBot, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database hiccups while claiming: the update is handled (unclaimed), once, and the
+    person is not told "something went wrong" about a poll that was posted."""
+    circle = await joined_circle(bot, SMALL)
+    real = replays.first_delivery
+
+    async def broken(*args: Any, **kwargs: Any) -> bool:
+        monkeypatch.setattr(replays, "first_delivery", real)  # just this once
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(replays, "first_delivery", broken)
+    await bot.say(circle.fiona, circle.group, "/poll Where next? | Library | Park")
+    assert await _count(bot, Poll) == 1
+    assert not [m for m in bot.tg.messages(circle.group) if "went wrong" in (m.text or "")]
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "handling it unclaimed: OperationalError" in caplog.text

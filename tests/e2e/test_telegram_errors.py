@@ -9,8 +9,10 @@ from telegram import Update
 
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
+from bot.scheduling.poll_jobs import refresh_poll_message
 from bot.services import groups, membership
 from bot.views.callbacks import Action, encode
+from tests.e2e.poll_helpers import button, context_of, joined_circle, post_poll
 
 
 async def test_too_long_text_is_split_into_messages_that_fit(bot: SandboxBot) -> None:
@@ -122,3 +124,18 @@ async def test_replayed_update_is_harmless(bot: SandboxBot) -> None:
     await bot.app.process_update(Update.de_json(press, bot.app.bot))
     await bot.say(fiona, group, "/members")
     assert "Carers: 1" in bot.last_text(group) and "In all: 1" in bot.last_text(group)
+
+
+async def test_an_edit_in_a_group_that_was_upgraded_follows_it_and_is_not_retried(
+    bot: SandboxBot,
+) -> None:
+    circle = await joined_circle(bot)
+    message = await post_poll(bot, circle, "Tuesdays? | Yes | No")
+    poll_id = int(button(message, "Yes").split(":")[1], 36)
+    supergroup = bot.tg.upgrade_to_supergroup(circle.group)
+    bot.tg.take_updates()  # the migration messages are lost; only the error tells
+    await refresh_poll_message(context_of(bot), poll_id)
+    assert all(not ids for ids in bot.app.bot_data.coalescer._dirty.values()), "no retry loop"
+    async with bot.uow() as uow:
+        moved = await groups.find_group(uow, supergroup.id)
+    assert moved is not None, "the group's new chat is known"

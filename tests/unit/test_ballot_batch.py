@@ -93,3 +93,37 @@ async def test_a_failed_batch_is_written_again_press_by_press() -> None:
     ]
     # The batcher carries on: the next press is written.
     assert await ballots.apply(work(log, "e")) == "e"
+
+
+async def test_cancelled_while_writing_press_by_press_fails_the_rest_never_strands_them() -> None:
+    log: list[str] = []
+    ballots = batcher(log)
+    gate, hang, alone = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    first = asyncio.create_task(ballots.apply(work(log, "a", gate)))
+    await asyncio.sleep(0)
+    calls = {"b": 0}
+
+    async def b_then_hang(uow: UnitOfWork) -> str:
+        calls["b"] += 1
+        if calls["b"] == 2:  # written alone, after the batch failed: the drain is cancelled
+            alone.set()
+            await hang.wait()
+        return "b"
+
+    rest = [
+        asyncio.create_task(ballots.apply(b_then_hang)),
+        asyncio.create_task(ballots.apply(work(log, "c", fail=True))),
+        asyncio.create_task(ballots.apply(work(log, "d"))),
+    ]
+    await asyncio.sleep(0)
+    gate.set()
+    assert await first == "a"
+    await alone.wait()
+    drainer = ballots._drainer
+    assert drainer is not None
+    drainer.cancel()
+    done, pending = await asyncio.wait(rest, timeout=1)
+    assert not pending, "every press in the batch is resolved"
+    for task in done:
+        with pytest.raises(BallotBatchError):
+            task.result()
