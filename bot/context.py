@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.facilitators import FacilitatorCache
 from bot.scheduling.edits import EditCoalescer
 from bot.services.ballot_batch import BallotBatcher
+from bot.services.replays import RecentUpdates
 from storage.uow import UnitOfWorkFactory
 
 
@@ -24,6 +25,7 @@ class BotData:
         self.ballots: BallotBatcher | None = None  # group commit for ballot presses
         self.facilitators = FacilitatorCache()
         self.coalescer = EditCoalescer()
+        self.recent_presses = RecentUpdates()  # ballot presses handled lately (SQLite)
 
 
 class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

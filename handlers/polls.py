@@ -22,7 +22,7 @@ from bot.views.callbacks import Action, Press, decode, encode, pattern
 from bot.views.links import start_link
 from handlers.guards import facilitator_command, group_command
 from handlers.poll_reasons import ballot_changed
-from handlers.replays import claimed_with
+from handlers.replays import ToggleClaimOnce, ballot_press_once
 from handlers.replies import (
     command_argument,
     edit_query_message,
@@ -125,7 +125,7 @@ async def ballot_press(update: Update, context: AppContext) -> None:
     poll_id, chat_id, user_id = press.args[0], query.message.chat.id, query.from_user.id
     option = press.args[1] if press.action is Action.VOTE else None
 
-    async def write(uow: UnitOfWork) -> VoteOutcome:
+    async def write(uow: UnitOfWork, claim: ToggleClaimOnce | None) -> VoteOutcome:
         if option is None:
             return await polls.apply_withdrawal(
                 uow, context.secret, poll_id=poll_id, chat_id=chat_id, user_id=user_id, now=now()
@@ -138,12 +138,13 @@ async def ballot_press(update: Update, context: AppContext) -> None:
             chat_id=chat_id,
             user_id=user_id,
             now=now(),
+            claim_toggle=claim,
         )
 
-    # Written through the ballot batcher: presses in flight together share one commit; the
-    # update's claim is in that same transaction, so a replayed press changes nothing.
-    outcome = await context.ballots.apply(claimed_with(update, context, write))
-    if outcome is None:
+    # Written through the ballot batcher: presses in flight together share one commit; a
+    # second delivery of this very press changes nothing (handlers/replays.py).
+    outcome = await context.ballots.apply(ballot_press_once(update, context, write))
+    if outcome is None or outcome.status is VoteStatus.REPLAYED:
         return  # delivered a second time: the first delivery was counted and answered
     try:
         await _answer_outcome(query, context, outcome)

@@ -1,7 +1,13 @@
 """The first handler of all: an update delivered a second time is stopped here.
 
-Ballot presses are let through: they claim inside the ballot's own transaction
-(`claimed_with`), so a vote is never lost between a claim and its write.
+Ballot presses are let through, and guarded where they are written (`ballot_press_once`):
+- PostgreSQL (any number of replicas): the claim is in the ballot's own transaction, so a
+  vote is never lost between a claim and its write, and a replica never repeats another's.
+- SQLite (one process: the embedded default): a claim statement would cost a third of a
+  press, so this process remembers the presses it handled, and only a multiple-choice tick
+  (a toggle: the one press a second delivery would undo) also claims in its transaction.
+  After a restart Telegram can only send again a tail of the updates, in order; a single
+  answer or a withdrawal handled again in order ends where it ended the first time.
 """
 
 from __future__ import annotations
@@ -68,3 +74,39 @@ def claimed_with(update: Update, context: AppContext, work: Work[T]) -> Work[T |
 
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:
     return [TypeHandler(Update, stop_replays)]
+
+
+class ToggleClaimOnce:
+    """The update's claim for a multiple-choice tick: made at most once per press, however
+    often the compare-and-set loop judges the tick again."""
+
+    def __init__(self, bot_id: int, update_id: int) -> None:
+        self._bot_id, self._update_id = bot_id, update_id
+        self._made: tuple[UnitOfWork, bool] | None = None
+
+    async def __call__(self, uow: UnitOfWork) -> bool:
+        # Once per transaction: a batch that failed is written again press by press, in a
+        # new transaction, where the rolled-back claim must be made again.
+        if self._made is None or self._made[0] is not uow:
+            first = await replays.first_delivery(uow, self._bot_id, self._update_id, now())
+            self._made = (uow, first)
+        return self._made[1]
+
+
+BallotWrite = Callable[[UnitOfWork, ToggleClaimOnce | None], Awaitable[T]]
+
+
+def ballot_press_once(update: Update, context: AppContext, write: BallotWrite[T]) -> Work[T | None]:
+    """`write` guarded against a second delivery of the same press (see the module's doc);
+    None when it is one (already handled, and answered)."""
+    bot_id, update_id = context.bot.id, update.update_id
+    if not context.settings.is_sqlite:
+        return claimed_with(update, context, lambda uow: write(uow, None))
+    if not context.bot_data.recent_presses.first_time(update_id):
+        return _nothing
+    claim = ToggleClaimOnce(bot_id, update_id)
+    return lambda uow: write(uow, claim)
+
+
+async def _nothing(uow: UnitOfWork) -> None:
+    return None

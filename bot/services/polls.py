@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -37,6 +38,7 @@ class VoteStatus(StrEnum):
     WRONG_CHAT = "wrong_chat"  # a button on a forwarded copy in another chat
     NOT_MEMBER = "not_member"  # no role in the group yet
     BAD_OPTION = "bad_option"
+    REPLAYED = "replayed"  # this very press was handled before (Telegram sent it again)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +241,11 @@ def _outcome(poll: BallotContext, status: VoteStatus, choices: int) -> VoteOutco
 # Compare-and-set rounds for a multiple-choice tick racing another replica's tick.
 _SWAP_ROUNDS = 5
 
+# Claims the update this press came in, in the ballot's transaction: False if it was claimed
+# before. Called at most once per press, and only for a multiple-choice tick (a toggle: the
+# one kind of press that a second delivery would undo).
+ToggleClaim = Callable[[UnitOfWork], Awaitable[bool]]
+
 
 class BallotRaceError(RuntimeError):
     """A multiple-choice ballot kept changing under this press; nothing was written."""
@@ -253,6 +260,7 @@ async def apply_vote(
     chat_id: int,
     user_id: int,
     now: datetime,
+    claim_toggle: ToggleClaim | None = None,
 ) -> VoteOutcome:
     """Judge and write a press in `uow`, without committing: the caller commits, perhaps with
     other presses (bot/services/ballot_batch.py). Single-answer kinds replace the choice;
@@ -267,14 +275,20 @@ async def apply_vote(
         poll, role, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
         if stop is not None or poll is None or role is None:
             return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
-        outcome = await _write_vote(uow, secret, poll, role, option, user_id)
+        outcome = await _write_vote(uow, secret, poll, role, option, user_id, claim_toggle)
         if outcome is not None:
             return outcome
     raise BallotRaceError("the ballot kept changing; the press is not counted")
 
 
 async def _write_vote(
-    uow: UnitOfWork, secret: bytes, poll: BallotContext, role: Role, option: int, user_id: int
+    uow: UnitOfWork,
+    secret: bytes,
+    poll: BallotContext,
+    role: Role,
+    option: int,
+    user_id: int,
+    claim_toggle: ToggleClaim | None,
 ) -> VoteOutcome | None:
     """The press judged on `poll` (as just read) and written; None if the ballot changed under
     a multiple-choice tick, to be read and judged again."""
@@ -287,15 +301,18 @@ async def _write_vote(
     after = (before or 0) ^ bit if kind is PollKind.MULTIPLE else bit
     if after == before:
         return _outcome(poll, VoteStatus.UNCHANGED, after)
+    if after != 0:
+        try:
+            selected = frozenset(i for i in range(len(poll.options)) if after >> i & 1)
+            validate_selection(kind, len(poll.options), poll.max_choices, selected)
+        except PollInputError:
+            return _outcome(poll, VoteStatus.TOO_MANY, before or 0)
+    if kind is PollKind.MULTIPLE and claim_toggle is not None and not await claim_toggle(uow):
+        return _outcome(poll, VoteStatus.REPLAYED, before or 0)
     if after == 0:  # un-ticking the last option of a multiple-choice ballot withdraws it
         if not await uow.polls.remove_ballot(poll.poll_id, key, holding=before):
             return None
         return _outcome(poll, VoteStatus.WITHDRAWN, 0)
-    try:
-        selected = frozenset(i for i in range(len(poll.options)) if after >> i & 1)
-        validate_selection(kind, len(poll.options), poll.max_choices, selected)
-    except PollInputError:
-        return _outcome(poll, VoteStatus.TOO_MANY, before or 0)
     status = VoteStatus.RECORDED if before is None else VoteStatus.CHANGED
     if kind is PollKind.MULTIPLE:
         if not await uow.polls.swap_ballot(poll.poll_id, key, role.value, before, after):
