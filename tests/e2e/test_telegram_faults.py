@@ -139,6 +139,15 @@ def quick_edits(bot: SandboxBot) -> None:
     bot.app.bot_data.coalescer.interval = 0.05
 
 
+async def everyone_voted_yes(bot: SandboxBot) -> tuple[Circle, FakeMessage]:
+    """Three of each role, all voted Yes: results show a role breakdown and a chart."""
+    circle = await joined_circle(bot, THREE_EACH)
+    poll = await post_poll(bot, circle, "Meet monthly? | Yes | No")
+    for user in circle.everyone():
+        await vote(bot, user, poll, "Yes")
+    return circle, poll
+
+
 async def feedback_preview(bot: SandboxBot) -> tuple[Circle, FakeUser, FakeMessage]:
     """A group whose feedback goes straight to it, and Sam's feedback at its preview."""
     circle = await joined_circle(bot, ONE_EACH)
@@ -514,10 +523,7 @@ async def test_sendmessage_a_poll_reminder(
 async def test_sendmessage_poll_results(
     bot: SandboxBot, caplog: pytest.LogCaptureFixture, kind: FaultKind
 ) -> None:
-    circle = await joined_circle(bot, THREE_EACH)
-    poll = await post_poll(bot, circle, "Meet monthly? | Yes | No")
-    for user in circle.everyone():
-        await vote(bot, user, poll, "Yes")
+    circle, poll = await everyone_voted_yes(bot)
     start = datetime.now(UTC)
     await set_deadline(bot, start + timedelta(hours=1))
     no = button(poll, "No")
@@ -588,10 +594,7 @@ async def test_editmessagetext_a_poll_refresh(
 async def test_sendphoto_the_results_chart(
     bot: SandboxBot, caplog: pytest.LogCaptureFixture, kind: FaultKind
 ) -> None:
-    circle = await joined_circle(bot, THREE_EACH)
-    poll = await post_poll(bot, circle, "Meet monthly? | Yes | No")
-    for user in circle.everyone():
-        await vote(bot, user, poll, "Yes")
+    circle, poll = await everyone_voted_yes(bot)
     inject(bot, "sendPhoto", kind)
     answer, took = await timed(bot.press(circle.fiona, poll, text="Close poll (facilitators)"))
     assert answer is not None and "closed" in answer["text"].lower()
