@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -21,18 +22,32 @@ from bot.views.poll_wording import percent_number, raw_shares, zone
 # OWASP's list: a leading =, +, -, @ (or a tab / carriage return that some programs strip
 # first) makes a spreadsheet treat the cell as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet set to another separator (`;` in much of Europe, tab, `|`) or one that ignores
+# quotes splits our cell there, and the piece after the separator starts a cell of its own: so
+# every piece that could start a cell is defused, after any spaces or double quotes a program
+# may strip first. Line breaks (every kind Python knows) start rows, so they count too.
+_PIECE_FORMULA = re.compile(r"""([,;\t|\n\r\v\f\x1c-\x1e\x85\u2028\u2029][\s"]*)([=+\-@])""")
 _NOTHING_HELD_BACK = "Nothing was held back."
 
 
 def safe_cell(value: object) -> str:
-    """A cell as text, with a leading apostrophe where it would otherwise be a formula."""
+    """A cell as text that no spreadsheet runs as a formula, whatever separator it splits on.
+
+    A leading apostrophe makes a spreadsheet show the rest as text; it is put before the whole
+    cell and before every piece a separator could turn into a cell.
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    text = _PIECE_FORMULA.sub(r"\1'\2", text)
+    stripped = text.lstrip(' "')
+    if text.startswith(_FORMULA_STARTS) or stripped.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def _to_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    # Every cell quoted: a program splitting on `;`, tab or `|` still keeps a cell whole.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
     return out.getvalue().encode("utf-8-sig")
 

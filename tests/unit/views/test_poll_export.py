@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.domain.poll_rules import PollKind
 from bot.views.poll_export import decision_log_csv, results_csv, safe_cell
 
@@ -105,3 +109,52 @@ def test_decision_log_has_one_row_per_closed_poll() -> None:
     assert table[3][4:8] == ["3", "0", "0", "3"]
     assert table[3][11] == "no"
     assert "not a balanced result" in table[3][10]
+
+
+SEPARATORS = (",", ";", "\t", "|")
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def assert_no_cell_is_a_formula(data: bytes) -> None:
+    """Read the file as each common spreadsheet set-up would: every separator, with quotes
+    honoured and with quotes ignored (a naive split), a line break starting a row."""
+    text = data.decode("utf-8-sig")
+    for sep in SEPARATORS:
+        honoured = [
+            cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep) for cell in row
+        ]
+        naive = [piece for line in text.splitlines() for piece in line.split(sep)]
+        for cell in honoured + naive:
+            for piece in cell.splitlines() or [""]:
+                assert not piece.lstrip(' "\t').startswith(FORMULA_STARTS), (sep, cell)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        'Plan A;=HYPERLINK("http://evil","click")',
+        "Plan A|=cmd|' /C calc'!A0",
+        "Plan A\t@SUM(A1)",
+        'Plan A, "=1+1"',
+        "Plan A;  -2+3+cmd|' /C calc'!A0",
+        "Plan A\n=HYPERLINK(1)",
+    ],
+)
+def test_a_formula_after_any_separator_is_defused(question: str) -> None:
+    s = snapshot({SU: [0, 1, 1], CA: [0, 1, 1], ST: [0, 1, 1]}, question=question)
+    assert_no_cell_is_a_formula(results_csv(s))
+    assert_no_cell_is_a_formula(decision_log_csv([s]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(",;\t|\"' =+-@\r\nAb1\u2028\x0c")), max_size=30))
+def test_no_text_becomes_a_formula_under_any_separator(text: str) -> None:
+    s = snapshot(
+        {SU: [0, 1, 2], CA: [2, 2, 2]}, question=text, options=(text + "x", "y" + text, "z")
+    )
+    assert_no_cell_is_a_formula(results_csv(s))
+
+
+def test_every_cell_is_quoted() -> None:
+    data = results_csv(snapshot({SU: [0, 1, 1]})).decode("utf-8-sig")
+    assert all(line.startswith('"') for line in data.splitlines() if line)
