@@ -58,8 +58,6 @@ async def _store_groups(url: str, groups: int, meetings: int) -> tuple[int, int]
                         "group_id": gid,
                         "member_key": member_key(secret, gid, m),
                         "role": ROLES[m % 3].value,
-                        "joined_at": moment,
-                        "role_since": moment,
                     }
                     for gid in group_ids
                     for m in range(MEMBERS_PER_GROUP)

@@ -156,9 +156,7 @@ async def my_data(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         held = await membership.held_roles(uow, context.secret, user_id)
         also = await membership.also_stored(uow, context.secret, user_id)
-    # Stored as a day (no time of day), so shown as one.
-    days = [(h.group.title, h.role, h.since.strftime("%-d %B %Y")) for h in held]
-    await reply(update, views.my_data(days, also))
+    await reply(update, views.my_data([(h.group.title, h.role) for h in held], also))
 
 
 async def forget_me(update: Update, context: AppContext) -> None:

@@ -26,7 +26,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.types import UTCDateTime
+from storage.types import UTCDateTime, random_id
+
+
+def order_free_id() -> Mapped[int]:
+    """A primary key for a row that stands for a person: a random 63-bit number, not a count.
+
+    A counter numbers rows in the order they were written, so a copy of the database would
+    show who joined (or first voted, or answered) before whom, beside their role; Telegram
+    shows every member when each person joined. The type is INTEGER on SQLite so that it is
+    the rowid itself: a separate rowid would count again.
+    """
+    return mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+        default=random_id,
+    )
 
 
 def utcnow() -> datetime:
@@ -54,17 +70,22 @@ class Group(Base):
 
 
 class Membership(Base):
-    """One person's role in one group, keyed by HMAC(secret, group, user): never a user id."""
+    """One person's role in one group, keyed by HMAC(secret, group, user): never a user id.
+
+    No date and no order: when someone joined or changed role could be matched against the
+    group's "X joined" history, which every member sees. The id is random, and a group's
+    rows are written again in random order whenever one changes
+    (storage/repositories/memberships.py), so neither row order nor, on PostgreSQL, where a
+    row sits in the table or which transaction wrote it tells who came first.
+    """
 
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("group_id", "member_key", name="uq_membership_key"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = order_free_id()
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     member_key: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    role_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Poll(Base):
@@ -108,7 +129,7 @@ class Ballot(Base):
         Index("ix_ballots_tally", "poll_id", "role", "choices"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = order_free_id()
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
     ballot_key: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))
@@ -121,7 +142,7 @@ class PollReason(Base):
     __tablename__ = "poll_reasons"
     __table_args__ = (UniqueConstraint("poll_id", "reason_key", name="uq_poll_reason_key"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = order_free_id()
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
     option: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(400))
@@ -273,7 +294,7 @@ class MeetingRsvp(Base):
     __tablename__ = "meeting_rsvps"
     __table_args__ = (UniqueConstraint("occurrence_id", "rsvp_key", name="uq_rsvp_key"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = order_free_id()
     occurrence_id: Mapped[int] = mapped_column(
         ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
     )
@@ -317,7 +338,7 @@ class MeetingDmOptIn(Base):
     __tablename__ = "meeting_dm_optins"
     __table_args__ = (UniqueConstraint("occurrence_id", "person_key", name="uq_dm_optin"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = order_free_id()
     occurrence_id: Mapped[int] = mapped_column(
         ForeignKey("meeting_occurrences.id", ondelete="CASCADE"), index=True
     )

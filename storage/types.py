@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
@@ -31,3 +32,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def random_id() -> int:
+    """A random positive 63-bit number: a primary key that says nothing about when its row
+    was written (storage/models.py::order_free_id). Collisions are as likely as guessing a
+    63-bit secret; the primary key would refuse one anyway."""
+    return secrets.randbelow(2**63 - 1) + 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from bot.domain.join_link import sign_join, verify_join
 from bot.domain.keyed_hash import member_key, person_key
@@ -19,7 +18,6 @@ class Held:
 
     group: GroupInfo
     role: Role
-    since: datetime
 
 
 def join_payload(secret: bytes, group: GroupInfo) -> str:
@@ -47,7 +45,7 @@ async def choose_role(
 ) -> bool:
     """Store the person's role in the group; True when they are new to it."""
     key = member_key(secret, group_id, user_id)
-    is_new = await uow.members.put(group_id, key, role.value, datetime.now(UTC))
+    is_new = await uow.members.put(group_id, key, role.value)
     await uow.commit()
     return is_new
 
@@ -60,12 +58,12 @@ async def _keys_for(uow: UnitOfWork, secret: bytes, user_id: int) -> dict[str, i
 
 
 async def held_roles(uow: UnitOfWork, secret: bytes, user_id: int) -> list[Held]:
-    """Everything stored about this person: which groups, which role, since when."""
+    """Everything stored about this person: which groups, which role (no date is kept)."""
     keys = await _keys_for(uow, secret, user_id)
     rows = await uow.members.find_any(list(keys))
     groups = {g.id: g for g in await uow.groups.by_ids([row.group_id for row in rows])}
     held = [
-        Held(group=GroupInfo.of(groups[row.group_id]), role=Role(row.role), since=row.role_since)
+        Held(group=GroupInfo.of(groups[row.group_id]), role=Role(row.role))
         for row in rows
         if row.group_id in groups and keys.get(row.member_key) == row.group_id
     ]

@@ -116,7 +116,7 @@ def pick_group_for_role(held: Sequence[tuple[int, str, Role]]) -> tuple[str, Inl
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
-def my_data(held: Sequence[tuple[str, Role, str]], also: AlsoStored | None = None) -> str:
+def my_data(held: Sequence[tuple[str, Role]], also: AlsoStored | None = None) -> str:
     extra = []
     if also is not None and also.draft_group:
         extra.append(
@@ -147,15 +147,13 @@ def my_data(held: Sequence[tuple[str, Role, str]], also: AlsoStored | None = Non
     if also is not None and also.reachable:
         extra.append(reachable_line)
     lines = ["<b>What I store about you</b>", ""]
-    for title, role, since in held:
-        lines.append(
-            f"• In <b>{escape(title)}</b>: you are <b>{role.as_phrase}</b> (since {since})."
-        )
+    for title, role in held:
+        lines.append(f"• In <b>{escape(title)}</b>: you are <b>{role.as_phrase}</b>.")
     lines += extra
     lines += [
         "",
         "That is all. Your name and Telegram account are not stored with your role: "
-        "it is kept under a scrambled code only I can work out.",
+        "it is kept under a scrambled code only I can work out, with no date.",
         "Your votes and meeting answers are kept under other scrambled codes, with the role "
         "you had then. When a poll closes or a meeting is over, those codes are replaced with "
         "random ones, so nothing links them to you any more. Feedback is kept without "

@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base, Group
+from storage.repositories.bounded import chunks
 
 
 class GroupRepository:
@@ -19,10 +20,10 @@ class GroupRepository:
         return await self._session.get(Group, group_id)
 
     async def by_ids(self, group_ids: list[int]) -> list[Group]:
-        if not group_ids:
-            return []
-        rows = await self._session.scalars(select(Group).where(Group.id.in_(group_ids)))
-        return list(rows)
+        found: list[Group] = []
+        for chunk in chunks(group_ids):
+            found += await self._session.scalars(select(Group).where(Group.id.in_(chunk)))
+        return found
 
     async def all_ids(self) -> list[int]:
         return list(await self._session.scalars(select(Group.id)))

@@ -17,7 +17,8 @@ from storage.models import (
     MeetingReminder,
     MeetingRsvp,
 )
-from storage.unlinking import random_key, still_linked
+from storage.row_order import rewrite_in_random_order
+from storage.unlinking import still_linked, with_key_unlinked
 
 PENDING, SENT, SKIPPED, DROPPED = "pending", "sent", "skipped", "dropped"
 
@@ -286,17 +287,25 @@ class MeetingReminderRepository:
         if since is not None:
             started = and_(started, MeetingOccurrence.starts_at > since)
         finished = select(MeetingOccurrence.id).where(started)
-        dialect = self._session.get_bind().dialect.name
-        result = await self._session.execute(
-            update(MeetingRsvp)
+        occurrences = await self._session.scalars(
+            select(MeetingRsvp.occurrence_id)
+            .distinct()
             .where(
                 MeetingRsvp.occurrence_id.in_(finished.scalar_subquery()),
                 still_linked(MeetingRsvp.rsvp_key),
             )
-            .values(rsvp_key=random_key(dialect))
-            .execution_options(synchronize_session=False)
         )
-        return int(getattr(result, "rowcount", 0))
+        unlinked = 0
+        for occurrence_id in list(occurrences):
+            # Rewritten in random order too (storage/row_order.py): nor does the order in
+            # which people answered stay.
+            unlinked += await rewrite_in_random_order(
+                self._session,
+                MeetingRsvp,
+                MeetingRsvp.occurrence_id == occurrence_id,
+                with_key_unlinked("rsvp_key"),
+            )
+        return unlinked
 
     async def count_opt_ins_of(self, person_key: str) -> int:
         return int(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Membership
+from storage.models import Group, Membership
+from storage.repositories.bounded import chunks
+from storage.row_order import rewrite_in_random_order
 
 
 class MembershipRepository:
@@ -22,47 +23,70 @@ class MembershipRepository:
             )
         )
 
-    async def put(self, group_id: int, member_key: str, role: str, now: datetime) -> bool:
-        """Store or change a role. Returns True when the person is new to the group.
+    async def lock_group(self, group_id: int) -> None:
+        """Hold the group's row until commit: its memberships are only ever rewritten (and
+        removed) under it, so a removal cannot miss a row being written again meanwhile.
+        SQLite has one writer at a time anyway."""
+        await self._session.execute(select(Group.id).where(Group.id == group_id).with_for_update())
 
-        Only the day is kept: an exact time beside a role could be matched against the
-        group's "X joined" history by someone holding a copy of the database.
+    async def put(self, group_id: int, member_key: str, role: str) -> bool:
+        """Store or change a role. Returns True when the person is new to the group."""
+        return member_key in await self.put_many(group_id, {member_key: role})
+
+    async def put_many(self, group_id: int, roles: Mapping[str, str]) -> set[str]:
+        """Store or change roles (member key: role); returns the keys new to the group.
+
+        No date is kept, and after any change the group's memberships are written again in
+        random order (storage/row_order.py): the newest member is not the last row, and on
+        PostgreSQL not the newest transaction either.
         """
-        now = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        existing = await self.get(group_id, member_key)
-        if existing is None:
-            self._session.add(
-                Membership(
-                    group_id=group_id,
-                    member_key=member_key,
-                    role=role,
-                    joined_at=now,
-                    role_since=now,
-                )
-            )
+        await self.lock_group(group_id)
+        changed, new = False, set()
+        for member_key, role in roles.items():
+            existing = await self.get(group_id, member_key)
+            if existing is not None and existing.role == role:
+                continue
+            row = existing or Membership(group_id=group_id, member_key=member_key)
+            row.role = role
+            self._session.add(row)
             await self._session.flush()
-            return True
-        if existing.role != role:
-            existing.role = role
-            existing.role_since = now
-        return False
+            self._session.expunge(row)  # written again below, under a new id
+            changed = True
+            if existing is None:
+                new.add(member_key)
+        if changed:
+            await rewrite_in_random_order(
+                self._session, Membership, Membership.group_id == group_id
+            )
+        return new
 
     async def find_any(self, keys: Sequence[str]) -> list[Membership]:
         """Memberships matching any of these keys (one person's keys across groups)."""
-        if not keys:
-            return []
-        rows = await self._session.scalars(
-            select(Membership).where(Membership.member_key.in_(list(keys)))
-        )
-        return list(rows)
+        found: list[Membership] = []
+        for chunk in chunks(keys):
+            found += await self._session.scalars(
+                select(Membership).where(Membership.member_key.in_(chunk))
+            )
+        return found
 
     async def delete_keys(self, keys: Sequence[str]) -> int:
-        if not keys:
-            return 0
-        result = await self._session.execute(
-            delete(Membership).where(Membership.member_key.in_(list(keys)))
-        )
-        return int(getattr(result, "rowcount", 0))
+        """Remove the memberships with these keys, each under its group's lock (lock_group)."""
+        found = await self.find_any(keys)
+        for group_id in sorted({row.group_id for row in found}):  # one order: no deadlock
+            await self.lock_group(group_id)
+        erased = 0
+        # Found again by key, now that no rewrite can be under way: a row's id may have
+        # changed since it was read.
+        for chunk in chunks(sorted({row.member_key for row in found})):
+            result = await self._session.execute(
+                delete(Membership)
+                .where(Membership.member_key.in_(chunk))
+                .execution_options(synchronize_session=False)
+            )
+            erased += int(getattr(result, "rowcount", 0))
+        for row in found:
+            self._session.expunge(row)
+        return erased
 
     async def role_counts(self, group_id: int) -> dict[str, int]:
         rows = await self._session.execute(

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
 
 from storage.models import Ballot, Group, Membership, Poll, PollReason
-from storage.unlinking import random_key, still_linked
+from storage.row_order import rewrite_in_random_order
+from storage.unlinking import still_linked, with_key_unlinked
 
 OPEN, CLOSED = "open", "closed"
 
@@ -166,21 +167,35 @@ class PollRepository:
 
     async def unlink_voters(self, poll_id: int) -> int:
         """Replace the poll's ballot keys with random values and drop its reason keys: after
-        the close nobody, the secret's holder included, can find whose ballot is whose."""
-        dialect = self._session.get_bind().dialect.name
-        result = await self._session.execute(
-            update(Ballot)
+        the close nobody, the secret's holder included, can find whose ballot is whose. The
+        rows are written again in random order, so the order people voted in goes too.
+
+        Only under the poll's row lock (the close's update holds it; presses wait for it),
+        and only while some key is still linked: a second call changes nothing.
+        """
+        linked = await self._session.scalar(
+            select(func.count())
+            .select_from(Ballot)
             .where(Ballot.poll_id == poll_id, still_linked(Ballot.ballot_key))
-            .values(ballot_key=random_key(dialect))
-            .execution_options(synchronize_session=False)
         )
-        await self._session.execute(
-            update(PollReason)
+        reasons_linked = await self._session.scalar(
+            select(func.count())
+            .select_from(PollReason)
             .where(PollReason.poll_id == poll_id, PollReason.reason_key.is_not(None))
-            .values(reason_key=None)
-            .execution_options(synchronize_session=False)
         )
-        return int(getattr(result, "rowcount", 0))
+        if reasons_linked:
+            await rewrite_in_random_order(
+                self._session,
+                PollReason,
+                PollReason.poll_id == poll_id,
+                lambda row: {**row, "reason_key": None},
+            )
+        if not linked:
+            return 0
+        await rewrite_in_random_order(
+            self._session, Ballot, Ballot.poll_id == poll_id, with_key_unlinked("ballot_key")
+        )
+        return int(linked)
 
     async def lease_reminder(self, poll_id: int, now: datetime, until: datetime) -> bool:
         """Take the reminder for a while; only one process at a time can hold it."""

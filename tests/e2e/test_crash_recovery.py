@@ -95,9 +95,13 @@ async def _seed(db: Path, group: FakeChat, voters: list[FakeUser]) -> None:
         info = await groups.bot_added(
             uow, group.id, group.title or "", is_forum=False, timezone="Europe/London"
         )
-        for n, user in enumerate(voters):
-            key = member_key(SECRET.encode(), info.id, user.id)
-            await uow.members.put(info.id, key, ROLES[n % 3].value, now)
+        await uow.members.put_many(
+            info.id,
+            {
+                member_key(SECRET.encode(), info.id, user.id): ROLES[n % 3].value
+                for n, user in enumerate(voters)
+            },
+        )
         await uow.commit()
         for title in (WITHIN_GRACE, PAST_GRACE):
             await meetings.create_meeting(

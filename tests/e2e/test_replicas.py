@@ -135,9 +135,13 @@ async def _earlier_process(
         async with bot.uow() as uow:
             info = await groups.find_group(uow, group.id)
             assert info is not None
-            for n, user in enumerate(voters):
-                key = member_key(settings.hash_key, info.id, user.id)
-                await uow.members.put(info.id, key, ROLES[n % 3].value, datetime.now(UTC))
+            await uow.members.put_many(
+                info.id,
+                {
+                    member_key(settings.hash_key, info.id, user.id): ROLES[n % 3].value
+                    for n, user in enumerate(voters)
+                },
+            )
             await uow.commit()
         circle = Circle(group, fiona)
         await bot.say(fiona, group, f"/poll {QUESTION} | {' | '.join(OPTIONS)}")
