@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.lookalikes import skeleton, strip_hidden
+
 
 class PollKind(StrEnum):
     """What sort of answer a poll asks for."""
@@ -125,13 +127,33 @@ def normalise_question(text: str) -> str:
 
 
 def normalise_option(text: str) -> str:
-    """Tidy an option: one line, single spaces, no control characters at all."""
-    return _ANY_SPACE.sub(" ", _drop_controls(text, keep_newline=False)).strip()
+    """Tidy an option: one line, single spaces, no control or invisible characters, NFKC (so
+    full-width "Ｙｅｓ" is "Yes")."""
+    text = unicodedata.normalize("NFKC", _drop_controls(text, keep_newline=False))
+    return _ANY_SPACE.sub(" ", strip_hidden(text)).strip()
 
 
-def _duplicate_key(option: str) -> str:
-    # Options are already whitespace-collapsed; casefold handles ß/ss and similar.
-    return normalise_option(option).casefold()
+def option_key(option: str) -> str:
+    """What two options must not share: they would look the same on a phone (same letters in
+    another case or script, hidden characters; see bot/domain/lookalikes.py)."""
+    return skeleton(option)
+
+
+def same_option_message(first: str, second: str, numbers: tuple[int, int] | None = None) -> str:
+    """Why a second option with the same key as the first is refused, in plain words: "the
+    same" when only case or spacing differs, "looks the same" when the letters do."""
+    if first.casefold() == second.casefold():
+        if numbers:
+            return (
+                f'Options {numbers[0]} and {numbers[1]} are the same ("{second}"). '
+                "Please make each option different."
+            )
+        return f"“{second}” is already an option. Please make each option different."
+    which = f"Options {numbers[0]} and {numbers[1]}" if numbers else f"“{second}” and “{first}”"
+    return (
+        f"{which} look the same on a phone, so people could not tell which is which. "
+        "Please make each option clearly different."
+    )
 
 
 def _validate_question(question: str) -> str:
@@ -163,7 +185,8 @@ def _validate_options(options: Sequence[str]) -> tuple[str, ...]:
     seen: dict[str, int] = {}
     for number, raw in enumerate(options, start=1):
         option = normalise_option(raw)
-        if len(option) < OPTION_MIN_LEN:
+        key = option_key(option)
+        if len(option) < OPTION_MIN_LEN or not key:
             raise PollInputError(
                 f"Option {number} is empty. Write something between the {SEPARATOR} signs, "
                 f"or remove the extra {SEPARATOR}."
@@ -173,12 +196,9 @@ def _validate_options(options: Sequence[str]) -> tuple[str, ...]:
                 f"Option {number} is {len(option)} characters long. Please keep each option to "
                 f"{OPTION_MAX_LEN} characters or fewer."
             )
-        key = _duplicate_key(option)
         if key in seen:
-            raise PollInputError(
-                f'Options {seen[key]} and {number} are the same ("{option}"). '
-                "Please make each option different."
-            )
+            first = cleaned[seen[key] - 1]
+            raise PollInputError(same_option_message(first, option, (seen[key], number)))
         seen[key] = number
         cleaned.append(option)
     return tuple(cleaned)
@@ -235,7 +255,8 @@ def parse_poll_line(text: str) -> PollDraft:
             "Write your question and the options after /poll, separated by "
             f"{SEPARATOR}, like: {EXAMPLE_LINE}"
         )
-    question, *options = text.split(SEPARATOR)
+    # NFKC before splitting, as options are normalised: a full-width "｜" separates too.
+    question, *options = unicodedata.normalize("NFKC", text).split(SEPARATOR)
     return validate_draft(question, options)
 
 

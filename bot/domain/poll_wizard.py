@@ -25,6 +25,8 @@ from bot.domain.poll_rules import (
     fixed_options,
     normalise_option,
     normalise_question,
+    option_key,
+    same_option_message,
     validate_draft,
 )
 from bot.domain.when import in_days, parse_when, tomorrow_at
@@ -198,18 +200,19 @@ def check_new_options(existing: tuple[str, ...], text: str) -> tuple[str, ...]:
     new = [line for line in lines if line]
     if not new:
         raise PollInputError("That option is empty. Please type the option's words.")
-    seen = {option.casefold(): option for option in existing}
+    seen = {option_key(option): option for option in existing}
     for option in new:
         if len(option) > OPTION_MAX_LEN:
             raise PollInputError(
                 f"“{option[:30]}…” is {len(option)} characters long. Please keep each option "
                 f"to {OPTION_MAX_LEN} characters or fewer."
             )
-        if option.casefold() in seen:
-            raise PollInputError(
-                f"“{option}” is already an option. Please make each option different."
-            )
-        seen[option.casefold()] = option
+        key = option_key(option)
+        if not key:
+            raise PollInputError("That option is empty. Please type the option's words.")
+        if key in seen:
+            raise PollInputError(same_option_message(seen[key], option))
+        seen[key] = option
     if len(existing) + len(new) > OPTIONS_MAX:
         room = OPTIONS_MAX - len(existing)
         raise PollInputError(
