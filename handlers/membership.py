@@ -9,13 +9,18 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AppContext
 from bot.domain.feedback_link import sign_feedback
+from bot.domain.join_link import CarriedVote, vote_tag, vote_tag_matches
 from bot.domain.roles import ROLES
 from bot.facilitators import is_in_chat
-from bot.services import groups, membership
+from bot.scheduling.poll_jobs import now, poll_changed
+from bot.services import groups, membership, polls
+from bot.services.groups import GroupInfo
+from bot.services.polls import VoteOutcome, VoteStatus
 from bot.views import general
 from bot.views import membership as views
 from bot.views.callbacks import Action, Press, decode, pattern
 from handlers.guards import facilitator_command, group_of_chat
+from handlers.poll_reasons import ballot_changed
 from handlers.replies import (
     edit_query_message,
     is_group,
@@ -24,6 +29,7 @@ from handlers.replies import (
     reply,
     user_id_of,
 )
+from storage.uow import UnitOfWork
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
 
@@ -51,22 +57,40 @@ async def join(update: Update, context: AppContext) -> None:
 
 
 async def join_from_link(update: Update, context: AppContext, payload: str) -> None:
-    """A person followed a group's Join link: check it, then offer the three roles."""
+    """A person followed a group's Join link: check it, then offer the three roles.
+
+    A link that carries a vote pressed before joining says so, and its role buttons carry the
+    vote on (tagged for this person), so choosing a role casts it."""
     user_id = user_id_of(update)
+    choice = None
     async with context.uow() as uow:
-        group = await membership.group_for_payload(uow, context.secret, payload)
+        found = await membership.join_target(uow, context.secret, payload)
+        group, vote = (None, None) if found is None else found
         current = (
             None
             if group is None
             else await membership.role_in(uow, context.secret, group.id, user_id)
         )
+        if group is not None and vote is not None:
+            choice = await polls.open_choice(uow, group.id, vote.poll_id, vote.option, now())
     if group is None:
         await reply(update, views.BAD_JOIN_LINK)
         return
     if not await is_in_chat(context.bot, group.chat_id, user_id):
         await reply(update, views.NOT_IN_GROUP)
         return
-    await reply(update, views.choose_role(group.title, current), views.role_keyboard(group.id))
+    carried_line, carried = None, None
+    if vote is not None and choice is None:
+        carried_line = views.CARRIED_VOTE_CLOSED
+    elif vote is not None and choice is not None:
+        carried_line = views.carried_vote(choice.question, choice.label)
+        tag = vote_tag(context.secret, group.id, vote, user_id)
+        carried = (vote.poll_id, vote.option, tag)
+    await reply(
+        update,
+        views.choose_role(group.title, current, carried_line),
+        views.role_keyboard(group.id, carried),
+    )
 
 
 async def _private_press(
@@ -84,14 +108,27 @@ async def _private_press(
     return query, press
 
 
+def _role_press_shape(args: tuple[int, ...]) -> bool:
+    # <group>:<role>, or with a carried vote <group>:<role>:<poll>:<option>:<tag>.
+    return len(args) in (2, 5) and args[1] < len(ROLES)
+
+
 async def choose_role(update: Update, context: AppContext) -> None:
-    """A role button was pressed in the private chat."""
-    pressed = await _private_press(update, lambda args: len(args) == 2 and args[1] < len(ROLES))
+    """A role button was pressed in the private chat; it may carry the vote pressed before
+    joining, cast once the role is saved and confirmed in the same message."""
+    pressed = await _private_press(update, _role_press_shape)
     if pressed is None:
         return
     query, press = pressed
     group_id, role = press.args[0], ROLES[press.args[1]]
     user_id = query.from_user.id
+    vote = CarriedVote(press.args[2], press.args[3]) if len(press.args) == 5 else None
+    if vote is not None and not vote_tag_matches(
+        context.secret, group_id, vote, user_id, press.args[4]
+    ):
+        # Forged or copied from someone else's chat: nothing is saved and nothing is cast.
+        await query.answer(general.STALE_BUTTON)
+        return
     async with context.uow() as uow:
         group = await groups.find_group_by_id(uow, group_id)
     if group is None or not group.active:
@@ -102,8 +139,44 @@ async def choose_role(update: Update, context: AppContext) -> None:
         return
     async with context.uow() as uow:
         is_new = await membership.choose_role(uow, context.secret, group.id, user_id, role)
+    outcome = None if vote is None else await _cast_carried(context, group, vote, user_id)
+    news = None if outcome is None else _vote_news(outcome)
     await query.answer(f"Saved: {role.label}")
-    await edit_query_message(query, views.role_chosen(group.title, role, is_new=is_new))
+    await edit_query_message(
+        query, views.role_chosen(group.title, role, is_new=is_new, vote_news=news)
+    )
+    if outcome is not None and outcome.counted:
+        poll_changed(context, outcome.group_id, outcome.poll_id)
+        await ballot_changed(context, user_id, outcome)
+
+
+async def _cast_carried(
+    context: AppContext, group: GroupInfo, vote: CarriedVote, user_id: int
+) -> VoteOutcome:
+    """Cast the vote carried through sign-up, as a press in the group's own chat would be."""
+
+    async def write(uow: UnitOfWork) -> VoteOutcome:
+        return await polls.cast_carried_vote(
+            uow,
+            context.secret,
+            poll_id=vote.poll_id,
+            option=vote.option,
+            chat_id=group.chat_id,
+            user_id=user_id,
+            now=now(),
+        )
+
+    return await context.ballots.apply(write)
+
+
+def _vote_news(outcome: VoteOutcome) -> str:
+    if outcome.status in {VoteStatus.RECORDED, VoteStatus.CHANGED}:
+        return views.vote_counted(outcome.chosen)
+    if outcome.status is VoteStatus.UNCHANGED:
+        return views.VOTE_ALREADY_GIVEN
+    if outcome.status is VoteStatus.CLOSED:
+        return views.VOTE_TOO_LATE
+    return views.VOTE_NOT_CAST
 
 
 async def role_menu(update: Update, context: AppContext) -> None:

@@ -9,6 +9,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppContext
+from bot.domain.join_link import CarriedVote
 from bot.domain.poll_rules import PollInputError, Visibility, parse_poll_line, results_visible
 from bot.scheduling.poll_jobs import close_and_announce, now, poll_changed, post_poll
 from bot.services import membership, polls
@@ -75,14 +76,24 @@ def _press(query: CallbackQuery, arity: int) -> Press | None:
     return press if press is not None and len(press.args) == arity else None
 
 
-async def _answer_outcome(query: CallbackQuery, context: AppContext, outcome: VoteOutcome) -> None:
+async def _answer_outcome(
+    query: CallbackQuery, context: AppContext, outcome: VoteOutcome, option: int | None
+) -> None:
     """Tell the voter, privately, what happened to their press."""
     status = outcome.status
     if status is VoteStatus.NOT_MEMBER:
         async with context.uow() as uow:
             group = await find_group_by_id(uow, outcome.group_id)
         if group is not None:
-            payload = membership.join_payload(context.secret, group)
+            # The link carries the vote: once the role is chosen it is cast, so the person
+            # need not come back and press again.
+            payload = (
+                membership.join_payload(context.secret, group)
+                if option is None
+                else membership.join_payload_with_vote(
+                    context.secret, group, CarriedVote(outcome.poll_id, option)
+                )
+            )
             await query.answer(acks.join_first_ack(), url=start_link(context.bot.username, payload))
             return
     simple = {
@@ -147,7 +158,7 @@ async def ballot_press(update: Update, context: AppContext) -> None:
     if outcome is None or outcome.status is VoteStatus.REPLAYED:
         return  # delivered a second time: the first delivery was counted and answered
     try:
-        await _answer_outcome(query, context, outcome)
+        await _answer_outcome(query, context, outcome, option)
     except TelegramError as error:
         # The ballot is stored whatever became of the answer: the poll message must still show
         # it (and a proposal's reason follow it), and the voter must not be told it failed. A

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.join_link import sign_join, verify_join
+from bot.domain.join_link import CarriedVote, read_join, sign_join, sign_join_with_vote
 from bot.domain.keyed_hash import member_key, person_key
 from bot.domain.personal_data import AlsoStored
 from bot.domain.roles import ROLES, Role
@@ -24,15 +24,29 @@ def join_payload(secret: bytes, group: GroupInfo) -> str:
     return sign_join(secret, group.id)
 
 
+def join_payload_with_vote(secret: bytes, group: GroupInfo, vote: CarriedVote) -> str:
+    """The join link for someone who pressed `vote` before joining: it carries the vote."""
+    return sign_join_with_vote(secret, group.id, vote)
+
+
 async def group_for_payload(uow: UnitOfWork, secret: bytes, payload: str) -> GroupInfo | None:
     """The active group a join payload was signed for; None if forged, stale or unknown."""
-    group_id = verify_join(secret, payload)
-    if group_id is None:
+    found = await join_target(uow, secret, payload)
+    return None if found is None else found[0]
+
+
+async def join_target(
+    uow: UnitOfWork, secret: bytes, payload: str
+) -> tuple[GroupInfo, CarriedVote | None] | None:
+    """The active group a join payload was signed for, with the vote it carries if any;
+    None if forged, stale or unknown."""
+    target = read_join(secret, payload)
+    if target is None:
         return None
-    group = await uow.groups.by_id(group_id)
+    group = await uow.groups.by_id(target.group_id)
     if group is None or not group.active:
         return None
-    return GroupInfo.of(group)
+    return GroupInfo.of(group), target.vote
 
 
 async def role_in(uow: UnitOfWork, secret: bytes, group_id: int, user_id: int) -> Role | None:

@@ -323,6 +323,53 @@ async def _write_vote(
     return _outcome(poll, status, after)
 
 
+@dataclass(frozen=True, slots=True)
+class OpenChoice:
+    """What a person pressed before joining, as the role choice shows it back to them."""
+
+    question: str
+    label: str
+
+
+async def open_choice(
+    uow: UnitOfWork, group_id: int, poll_id: int, option: int, now: datetime
+) -> OpenChoice | None:
+    """The option of an open poll of this group; None for a closed poll, another group's or
+    an option it does not have (the carried vote is then simply not offered)."""
+    poll = await uow.polls.get(poll_id)
+    if poll is None or poll.group_id != group_id or not 0 <= option < len(poll.options):
+        return None
+    if not _is_open_at(poll.status, poll.deadline, now):
+        return None
+    return OpenChoice(poll.question, poll.options[option])
+
+
+async def cast_carried_vote(
+    uow: UnitOfWork,
+    secret: bytes,
+    *,
+    poll_id: int,
+    option: int,
+    chat_id: int,
+    user_id: int,
+    now: datetime,
+) -> VoteOutcome:
+    """The vote pressed before joining, cast once the person has a role (see `apply_vote`;
+    the caller commits). Only as a first ballot: one already there (a vote given in the group
+    since, or the role button pressed twice) stands as it is, and is reported UNCHANGED."""
+    for _ in range(_SWAP_ROUNDS):
+        poll, role, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
+        if stop is not None or poll is None or role is None:
+            return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
+        if poll.choices is not None:
+            return _outcome(poll, VoteStatus.UNCHANGED, poll.choices)
+        # From no ballot, a multiple-choice tick can only add: writing it never takes one back.
+        outcome = await _write_vote(uow, secret, poll, role, option, user_id, None)
+        if outcome is not None:
+            return outcome
+    raise BallotRaceError("the ballot kept changing; the press is not counted")
+
+
 async def apply_withdrawal(
     uow: UnitOfWork, secret: bytes, *, poll_id: int, chat_id: int, user_id: int, now: datetime
 ) -> VoteOutcome:

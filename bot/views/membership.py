@@ -57,8 +57,11 @@ WHY_EQUAL = (
 )
 
 
-def choose_role(title: str, current: Role | None) -> str:
+def choose_role(title: str, current: Role | None, carried: str | None = None) -> str:
+    """`carried`: a line about the vote pressed before joining (see `carried_vote`)."""
     lines = [f"You are joining <b>{escape(title)}</b>.", "", PRIVACY_STATEMENT, "", WHY_EQUAL, ""]
+    if carried is not None:
+        lines += [carried, ""]
     if current is not None:
         lines.append(f"Your role here now: <b>{current.label}</b>.")
     lines.append("<b>Which role fits you in this group?</b>")
@@ -67,12 +70,16 @@ def choose_role(title: str, current: Role | None) -> str:
     return "\n".join(lines)
 
 
-def role_keyboard(group_id: int) -> InlineKeyboardMarkup:
+def role_keyboard(
+    group_id: int, carried: tuple[int, int, int] | None = None
+) -> InlineKeyboardMarkup:
+    """`carried`: (poll, option, tag) of the vote to cast once the role is chosen."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    role.label.capitalize(), callback_data=encode(Action.ROLE, group_id, index)
+                    role.label.capitalize(),
+                    callback_data=encode(Action.ROLE, group_id, index, *(carried or ())),
                 )
             ]
             for index, role in enumerate(ROLES)
@@ -80,12 +87,39 @@ def role_keyboard(group_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def role_chosen(title: str, role: Role, *, is_new: bool) -> str:
-    opening = "Welcome!" if is_new else "Done."
+def carried_vote(question: str, label: str) -> str:
     return (
-        f"{opening} You are in <b>{escape(title)}</b> as <b>{role.as_phrase}</b>.\n\n"
-        "Only you can see this. You can change it at any time with /role.\n"
-        "Now you can vote with the buttons under polls in the group."
+        f"You pressed <b>{escape(label)}</b> on the poll “{escape(question)}”. "
+        "Choose your role below and I will count that vote straight away."
+    )
+
+
+CARRIED_VOTE_CLOSED = (
+    "The poll you pressed has closed (or the button was old), so there is no vote to count. "
+    "You can still join."
+)
+
+
+def vote_counted(labels: Sequence[str]) -> str:
+    return (
+        f"Your vote for <b>{escape(', '.join(labels))}</b> is counted. "
+        "You can change it with the buttons under the poll in the group."
+    )
+
+
+VOTE_ALREADY_GIVEN = "You had already voted in that poll, so your vote stays as it was."
+VOTE_TOO_LATE = "That poll closed before you chose, so your vote could not be counted."
+VOTE_NOT_CAST = "I could not count your vote. Please press it again under the poll in the group."
+
+
+def role_chosen(title: str, role: Role, *, is_new: bool, vote_news: str | None = None) -> str:
+    """`vote_news`: what became of the vote pressed before joining, in the same message."""
+    opening = "Welcome!" if is_new else "Done."
+    last = vote_news or "Now you can vote with the buttons under polls in the group."
+    return (
+        f"{opening} You are in <b>{escape(title)}</b> as <b>{role.as_phrase}</b>.\n"
+        f"{last}\n\n"
+        "Only you can see this. You can change your role at any time with /role."
     )
 
 
