@@ -132,7 +132,8 @@ async def scene_joining(demo: Demo) -> None:
     for person, role in ((sam, "Service user"), (cara, "Carer"), (stan, "Staff")):
         await demo.follow_join(person, welcome)
         await demo.press(person, demo.bot.last(demo.bot.private(person)), role)
-    await demo.say(fiona, group, "/members")
+    await demo.say(fiona, demo.bot.private(fiona), "/start")
+    await demo.say(fiona, group, "/members")  # answered in her private chat
     await demo.say(cara, demo.bot.private(cara), "/mydata")
 
 

@@ -22,6 +22,7 @@ from bot.views.callbacks import Action, Press, decode, pattern
 from handlers.guards import facilitator_command, group_of_chat
 from handlers.poll_reasons import ballot_changed
 from handlers.replies import (
+    answer_privately,
     edit_query_message,
     is_group,
     is_private,
@@ -257,7 +258,8 @@ async def confirm_forget(update: Update, context: AppContext) -> None:
 
 
 async def members(update: Update, context: AppContext) -> None:
-    """/members: counts per role, for facilitators only."""
+    """/members: counts per role, for facilitators only, answered in their private chat:
+    in the group every member would watch the counts move as people join."""
     group = await facilitator_command(
         update, context, elsewhere=views.GROUP_ONLY, refusal=views.FACILITATORS_ONLY
     )
@@ -265,7 +267,13 @@ async def members(update: Update, context: AppContext) -> None:
         return
     async with context.uow() as uow:
         counts = await membership.role_counts(uow, group.id)
-    await reply(update, views.member_counts(group.title, counts))
+    await answer_privately(
+        update,
+        context.bot,
+        views.member_counts(group.title, counts, min_cell=context.settings.min_cell),
+        sent=views.MEMBERS_SENT,
+        unreachable=views.MEMBERS_OPEN_PRIVATE_CHAT,
+    )
 
 
 async def ask_in_private(update: Update, context: AppContext) -> None:

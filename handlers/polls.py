@@ -25,6 +25,7 @@ from handlers.guards import facilitator_command, group_command
 from handlers.poll_reasons import ballot_changed
 from handlers.replays import ToggleClaimOnce, ballot_press_once
 from handlers.replies import (
+    answer_privately,
     command_argument,
     edit_query_message,
     message_of,
@@ -314,18 +315,14 @@ async def decisions(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         log = await polls.decision_log(uow, group.id, min_cell=context.settings.min_cell)
     document = InputFile(poll_export.decision_log_csv(log), filename="decision-log.csv")
-    try:
-        await context.bot.send_document(
-            user_id_of(update), document, caption=texts.DECISIONS_CAPTION
-        )
-    except Forbidden:
-        await reply(
-            update,
-            texts.OPEN_PRIVATE_CHAT_FIRST,
-            general.open_private_chat_keyboard(context.bot.username),
-        )
-        return
-    await reply(update, texts.DECISIONS_SENT)
+    await answer_privately(
+        update,
+        context.bot,
+        texts.DECISIONS_CAPTION,
+        document=document,
+        sent=texts.DECISIONS_SENT,
+        unreachable=texts.OPEN_PRIVATE_CHAT_FIRST,
+    )
 
 
 def _settings_keyboard(group: GroupInfo) -> InlineKeyboardMarkup:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    MessageEntity,
+    Update,
+)
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.views.general import open_private_chat_keyboard
 from bot.views.limits import split_message
 
 log = logging.getLogger(__name__)
@@ -96,3 +105,27 @@ async def confirm_done(
         await edit_query_message(query, text, markup)
     except TelegramError as error:
         log.warning("could not show that a press was done: %s", type(error).__name__)
+
+
+async def answer_privately(
+    update: Update,
+    bot: Bot,
+    text: str,
+    *,
+    sent: str,
+    unreachable: str,
+    document: InputFile | None = None,
+) -> bool:
+    """Send the answer to a command typed in a group to the person's private chat, and say
+    `sent` where they asked; if they never opened that chat, say `unreachable` there with the
+    button that opens it. False when nothing could be sent."""
+    try:
+        if document is not None:
+            await bot.send_document(user_id_of(update), document, caption=text)
+        else:
+            await bot.send_message(user_id_of(update), text)
+    except Forbidden:
+        await reply(update, unreachable, open_private_chat_keyboard(bot.username))
+        return False
+    await reply(update, sent)
+    return True

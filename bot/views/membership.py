@@ -231,16 +231,37 @@ def forgotten(count: int) -> str:
 FORGET_KEPT = "Nothing was erased. Your roles stay as they were."
 
 
-def member_counts(title: str, counts: dict[Role, int]) -> str:
-    total = sum(counts.values())
+def member_figure(count: int, min_cell: int) -> str:
+    """How one role's count is shown: the one place that decides (so a stricter disclosure
+    rule replaces this function alone). A role of fewer than `min_cell` people is not given
+    as an exact number: in a small group "Carers: 1" all but names the one carer."""
+    if count == 0:
+        return "none yet"
+    if count < min_cell:
+        return f"fewer than {min_cell}"
+    return str(count)
+
+
+def member_counts(title: str, counts: dict[Role, int], *, min_cell: int) -> str:
     lines = [f"<b>Who has joined {escape(title)}</b> (counts only, never names)", ""]
     for role in ROLES:
-        lines.append(f"• {role.plural.capitalize()}: {counts[role]}")
-    lines.append(f"\nIn all: {total}.")
-    missing = [role.plural for role in ROLES if counts[role] == 0]
-    if missing:
-        lines.append(f"Nobody has joined as {' or '.join(missing)} yet.")
+        lines.append(f"• {role.plural.capitalize()}: {member_figure(counts[role], min_cell)}")
+    if any(0 < counts[role] < min_cell for role in ROLES):
+        # The total minus the exact roles would give the small one back.
+        lines.append(
+            f"\nThe exact total is held back while a role has fewer than {min_cell} people, "
+            "so nobody's role can be worked out from it."
+        )
+    else:
+        lines.append(f"\nIn all: {sum(counts.values())}.")
     return "\n".join(lines)
+
+
+MEMBERS_SENT = "I sent you the member counts in our private chat, so only you see them."
+MEMBERS_OPEN_PRIVATE_CHAT = (
+    "I can only send you the member counts in a private chat, so that only you see them. "
+    "Please open one with me, then send /members here again."
+)
 
 
 FACILITATORS_ONLY = (

@@ -16,7 +16,7 @@ from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeUser
 from bot.views import general
 from storage.models import Base, Group
-from tests.e2e.poll_helpers import eventually
+from tests.e2e.poll_helpers import ask_members, eventually
 
 # Rows these tables gain are bookkeeping about the update itself, whatever it asked for: the
 # update's number (replays) and "this person has opened a private chat" (person_key only).
@@ -155,8 +155,8 @@ async def build_scene(bot: SandboxBot) -> Scene:
         await join(bot, user, welcome, label)
     await join(bot, nora, other_welcome, "Carer")
     await bot.start(fiona)
-    await bot.say(demi, group, "/members")  # accepted: she facilitates X, for now
-    assert "Who has joined" in bot.last_text(group)
+    # accepted: she facilitates X, for now
+    assert "Who has joined" in await ask_members(bot, demi, group)
     return Scene(
         bot=bot,
         group=group,

@@ -10,6 +10,7 @@ from bot.context import AppContext
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeUser
+from bot.services import groups, membership
 
 ROLE_BUTTON = {Role.SERVICE_USER: "Service user", Role.CARER: "Carer", Role.STAFF: "Staff"}
 
@@ -79,3 +80,27 @@ async def eventually(check: Callable[[], bool], what: str, seconds: float = 15.0
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+async def ask_members(
+    bot: SandboxBot, facilitator: FakeUser, group: FakeChat, **kwargs: int
+) -> str:
+    """A facilitator's /members in the group: the counts come in their private chat."""
+    if not facilitator.started_bot:
+        await bot.start(facilitator)
+    dm = bot.private(facilitator)
+    before = len(bot.tg.messages(dm))
+    await bot.say(facilitator, group, "/members", **kwargs)
+    assert len(bot.tg.messages(dm)) == before + 1, "no answer came in the private chat"
+    thread = kwargs.get("thread_id")
+    assert "sent you the member counts" in (bot.tg.last_message(group, thread_id=thread).text or "")
+    return bot.last_text(dm)
+
+
+async def stored_role_counts(bot: SandboxBot, chat: FakeChat) -> dict[Role, int]:
+    """Exact counts per role as stored, for tests whose subject is not how /members shows
+    them (it holds small figures back)."""
+    async with bot.uow() as uow:
+        group = await groups.find_group(uow, chat.id)
+        assert group is not None, "the bot does not know that group"
+        return await membership.role_counts(uow, group.id)

@@ -416,7 +416,9 @@ async def _planned_meeting(scene: Scene) -> FakeMessage | None:
 
 COMMAND_CASES = [
     CommandCase("close", "/close", frozenset({Effect.DATABASE, Effect.GROUP}), _open_poll),
-    CommandCase("members", "/members", frozenset({Effect.GROUP}), shows="Who has joined"),
+    CommandCase(
+        "members", "/members", frozenset({Effect.GROUP, Effect.PRIVATE}), shows="Who has joined"
+    ),
     CommandCase("decisions", "/decisions", frozenset({Effect.DOCUMENT}), _closed_poll),
     CommandCase("pollsettings", "/pollsettings", frozenset({Effect.GROUP, Effect.BUTTONS})),
     CommandCase("feedbacksettings", "/feedbacksettings", frozenset({Effect.GROUP, Effect.BUTTONS})),

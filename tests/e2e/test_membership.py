@@ -6,6 +6,7 @@ import pytest
 
 from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeUser
+from tests.e2e.poll_helpers import ask_members
 
 
 async def welcomed_group(
@@ -93,8 +94,7 @@ async def test_forged_payload_enrols_nobody(bot: SandboxBot, payload: str) -> No
     reply = bot.last(bot.private(mallory))
     assert "could not use that join link" in (reply.text or "")
     assert not reply.buttons
-    await bot.say(fiona, group, "/members")
-    assert "In all: 0" in bot.last_text(group)
+    assert "In all: 0" in await ask_members(bot, fiona, group)
 
 
 async def test_another_groups_payload_does_not_enrol_an_outsider(bot: SandboxBot) -> None:
@@ -114,22 +114,43 @@ async def test_another_groups_payload_does_not_enrol_an_outsider(bot: SandboxBot
 
 async def test_members_counts_for_facilitators_and_refusal_for_others(bot: SandboxBot) -> None:
     fiona = bot.tg.create_user("Fiona")
-    people = [bot.tg.create_user(name) for name in ("Sam", "Sue", "Cara", "Stan")]
+    people = [bot.tg.create_user(name) for name in ("Sam", "Sue", "Sid", "Cara", "Stan")]
     group, welcome = await welcomed_group(bot, *people, admin=fiona)
-    for person, role in zip(
-        people, ["Service user", "Service user", "Carer", "Staff"], strict=True
-    ):
+    roles = ["Service user", "Service user", "Service user", "Carer", "Staff"]
+    for person, role in zip(people, roles, strict=True):
         await bot.follow_join(person, welcome)
         await bot.press(person, bot.last(bot.private(person)), text=role)
 
-    await bot.say(fiona, group, "/members")
-    counts = bot.last_text(group)
-    assert "Service users: 2" in counts and "Carers: 1" in counts and "Staff: 1" in counts
+    counts = await ask_members(bot, fiona, group)
+    assert "Service users: 3" in counts
+    # One carer and one staff member: "1" would all but name them, and so would the total.
+    assert "Carers: fewer than 3" in counts and "Staff: fewer than 3" in counts
+    assert "In all" not in counts and "5" not in counts
     for person in people:
         assert person.first_name not in counts
+    # The group only learns that the answer went privately: no figure moves there.
+    group_texts = " ".join(m.text or "" for m in bot.tg.messages(group))
+    assert "Who has joined" not in group_texts and "Service users" not in group_texts
 
     await bot.say(people[0], group, "/members")
     assert "only the group's facilitators" in bot.last_text(group)
+
+
+async def test_members_for_a_facilitator_the_bot_cannot_reach_offers_the_private_chat(
+    bot: SandboxBot,
+) -> None:
+    fiona, sam = bot.tg.create_user("Fiona"), bot.tg.create_user("Sam")
+    group, welcome = await welcomed_group(bot, sam, admin=fiona)
+    await bot.follow_join(sam, welcome)
+    await bot.press(sam, bot.last(bot.private(sam)), text="Carer")
+    await bot.say(fiona, group, "/members")  # Fiona never opened a private chat with the bot
+    answer = bot.last(group)
+    assert "open one with me" in (answer.text or "")
+    assert "Carer" not in (answer.text or "") and "Who has joined" not in (answer.text or "")
+    (link,) = [b.url for row in answer.buttons for b in row]
+    assert link is not None and link.startswith("https://t.me/")
+    await bot.start(fiona)  # she presses it, then asks again
+    assert "Carers: fewer than 3" in await ask_members(bot, fiona, group)
 
 
 async def test_private_commands_in_a_group_point_to_the_private_chat(bot: SandboxBot) -> None:

@@ -46,7 +46,7 @@ from storage.unlinking import UNLINKED
 from tests.conftest import make_settings, spec_path
 from tests.e2e.feedback_helpers import posted, send_feedback, set_delivery, write
 from tests.e2e.meeting_helpers import plan_meeting, reminders_in
-from tests.e2e.poll_helpers import Circle, button, context_of
+from tests.e2e.poll_helpers import Circle, ask_members, button, context_of
 from tests.e2e.privacy_helpers import (
     Identity,
     Row,
@@ -279,8 +279,7 @@ async def join_everyone(audit: Audit) -> FakeChat:
     await bot.say(audit.user("dave"), audit.dm("dave"), "/role")
     await bot.press(audit.user("dave"), bot.last(audit.dm("dave")), text="Staff")
     audit.roles["dave"] = Role.STAFF
-    await bot.say(fiona, group, "/members")
-    members = bot.last_text(group)
+    members = await ask_members(bot, fiona, group)
     assert "Service users: 3" in members and "Carers: 3" in members and "Staff: 4" in members
     return group
 
