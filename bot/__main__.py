@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
-from bot.config import Mode, Settings, load_settings_or_exit
+from bot.config import WEBHOOK_PATH, Mode, Settings, load_settings_or_exit
 from bot.logs import configure_logging
 
 
@@ -36,7 +36,7 @@ def run(settings: Settings) -> None:
         app.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
-            url_path="telegram",
+            url_path=WEBHOOK_PATH,
             webhook_url=settings.webhook_url,
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,

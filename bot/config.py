@@ -6,13 +6,16 @@ into one line naming the variable and how to fix it, with exit status 2 and no t
 
 from __future__ import annotations
 
+import re
 import sys
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as PydanticSettingsError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -21,12 +24,21 @@ from bot.domain.feedback_rules import DEFAULT_DAILY_LIMIT
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./equalsay.db"
 TELEGRAM_API_URL = "https://api.telegram.org"
+# Where the webhook server listens for Telegram's posts (the end of WEBHOOK_URL's path).
+WEBHOOK_PATH = "telegram"
 UK_CRISIS_CONTACTS = (
     "Emergency: call 999",
     "NHS 111, option 2 (mental health)",
     "Samaritans: call 116 123, free, day or night",
     "Shout: text SHOUT to 85258",
 )
+
+
+# What a list setting looks like, for the line that says one is wrong.
+_LIST_EXAMPLES = {
+    "crisis_contacts": '["Emergency: call 999", "Samaritans: call 116 123"]',
+    "crisis_phrases": '["suicide", "kill myself"]',
+}
 
 
 class Mode(StrEnum):
@@ -100,6 +112,19 @@ class Settings(BaseSettings):
             raise ValueError("it is not a time zone name; use one like Europe/London") from None
         return value
 
+    @field_validator("crisis_contacts", "crisis_phrases")
+    @classmethod
+    def _some_lines(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        # The bot must never run without a way to tell someone where to get help, nor with
+        # the crisis check switched off by an empty list.
+        lines = tuple(line.strip() for line in value)
+        if not lines or not all(lines):
+            raise ValueError(
+                "it needs at least one line, and no empty ones; leave it unset for the "
+                f"defaults, or write a JSON list like {_LIST_EXAMPLES[str(info.field_name)]}"
+            )
+        return lines
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -143,7 +168,30 @@ def describe_error(error: ValidationError) -> str:
     message = str(first.get("msg", "")).removeprefix("Value error, ")
     if name == "MODE":
         message = "use polling or webhook"
+    elif name.lower() in _LIST_EXAMPLES and first["type"] != "value_error":
+        message = f"write it as a JSON list of lines, like {_LIST_EXAMPLES[name.lower()]}"
     return f"{name} is not valid: {message}."
+
+
+def _check_webhook_url(settings: Settings) -> None:
+    """A WEBHOOK_URL Telegram would post to in vain is refused at start, not found out later."""
+    url = urlsplit(settings.webhook_url)
+    if url.scheme not in {"https", "http"} or not url.hostname:
+        raise SettingsError(
+            f"WEBHOOK_URL is not valid: it should be a full address like "
+            f"https://bot.example.org/{WEBHOOK_PATH}."
+        )
+    official = settings.telegram_api_url.rstrip("/") == TELEGRAM_API_URL
+    if official and url.scheme != "https":
+        raise SettingsError("WEBHOOK_URL is not valid: Telegram only posts to https addresses.")
+    # A reverse proxy may serve the bot under a prefix (/equalsay/telegram); whatever comes
+    # before, the path must end where this server listens.
+    if not url.path.endswith(f"/{WEBHOOK_PATH}"):
+        raise SettingsError(
+            f"WEBHOOK_URL is not valid: its path is {url.path or '/'!r}, but the bot listens "
+            f"at /{WEBHOOK_PATH}; end the address with /{WEBHOOK_PATH}, like "
+            f"https://{url.netloc}/{WEBHOOK_PATH}."
+        )
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -152,11 +200,22 @@ def load_settings(**overrides: Any) -> Settings:
         settings = Settings(**overrides)
     except ValidationError as error:
         raise SettingsError(describe_error(error)) from None
+    except PydanticSettingsError as error:
+        # A list setting that is not JSON; the library names the field in its message.
+        field = re.search(r'field "(\w+)"', str(error))
+        name = field.group(1) if field else ""
+        example = _LIST_EXAMPLES.get(name, '["first line", "second line"]')
+        raise SettingsError(
+            f"{name.upper() or 'A list setting'} is not valid: it is not JSON; write it as "
+            f"a JSON list of lines, like {example}."
+        ) from None
     if settings.mode is Mode.WEBHOOK and not settings.webhook_url:
         raise SettingsError(
             "WEBHOOK_URL is missing: webhook mode needs the public https address Telegram "
             "should post to."
         )
+    if settings.mode is Mode.WEBHOOK:
+        _check_webhook_url(settings)
     if settings.mode is Mode.WEBHOOK and not settings.webhook_secret_token.get_secret_value():
         raise SettingsError(
             "WEBHOOK_SECRET_TOKEN is missing: webhook mode needs a secret (1-256 letters, digits, "

@@ -11,7 +11,16 @@ import pytest
 
 from bot.config import Mode, SettingsError, load_settings
 
-_VARS = ("BOT_TOKEN", "DATABASE_URL", "MODE", "WEBHOOK_URL", "WEBHOOK_SECRET_TOKEN", "TIMEZONE")
+_VARS = (
+    "BOT_TOKEN",
+    "DATABASE_URL",
+    "MODE",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET_TOKEN",
+    "TIMEZONE",
+    "CRISIS_CONTACTS",
+    "CRISIS_PHRASES",
+)
 
 
 def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -36,6 +45,28 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
         ({"BOT_TOKEN": "123:abc", "MODE": "carrier-pigeon"}, "MODE", "polling or webhook"),
         ({"BOT_TOKEN": "123:abc", "TIMEZONE": "Mars/Olympus"}, "TIMEZONE", "Europe/London"),
         ({"BOT_TOKEN": "123:abc", "MODE": "webhook"}, "WEBHOOK_URL", "https"),
+        # Accepted once, but could never work: refused at start (issue 14.11, issue 18.1).
+        (
+            {"BOT_TOKEN": "123:abc", "MODE": "webhook", "WEBHOOK_SECRET_TOKEN": "s3cret"}
+            | {"WEBHOOK_URL": "https://bot.example.org/webhook"},
+            "WEBHOOK_URL",
+            "listens at /telegram",
+        ),
+        (
+            {"BOT_TOKEN": "123:abc", "MODE": "webhook", "WEBHOOK_SECRET_TOKEN": "s3cret"}
+            | {"WEBHOOK_URL": "http://bot.example.org/telegram"},
+            "WEBHOOK_URL",
+            "only posts to https",
+        ),
+        ({"BOT_TOKEN": "123:abc", "CRISIS_CONTACTS": "[]"}, "CRISIS_CONTACTS", "at least one"),
+        ({"BOT_TOKEN": "123:abc", "CRISIS_CONTACTS": '[" "]'}, "CRISIS_CONTACTS", "no empty"),
+        (
+            {"BOT_TOKEN": "123:abc", "CRISIS_CONTACTS": "Call 999"},
+            "CRISIS_CONTACTS",
+            "not JSON",
+        ),
+        ({"BOT_TOKEN": "123:abc", "CRISIS_CONTACTS": '"999"'}, "CRISIS_CONTACTS", "JSON list"),
+        ({"BOT_TOKEN": "123:abc", "CRISIS_PHRASES": "[]"}, "CRISIS_PHRASES", "at least one"),
     ],
 )
 def test_bad_setting_prints_one_line_and_exits_2(
@@ -79,3 +110,22 @@ def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 def test_token_never_shows_in_the_settings_repr() -> None:
     settings = load_settings(bot_token="123:very-secret")
     assert "very-secret" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bot.example.org/telegram",
+        "https://bot.example.org:8443/equalsay/telegram",  # behind a proxy, under a prefix
+    ],
+)
+def test_a_webhook_url_ending_where_the_bot_listens_is_accepted(url: str) -> None:
+    settings = load_settings(
+        bot_token="123:abc", mode="webhook", webhook_url=url, webhook_secret_token="s3cret"
+    )
+    assert settings.webhook_url == url
+
+
+def test_crisis_contacts_are_kept_tidy() -> None:
+    settings = load_settings(bot_token="123:abc", crisis_contacts=["  Call 999 ", "NHS 111"])
+    assert settings.crisis_contacts == ("Call 999", "NHS 111")
