@@ -29,8 +29,14 @@ def run(settings: Settings) -> None:
     from telegram import Update
 
     from bot.app import UPDATE_BACKLOG, build_application
+    from bot.unreadable_updates import UpdatesRequest
 
-    app = build_application(settings, update_backlog=UPDATE_BACKLOG)
+    app = build_application(
+        settings,
+        update_backlog=UPDATE_BACKLOG,
+        # As PTB's default for getUpdates (one connection), but skipping unreadable updates.
+        updates_request=UpdatesRequest(connection_pool_size=1),
+    )
     if settings.mode is Mode.WEBHOOK:
         secret = settings.webhook_secret_token.get_secret_value()
         app.run_webhook(

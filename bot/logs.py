@@ -19,6 +19,28 @@ _FLOORS = {
 }
 
 
+# python-telegram-bot prints an update it cannot read whole (user ids, names, private text),
+# at CRITICAL, from these two places; bot/unreadable_updates.py skips such updates in polling.
+_UPDATE_DUMPS = (
+    "Error while parsing updates!",  # telegram.Bot, polling
+    "Something went wrong processing the data received from Telegram",  # webhook handler
+)
+
+
+class HideUpdateDumps(logging.Filter):
+    """Rewrites the library's records that would print an unreadable update whole: the
+    error's type stays, its text (which can quote a value) and the data go."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and record.msg.startswith(_UPDATE_DUMPS):
+            error = record.exc_info[1] if record.exc_info else None
+            record.msg = "An update from Telegram could not be read (%s); its data is not logged."
+            record.args = (type(error).__name__ if error else "no details",)
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def hold_back_library_logs(level: str) -> None:
     """Raise the libraries' loggers to their floors (or to `level` if that is higher)."""
     wanted = logging.getLevelName(level)
@@ -30,4 +52,6 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
+    for handler in logging.getLogger().handlers:  # where every library's records end up
+        handler.addFilter(HideUpdateDumps())
     hold_back_library_logs(level)
