@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -125,15 +126,18 @@ async def confirm_button(update: Update, context: AppContext) -> None:
         await _save(query, context, draft, group)
     elif choice == views.CHANGE:
         await _change(query, context, draft, group)
-    elif 0 <= choice - views.REPEAT_BASE < len(RECURRENCES):
-        state = MeetingSetup(
-            step=draft.state.step,
-            starts_at=draft.state.starts_at,
-            title=draft.state.title,
-            place=draft.state.place,
-            recurrence=RECURRENCES[choice - views.REPEAT_BASE],
-            in_group=draft.state.in_group,
+    elif choice in (views.MORNING, views.EVENING) and draft.state.or_else is not None:
+        state = draft.state.picked(evening=choice == views.EVENING)
+        async with context.uow() as uow:
+            await meeting_drafts.save(uow, draft, state, now=now())
+        await query.answer()
+        await edit_query_message(
+            query,
+            views.confirm_text(state, group.timezone),
+            views.confirm_keyboard(draft.id, state, group.timezone),
         )
+    elif 0 <= choice - views.REPEAT_BASE < len(RECURRENCES) and draft.state.or_else is None:
+        state = replace(draft.state, recurrence=RECURRENCES[choice - views.REPEAT_BASE])
         async with context.uow() as uow:
             await meeting_drafts.save(uow, draft, state, now=now())
         await query.answer()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-from bot.domain.when import EXAMPLES, WhenError, parse_when
+from bot.domain.when import EXAMPLES, AmbiguousTimeError, WhenError, parse_when
 
 TITLE_MAX = 120
 PLACE_MAX = 200
@@ -48,6 +48,9 @@ class MeetingLine:
     starts_at: datetime  # aware UTC
     title: str
     place: str
+    # The evening reading of a bare hour ("at 10"), when both could be meant: the person
+    # picks one on the confirmation before anything can be saved.
+    or_else: datetime | None = None
 
 
 def clean_text(text: str, *, limit: int, what: str) -> str:
@@ -76,6 +79,16 @@ def read_when(text: str, zone_name: str, now: datetime) -> datetime:
         raise MeetingInputError(error.message) from error
 
 
+def read_when_or_ask(text: str, zone_name: str, now: datetime) -> tuple[datetime, datetime | None]:
+    """The time typed, or both readings of a bare hour ("at 10": morning first) to ask."""
+    try:
+        return parse_when(text, zone_name, now), None
+    except AmbiguousTimeError as error:
+        return error.readings
+    except WhenError as error:
+        raise MeetingInputError(error.message) from error
+
+
 def parse_meeting_line(line: str, zone_name: str, now: datetime) -> MeetingLine:
     """`next Tuesday 2pm | Discharge working group | Room 3, Hounslow`."""
     parts = [part.strip() for part in line.split("|")]
@@ -84,10 +97,10 @@ def parse_meeting_line(line: str, zone_name: str, now: datetime) -> MeetingLine:
             "Please write it like this:\n/meeting next Tuesday 2pm | Working group | Room 3\n"
             f"(when | what | where). For the time you can type {EXAMPLES}."
         )
-    starts_at = read_when(parts[0], zone_name, now)
+    starts_at, or_else = read_when_or_ask(parts[0], zone_name, now)
     title = clean_text(parts[1], limit=TITLE_MAX, what="title")
     place = clean_place(parts[2] if len(parts) == 3 else "")
-    return MeetingLine(starts_at, title, place)
+    return MeetingLine(starts_at, title, place, or_else)
 
 
 def clean_agenda_item(text: str) -> str:

@@ -16,7 +16,7 @@ from bot.domain.meeting_rules import (
     MeetingLine,
     clean_place,
     clean_text,
-    read_when,
+    read_when_or_ask,
 )
 from bot.domain.recurrence import Recurrence
 
@@ -36,13 +36,30 @@ class MeetingSetup:
     place: str = ""
     recurrence: Recurrence = Recurrence.NONE
     in_group: bool = False  # typed as one line in the group, so Change means "type it again"
+    # A bare hour's evening reading while the person has not said which they meant: the
+    # confirmation asks (morning `starts_at` or this), and nothing is saved until they pick.
+    or_else: datetime | None = None
 
     @classmethod
     def from_line(cls, line: MeetingLine) -> MeetingSetup:
-        return cls(SetupStep.CONFIRM, line.starts_at, line.title, line.place, in_group=True)
+        return cls(
+            SetupStep.CONFIRM,
+            line.starts_at,
+            line.title,
+            line.place,
+            in_group=True,
+            or_else=line.or_else,
+        )
+
+    def picked(self, evening: bool) -> MeetingSetup:
+        """The answer to "in the morning or in the evening?"."""
+        if self.or_else is None:
+            return self
+        return replace(self, starts_at=self.or_else if evening else self.starts_at, or_else=None)
 
     def to_data(self) -> dict[str, Any]:
         return {
+            "or_else": None if self.or_else is None else self.or_else.isoformat(),
             "starts_at": None if self.starts_at is None else self.starts_at.isoformat(),
             "title": self.title,
             "place": self.place,
@@ -53,9 +70,11 @@ class MeetingSetup:
     @classmethod
     def from_data(cls, step: str, data: dict[str, Any]) -> MeetingSetup:
         """Rebuild a stored state; ValueError if it does not make sense any more."""
-        raw = data.get("starts_at")
-        starts_at = None if raw is None else datetime.fromisoformat(str(raw))
-        if starts_at is not None and starts_at.tzinfo is None:
+        starts_at, or_else = (
+            None if data.get(key) is None else datetime.fromisoformat(str(data[key]))
+            for key in ("starts_at", "or_else")
+        )
+        if any(t is not None and t.tzinfo is None for t in (starts_at, or_else)):
             raise ValueError("stored time is naive")
         return cls(
             step=SetupStep(step),
@@ -64,14 +83,17 @@ class MeetingSetup:
             place=str(data.get("place") or ""),
             recurrence=Recurrence(str(data.get("recurrence") or "none")),
             in_group=bool(data.get("in_group")),
+            or_else=or_else,
         )
 
 
 def type_text(state: MeetingSetup, text: str, *, zone_name: str, now: datetime) -> MeetingSetup:
     """The answer to the step's question; MeetingInputError leaves the state as it was."""
     if state.step is SetupStep.WHEN:
-        starts_at = read_when(text, zone_name, now)
-        return replace(state, starts_at=starts_at, step=_after(state, SetupStep.WHEN))
+        starts_at, or_else = read_when_or_ask(text, zone_name, now)
+        return replace(
+            state, starts_at=starts_at, or_else=or_else, step=_after(state, SetupStep.WHEN)
+        )
     if state.step is SetupStep.TITLE:
         title = clean_text(text, limit=TITLE_MAX, what="title")
         return replace(state, title=title, step=_after(state, SetupStep.TITLE))

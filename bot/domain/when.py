@@ -13,11 +13,16 @@ confirmation text says which one was picked (see :func:`describe_when`).
 
 from __future__ import annotations
 
+import contextlib
+import re
 import warnings
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dateparser.date
+
+from bot.domain.clock_words import ClockError, TypedTime, day_words, find_time, with_meridiem
 
 MAX_TEXT = 80  # longer than any date people type; keeps the parser's work bounded
 # Further ahead than anything a group plans (and "32 Mar" read as 2032 is a typo): refusing it
@@ -80,11 +85,24 @@ def _resolve_lenient(naive: datetime, zone: ZoneInfo) -> datetime:
     return naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
+class AmbiguousTimeError(WhenError):
+    """A bare hour that could be morning or evening ("tomorrow at 10"): the person is asked
+    which. `readings` holds both, morning first, each a valid future minute."""
+
+    def __init__(self, message: str, readings: tuple[datetime, datetime]) -> None:
+        super().__init__(message)
+        self.readings = readings
+
+
 def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
     """Parse a date and time typed by a person, in the zone, as a future aware UTC datetime.
 
     ``now`` is passed in (aware), so "tomorrow" is reproducible in tests. Raises WhenError
-    for nonsense, a day without a time, a time that has passed or does not exist.
+    for nonsense, a day without a time, a time that has passed or does not exist, and
+    AmbiguousTimeError (a WhenError) for a bare hour that could be morning or evening.
+
+    The time of day is read first (bot/domain/clock_words.py), the rest as the day by
+    dateparser, so "tomorrow at 10" is 10:00 and "next Tuesday at 10" is not the 10th.
     """
     cleaned = " ".join(text.split())
     if not cleaned:
@@ -94,44 +112,158 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
     zone = zone_of(zone_name)
     now_utc = _aware_utc(now)
     local_now = now_utc.astimezone(zone).replace(tzinfo=None)
-    parser = dateparser.date.DateDataParser(
+    lowered = cleaned.lower()
+    try:
+        typed = find_time(lowered)
+    except ClockError:
+        raise WhenError(_UNREADABLE) from None
+    try:
+        if typed is not None:
+            day = _read_day(day_words(lowered, typed), local_now)
+            if day is not None:
+                # Suggestions are made in the person's own spelling where the spans allow.
+                shown = cleaned if len(cleaned) == len(lowered) else lowered
+                return _choose(shown, typed, day, zone_name, now_utc)
+        return _whole_text(cleaned, zone_name, now_utc, local_now, has_time=typed is not None)
+    except OverflowError:
+        # Near year 1 or 9999 a zone's offset runs off the calendar: no real date is there.
+        raise WhenError(_UNREADABLE) from None
+
+
+_UNREADABLE = f"Sorry, I could not read that as a date and time. Try {EXAMPLES}."
+# Short forms dateparser does not know, and words it stumbles on.
+_DAY_SPELLINGS = (
+    (re.compile(r"\bweds\b"), "wednesday"),
+    (re.compile(r"\bthurs?\b"), "thursday"),
+    (re.compile(r"\btues\b"), "tuesday"),
+    (re.compile(r"\b(this|next) coming\b"), r"\1"),
+    (re.compile(r"\bcoming\b"), "this"),
+)
+_MONTH = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\d{1,2}\s*[/.-]\s*\d{1,2}"
+)
+_YEAR = re.compile(r"\b\d{4}\b|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
+# "in 3 days", "in a week": a span from now, so the clock time now is meant.
+_DURATION = re.compile(r"\bin\s+(\d+|a|an|one|two|three|four|five|six|seven)\s+[a-z]")
+# A day and month without a year, up to this long ago, is a mistake to point out ("3/12" on
+# the 4th of December has passed); further back it means next year ("5 Jan" in December).
+_RECENT_PAST = timedelta(days=183)
+
+
+def _parser(local_now: datetime, prefer: str) -> dateparser.date.DateDataParser:
+    return dateparser.date.DateDataParser(
         languages=["en"],
         settings={
             "RELATIVE_BASE": local_now,
-            "PREFER_DATES_FROM": "future",
+            "PREFER_DATES_FROM": prefer,
             "RETURN_TIME_AS_PERIOD": True,
-            "DATE_ORDER": "DMY",
+            "DATE_ORDER": "DMY",  # UK: 3/12 is the 3rd of December
         },
     )
+
+
+def _date_data(text: str, local_now: datetime, prefer: str) -> Any:
     with warnings.catch_warnings():
         # dateparser's dependencies warn about their own internals; nothing for a person here.
         warnings.simplefilter("ignore")
-        found = parser.get_date_data(cleaned)
+        return _parser(local_now, prefer).get_date_data(text)
+
+
+def _read_day(text: str, local_now: datetime) -> tuple[date, tzinfo | None] | None:
+    """The day named by `text` once the time of day is taken out; today when nothing is
+    left; None when dateparser cannot read it as a plain day (the whole text is tried then).
+
+    A weekday or a relative day ("Tuesday", "tomorrow") is the next one. A day and month
+    keep this year unless that is more than half a year ago: "3/12" typed on the 3rd of
+    December is today (so 04:00 at 06:53 has passed), not a year ahead. A zone named with
+    the day ("UTC tomorrow") comes back with it: the time is then in that zone."""
+    if not text:
+        return local_now.date(), None
+    for pattern, spelling in _DAY_SPELLINGS:
+        text = pattern.sub(spelling, text)
+    calendar = _MONTH.search(text) is not None
+    found = _date_data(text, local_now, "current_period" if calendar else "future")
+    parsed: datetime | None = found.date_obj
+    if parsed is None or found.period == "time":
+        return None  # another time in it ("in 2 hours at 10"): read the whole text as before
+    day = parsed.date()
+    long_ago = local_now.date() - day > _RECENT_PAST
+    if calendar and long_ago and _YEAR.search(text) is None:
+        with contextlib.suppress(ValueError):  # 29 February: next year has none
+            day = day.replace(year=day.year + 1)
+    return day, parsed.tzinfo
+
+
+def _choose(
+    text: str,
+    typed: TypedTime,
+    day: tuple[date, tzinfo | None],
+    zone_name: str,
+    now_utc: datetime,
+) -> datetime:
+    """The moment meant: the one reading of the time that is plausible and in the future,
+    or AmbiguousTimeError to ask when both are."""
+    zone = zone_of(zone_name)
+    local_now = now_utc.astimezone(zone).replace(tzinfo=None)
+    time_alone = not day_words(text, typed)
+    moments = []
+    on_day, named_zone = day
+    for reading in typed.plausible:
+        on = on_day
+        if time_alone and datetime.combine(on, reading) <= local_now:
+            on += timedelta(days=1)  # a time alone is the next one: "at 10" at 15:00
+        if named_zone is not None:
+            # The person named a zone ("3pm UTC tomorrow"): an exact moment already.
+            moments.append(datetime.combine(on, reading, tzinfo=named_zone).astimezone(UTC))
+        else:
+            moments.append(resolve_local(datetime.combine(on, reading), zone))
+    ahead = [m for m in moments if m > now_utc]
+    if len(ahead) == 2:
+        morning, evening = typed.plausible
+        raise AmbiguousTimeError(
+            f"Do you mean {typed.spoken} in the morning or in the evening? "
+            f"Please type “{with_meridiem(text, typed, morning)}” or "
+            f"“{with_meridiem(text, typed, evening)}”.",
+            (ahead[0], ahead[1]),
+        )
+    return _checked_future(ahead[0] if ahead else moments[0], zone_name, now_utc)
+
+
+def _whole_text(
+    cleaned: str, zone_name: str, now_utc: datetime, local_now: datetime, *, has_time: bool
+) -> datetime:
+    """dateparser reads all of the text: there is no time of day of ours in it ("tomorrow
+    morning", "in 2 hours"), or its day is not one dateparser reads alone ("3pm UTC
+    tomorrow"; `has_time`: a time of day was typed, so the one dateparser found is it)."""
+    found = _date_data(cleaned, local_now, "future")
     parsed: datetime | None = found.date_obj
     if parsed is None:
-        raise WhenError(f"Sorry, I could not read that as a date and time. Try {EXAMPLES}.")
-    try:
-        return _future_moment(parsed, found.period, zone_name, now_utc)
-    except OverflowError:
-        # Near year 1 or 9999 a zone's offset runs off the calendar: no real date is there.
-        raise WhenError(
-            f"Sorry, I could not read that as a date and time. Try {EXAMPLES}."
-        ) from None
+        raise WhenError(_UNREADABLE)
+    clock_meant = (
+        has_time or found.period == "part_of_day" or _DURATION.search(cleaned.lower()) is not None
+    )
+    return _future_moment(parsed, found.period, zone_name, now_utc, clock_meant=clock_meant)
 
 
 def _future_moment(
-    parsed: datetime, period: str | None, zone_name: str, now_utc: datetime
+    parsed: datetime, period: str | None, zone_name: str, now_utc: datetime, *, clock_meant: bool
 ) -> datetime:
     """The parsed date as a minute in the future, or WhenError saying why it cannot be."""
     zone = zone_of(zone_name)
-    if period != "time" and parsed.time() == time(0, 0):
-        # A day alone, with or without a zone ("3 Dec", "3 Dec UTC"): not midnight by guess.
+    if period != "time" and (parsed.time() == time(0) or not clock_meant):
+        # A day alone ("3 Dec", "tomorrow", "next week"): not midnight, nor the clock's time
+        # now (dateparser's answer for "tomorrow"), by guess. "In 3 days" is a span of time.
         raise WhenError("Please add a time as well as the day, like “Friday 17:00” or “3 Dec 2pm”.")
     if parsed.tzinfo is not None:
         # The person named a zone ("3pm UTC"): that is an exact moment already.
         moment = parsed.astimezone(UTC).replace(second=0, microsecond=0)
     else:
         moment = resolve_local(parsed.replace(second=0, microsecond=0), zone)
+    return _checked_future(moment, zone_name, now_utc)
+
+
+def _checked_future(moment: datetime, zone_name: str, now_utc: datetime) -> datetime:
+    """The moment, if it is ahead and not too far; WhenError saying why not otherwise."""
     if moment <= now_utc:
         raise WhenError(
             f"{describe_when(moment, zone_name)} has already passed. "

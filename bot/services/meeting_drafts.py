@@ -96,6 +96,9 @@ async def save_meeting(uow: UnitOfWork, draft: MeetingDraft, *, zone: str, now: 
     state = draft.state
     if state.starts_at is None or not state.title:
         return Saved(None)
+    if state.or_else is not None:
+        # Morning or evening is still open: a Save forged past the question saves nothing.
+        return Saved(None, "Please choose the morning or the evening time first.")
     if state.starts_at <= now:
         return Saved(None, "That time has passed while the meeting waited. Please press Change.")
     if not await uow.meetings.remove_draft(draft.id):

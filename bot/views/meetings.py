@@ -23,7 +23,7 @@ from bot.domain.when import EXAMPLES, describe_when, zone_label, zone_of
 from bot.services.meetings import OccurrenceView
 from bot.views.callbacks import Action, encode
 
-SAVE, CHANGE, REPEAT_BASE = 0, 1, 10
+SAVE, CHANGE, MORNING, EVENING, REPEAT_BASE = 0, 1, 2, 3, 10
 ROLE_WORDS = {Role.SERVICE_USER: "service users", Role.CARER: "carers", Role.STAFF: "staff"}
 
 MEETING_IN_GROUP_ONLY = "Please use /meeting in the group the meeting is for."
@@ -72,8 +72,33 @@ def repeat_label(recurrence: Recurrence, start_local: datetime) -> str:
     return labels[recurrence]
 
 
+def _clock(moment: datetime, zone: str) -> str:
+    return f"{moment.astimezone(zone_of(zone)):%H:%M}"
+
+
+def _half_of_day(moment: datetime, zone: str, other: datetime) -> str:
+    """'Fri 10:00 in the morning'; the day is named only when the two readings differ in it."""
+    local, other_local = moment.astimezone(zone_of(zone)), other.astimezone(zone_of(zone))
+    day = "" if local.date() == other_local.date() else f"{local:%a} "
+    half = "in the morning" if local.hour < 12 else "in the evening"
+    return f"{day}{local:%H:%M} {half}"
+
+
 def confirm_text(state: MeetingSetup, zone: str) -> str:
     assert state.starts_at is not None
+    if state.or_else is not None:
+        morning, evening = state.starts_at, state.or_else
+        hour = f"{morning.astimezone(zone_of(zone)):%-I:%M}".removesuffix(":00")
+        lines = [
+            f"<b>{escape(state.title)}</b>",
+            "",
+            f"<b>{hour} in the morning or in the evening?</b>",
+            f"Morning: {escape(_when(morning, zone))}",
+            f"Evening: {escape(_when(evening, zone))}",
+            "",
+            "Press the one you mean, or <b>Change</b> to type it again.",
+        ]
+        return "\n".join(lines)
     local = state.starts_at.astimezone(zone_of(zone)).replace(tzinfo=None)
     lines = [
         "Please check the meeting before I save it:",
@@ -90,6 +115,30 @@ def confirm_text(state: MeetingSetup, zone: str) -> str:
 
 def confirm_keyboard(draft_id: int, state: MeetingSetup, zone: str) -> InlineKeyboardMarkup:
     assert state.starts_at is not None
+    if state.or_else is not None:
+        # No Save until the person says which of the two they meant.
+        morning, evening = state.starts_at, state.or_else
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        _half_of_day(when, zone, other),
+                        callback_data=encode(Action.MEETING_CONFIRM, draft_id, choice),
+                    )
+                ]
+                for when, other, choice in (
+                    (morning, evening, MORNING),
+                    (evening, morning, EVENING),
+                )
+            ]
+            + [
+                [
+                    InlineKeyboardButton(
+                        CHANGE_LABEL, callback_data=encode(Action.MEETING_CONFIRM, draft_id, CHANGE)
+                    )
+                ]
+            ]
+        )
     local = state.starts_at.astimezone(zone_of(zone)).replace(tzinfo=None)
 
     def repeat(recurrence: Recurrence) -> InlineKeyboardButton:

@@ -295,6 +295,8 @@ async def test_bad_input_at_each_typed_step_changes_nothing(bot: SandboxBot) -> 
     await refused("yesterday 2pm", "already passed")
     await refused("banana", "could not read")
     await refused("Friday", "add a time")
+    # A bare hour that could be morning or evening is asked about, in the person's own words.
+    await refused("Tomorrow at 10", "“Tomorrow at 10am” or “Tomorrow at 10pm”")
     await bot.say(fiona, dm, "tomorrow 9am")
     assert "Is that right?" in bot.last_text(dm)
     await bot.press(fiona, bot.last(dm), text="Change")
