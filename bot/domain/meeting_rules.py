@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 
+from bot.domain.typed_items import split_items
 from bot.domain.when import EXAMPLES, AmbiguousTimeError, WhenError, parse_when
 
 TITLE_MAX = 120
@@ -90,12 +91,14 @@ def read_when_or_ask(text: str, zone_name: str, now: datetime) -> tuple[datetime
 
 
 def parse_meeting_line(line: str, zone_name: str, now: datetime) -> MeetingLine:
-    """`next Tuesday 2pm | Discharge working group | Room 3, Hounslow`."""
-    parts = [part.strip() for part in line.split("|")]
+    """`next Tuesday 2pm | Discharge working group | Room 3, Hounslow`, or the same three
+    items one per line (when, what, where)."""
+    parts = [part.strip() for part in split_items(line)]
     if len(parts) < 2 or len(parts) > 3 or not parts[0]:
         raise MeetingInputError(
             "Please write it like this:\n/meeting next Tuesday 2pm | Working group | Room 3\n"
-            f"(when | what | where). For the time you can type {EXAMPLES}."
+            "(when | what | where), or put each of the three on its own line. "
+            f"For the time you can type {EXAMPLES}."
         )
     starts_at, or_else = read_when_or_ask(parts[0], zone_name, now)
     title = clean_text(parts[1], limit=TITLE_MAX, what="title")

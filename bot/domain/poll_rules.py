@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.lookalikes import skeleton, strip_hidden
+from bot.domain.typed_items import SEPARATOR as SEPARATOR
+from bot.domain.typed_items import split_items
 
 
 class PollKind(StrEnum):
@@ -52,8 +54,9 @@ REASON_OPTIONS: tuple[int, ...] = (PROPOSAL_OPTIONS.index("Disagree"), BLOCK_IND
 SCALE_OPTIONS: tuple[str, ...] = ("1", "2", "3", "4", "5")
 SCALE_MAX = len(SCALE_OPTIONS)
 
-SEPARATOR = "|"
 EXAMPLE_LINE = "/poll Should we meet monthly? | Yes | No"
+# The same poll typed one item per line, as the refusals also show it.
+EXAMPLE_LINES = "/poll Should we meet monthly?\nYes\nNo"
 
 # Kinds where a voter picks exactly one option.
 SINGLE_ANSWER_KINDS = frozenset({PollKind.SINGLE, PollKind.PROPOSAL, PollKind.SCALE})
@@ -173,8 +176,8 @@ def _validate_question(question: str) -> str:
 def _validate_options(options: Sequence[str]) -> tuple[str, ...]:
     if len(options) < OPTIONS_MIN:
         raise PollInputError(
-            f"A poll needs at least {OPTIONS_MIN} options. Write them after the question, "
-            f"separated by {SEPARATOR}, like: {EXAMPLE_LINE}"
+            f"A poll needs at least {OPTIONS_MIN} options. Write each on a new line under the "
+            f"question (or separate them with {SEPARATOR}), like: {EXAMPLE_LINE}"
         )
     if len(options) > OPTIONS_MAX:
         raise PollInputError(
@@ -252,11 +255,11 @@ def parse_poll_line(text: str) -> PollDraft:
     """
     if not normalise_question(text):
         raise PollInputError(
-            "Write your question and the options after /poll, separated by "
-            f"{SEPARATOR}, like: {EXAMPLE_LINE}"
+            "Write your question after /poll, then each option on a new line (or separate "
+            f"them with {SEPARATOR}), like: {EXAMPLE_LINE}"
         )
     # NFKC before splitting, as options are normalised: a full-width "｜" separates too.
-    question, *options = unicodedata.normalize("NFKC", text).split(SEPARATOR)
+    question, *options = split_items(unicodedata.normalize("NFKC", text))
     return validate_draft(question, options)
 
 

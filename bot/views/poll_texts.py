@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.domain.poll_rules import EXAMPLE_LINE
+from bot.domain.poll_rules import EXAMPLE_LINE, EXAMPLE_LINES
 
 POLL_IN_GROUP_ONLY = "Polls live in your group's chat. Please use this command there."
 ONLY_FACILITATORS_CREATE = (
@@ -28,7 +28,10 @@ OPEN_PRIVATE_CHAT_FIRST = (
 
 
 def input_problem(message: str) -> str:
-    return f"{escape(message)}\n\nExample: <code>{escape(EXAMPLE_LINE)}</code>"
+    return (
+        f"{escape(message)}\n\nExample: <code>{escape(EXAMPLE_LINE)}</code>\n"
+        f"or one per line:\n<code>{escape(EXAMPLE_LINES)}</code>"
+    )
 
 
 def settings_text(anyone_can_poll: bool) -> str:
