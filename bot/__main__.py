@@ -26,9 +26,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run(settings: Settings) -> None:
-    from telegram import Update
-
-    from bot.app import UPDATE_BACKLOG, build_application
+    from bot.app import ALLOWED_UPDATES, UPDATE_BACKLOG, build_application
     from bot.unreadable_updates import UpdatesRequest
 
     app = build_application(
@@ -45,10 +43,10 @@ def run(settings: Settings) -> None:
             url_path=WEBHOOK_PATH,
             webhook_url=settings.webhook_url,
             secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=list(ALLOWED_UPDATES),
         )
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
 
 
 async def migrate_database(settings: Settings) -> None:

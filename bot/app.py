@@ -6,7 +6,12 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 from telegram.request import BaseRequest
@@ -41,6 +46,11 @@ BATCH_BALLOTS = True
 # a few presses (those people see a spinner and press again). Updates Telegram still holds
 # unconfirmed come again after a restart, and the replay claims stop the ones already handled.
 UPDATE_BACKLOG = 16
+
+# Every kind of update, asked for by name: Telegram leaves `chat_member` (someone joined,
+# left or was banned) out unless it is listed, and without it a person who left keeps their
+# role (handlers/member_changes.py). Polling, webhook and the test harness all ask for this.
+ALLOWED_UPDATES: tuple[str, ...] = tuple(Update.ALL_TYPES)
 
 
 def default_rate_limiter() -> BaseRateLimiter[Any]:

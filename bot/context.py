@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
-from bot.facilitators import FacilitatorCache
+from bot.facilitators import FacilitatorCache, PresenceCache
 from bot.scheduling.edits import EditCoalescer
 from bot.services.ballot_batch import BallotBatcher
 from bot.services.replays import RecentUpdates
@@ -24,6 +24,7 @@ class BotData:
         self.uow_factory: UnitOfWorkFactory | None = None
         self.ballots: BallotBatcher | None = None  # group commit for ballot presses
         self.facilitators = FacilitatorCache()
+        self.presence = PresenceCache()  # who is in which group now (votes, RSVPs, results)
         self.coalescer = EditCoalescer()
         self.recent_presses = RecentUpdates()  # ballot presses handled lately (SQLite)
 
@@ -59,6 +60,10 @@ class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     @property
     def facilitators(self) -> FacilitatorCache:
         return self.bot_data.facilitators
+
+    async def in_chat(self, chat_id: int, user_id: int) -> bool:
+        """Whether the person is in that group now (cached briefly)."""
+        return await self.bot_data.presence.is_in(self.bot, chat_id, user_id)
 
 
 AppType = Application[ExtBot[None], AppContext, dict[Any, Any], dict[Any, Any], BotData, Any]

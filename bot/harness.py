@@ -14,7 +14,7 @@ from telegram import Update
 from telegram._utils.types import JSONDict
 from telegram.ext import BaseRateLimiter
 
-from bot.app import build_application, close_resources, open_resources
+from bot.app import ALLOWED_UPDATES, build_application, close_resources, open_resources
 from bot.config import Settings
 from bot.context import AppType
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, SandboxRequest
@@ -54,6 +54,8 @@ class SandboxBot:
         rate_limiter: BaseRateLimiter[Any] | None = None,
     ) -> None:
         self.tg = tg
+        # What `equalsay run` asks Telegram for, so the sandbox queues what Telegram would send.
+        tg.allowed_updates = list(ALLOWED_UPDATES)
         self.settings = settings
         self.app: AppType = build_application(
             settings,

@@ -11,6 +11,7 @@ from handlers import (
     lifecycle,
     meeting_rsvp,
     meetings,
+    member_changes,
     membership,
     poll_wizard,
     polls,
@@ -25,6 +26,7 @@ from handlers import (
 def register_all(app: AppType) -> None:
     """Wire every feature's handlers. Order matters within a group: first match wins."""
     app.add_handlers(lifecycle.handlers())
+    app.add_handlers(member_changes.handlers())
     app.add_handlers(start.handlers())
     app.add_handlers(membership.handlers())
     app.add_handlers(polls.handlers())

@@ -19,6 +19,7 @@ from bot.views import meeting_calendar
 from bot.views import meetings as views
 from bot.views.callbacks import Action, Press, decode, pattern
 from bot.views.links import start_link
+from handlers.replies import is_group_chat
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ async def answer_rsvp(update: Update, context: AppContext) -> None:
         await query.answer(views.STALE)
         return
     choice = Rsvp(press.args[1])
+    chat = query.message.chat
+    if is_group_chat(chat) and not await context.in_chat(chat.id, query.from_user.id):
+        await query.answer(views.NOT_IN_GROUP, show_alert=True)
+        return
     async with context.uow() as uow:
         outcome = await meeting_rsvps.answer(
             uow,

@@ -28,6 +28,7 @@ from handlers.replies import (
     answer_privately,
     command_argument,
     edit_query_message,
+    is_group_chat,
     message_of,
     reply,
     user_id_of,
@@ -136,6 +137,11 @@ async def ballot_press(update: Update, context: AppContext) -> None:
         return
     poll_id, chat_id, user_id = press.args[0], query.message.chat.id, query.from_user.id
     option = press.args[1] if press.action is Action.VOTE else None
+    # Someone who left (or never was in a public group) keeps nothing: a role left behind
+    # by a leave Telegram never reported must not vote. Elsewhere the poll says wrong chat.
+    if is_group_chat(query.message.chat) and not await context.in_chat(chat_id, user_id):
+        await query.answer(acks.not_in_group_ack(), show_alert=True)
+        return
 
     async def write(uow: UnitOfWork, claim: ToggleClaimOnce | None) -> VoteOutcome:
         if option is None:
@@ -210,6 +216,12 @@ async def see_results(update: Update, context: AppContext) -> None:
         return
     poll_id = press.args[0]
     if not await _in_poll_chat(query, context, poll_id):
+        return
+    # Results are for the group's members: not for someone who left, nor for a passer-by
+    # in a public group.
+    message = query.message
+    if message is None or not await context.in_chat(message.chat.id, query.from_user.id):
+        await query.answer(acks.not_in_group_results_ack(), show_alert=True)
         return
     async with context.uow() as uow:
         voted = await polls.has_voted(uow, context.secret, poll_id, query.from_user.id)

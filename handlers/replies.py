@@ -7,6 +7,7 @@ import logging
 from telegram import (
     Bot,
     CallbackQuery,
+    Chat,
     InlineKeyboardMarkup,
     InputFile,
     Message,
@@ -53,7 +54,11 @@ def is_private(update: Update) -> bool:
 
 def is_group(update: Update) -> bool:
     chat = update.effective_chat
-    return chat is not None and chat.type in {ChatType.GROUP, ChatType.SUPERGROUP}
+    return chat is not None and is_group_chat(chat)
+
+
+def is_group_chat(chat: Chat) -> bool:
+    return chat.type in {ChatType.GROUP, ChatType.SUPERGROUP}
 
 
 def pressed_in_private(query: CallbackQuery) -> bool:

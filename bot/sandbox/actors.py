@@ -76,6 +76,9 @@ class ActorsMixin(MethodsMixin):
     def _member_update(
         self, chat: FakeChat, by: FakeUser, who: FakeUser, old: str, new: str, kind: str
     ) -> dict[str, Any]:
+        if kind == "chat_member" and not self.bot_is_admin(chat):
+            # Telegram sends other people's member changes to admin bots only.
+            return {}
         return self.enqueue(
             kind,
             {
@@ -110,23 +113,38 @@ class ActorsMixin(MethodsMixin):
         )
         return self._member_update(group, creator, self.bot, old, "administrator", "my_chat_member")
 
-    def add_member(self, chat: FakeChat | int, user: FakeUser) -> dict[str, Any]:
+    def add_member(
+        self, chat: FakeChat | int, user: FakeUser, *, announced: bool = True
+    ) -> dict[str, Any]:
+        """`announced=False`: the group hides join and leave messages (large groups do)."""
         group = self._chat(chat)
         old = group.statuses.get(user.id, "left")
         group.statuses[user.id] = "member"
-        self._member_update(group, user, user, old, "member", "chat_member")
+        update = self._member_update(group, user, user, old, "member", "chat_member")
+        if not announced:
+            return update
         message = self.store_message(group, user, extra={"new_chat_members": [user.to_api()]})
         return self._deliver(message, "message")
 
     def remove_member(
-        self, chat: FakeChat | int, user: FakeUser, *, banned: bool = False
+        self,
+        chat: FakeChat | int,
+        user: FakeUser,
+        *,
+        banned: bool = False,
+        announced: bool = True,
     ) -> dict[str, Any]:
+        """Someone leaves (or is banned by an admin). `announced=False`: no "X left" message,
+        as in groups that hide them; an admin bot still gets the `chat_member` update."""
         group = self._chat(chat)
         old = group.statuses.get(user.id, "left")
         new = "kicked" if banned else "left"
         group.statuses[user.id] = new
-        self._member_update(group, user, user, old, new, "chat_member")
-        message = self.store_message(group, user, extra={"left_chat_member": user.to_api()})
+        admin = self._someone_in(group) if banned else user
+        update = self._member_update(group, admin, user, old, new, "chat_member")
+        if not announced:
+            return update
+        message = self.store_message(group, admin, extra={"left_chat_member": user.to_api()})
         return self._deliver(message, "message")
 
     def upgrade_to_supergroup(self, chat: FakeChat | int) -> FakeChat:

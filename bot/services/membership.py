@@ -64,6 +64,17 @@ async def choose_role(
     return is_new
 
 
+async def left_group(uow: UnitOfWork, secret: bytes, chat_id: int, user_id: int) -> bool:
+    """The person left the group or was removed: their role there goes (their ballots stay,
+    anonymous, as after /forgetme). True when there was one."""
+    group = await uow.groups.by_chat(chat_id)
+    if group is None:
+        return False
+    erased = await uow.members.delete_keys([member_key(secret, group.id, user_id)])
+    await uow.commit()
+    return erased > 0
+
+
 async def _keys_for(uow: UnitOfWork, secret: bytes, user_id: int) -> dict[str, int]:
     # Keys differ per group by design, so finding a person's rows means deriving their key
     # for every group; thousands of HMACs take about a millisecond.

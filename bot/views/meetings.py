@@ -31,6 +31,10 @@ ONLY_FACILITATORS = "Sorry, only the group's facilitators can do that."
 ONLY_FACILITATORS_SHORT = "Only the group's facilitators can do that."
 ONLY_CREATOR = "Only the person who typed this meeting can save or change it."
 STALE = "This button is no longer in use. Nothing was changed."
+NOT_IN_GROUP = (
+    "Only people in this group can answer here, so nothing was changed. "
+    "If you have just joined, please try again in a minute."
+)
 NOTHING_PLANNED = "No meetings are planned in this group yet."
 NOT_SAVED_TYPE_AGAIN = (
     "Not saved. Type /meeting again with the right details, for example:\n"

@@ -68,6 +68,19 @@ def join_first_ack() -> str:
     return "Please join the group first: I will open a private chat."
 
 
+def not_in_group_ack() -> str:
+    # Said the same to someone who left and to someone who was never in: nothing about a
+    # role they may have had, and nothing changed.
+    return (
+        "Only people in this group can vote here, so nothing was changed. "
+        "If you have just joined, please try again in a minute."
+    )
+
+
+def not_in_group_results_ack() -> str:
+    return "Only people in this group can see these results."
+
+
 def facilitators_only_ack() -> str:
     return "Sorry, only the group's facilitators can do that."
 

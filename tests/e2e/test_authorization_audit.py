@@ -572,7 +572,7 @@ async def test_feedback_reaches_only_the_senders_groups(
     await bot.start(pat)  # in the chat, never joined with a role
     await join(bot, lee, scene.welcome, "Carer")
     await join(bot, max_, scene.welcome, "Staff")
-    tg.remove_member(group, lee)  # left the group; the role row stays until /forgetme
+    tg.remove_member(group, lee)  # left the group (her role goes with it)
     await bot.deliver()
     nora = scene.intruders[Intruder.OUTSIDER]  # in the other group only
     olga = scene.intruders[Intruder.OTHER_FACILITATOR]  # has no role in her own group

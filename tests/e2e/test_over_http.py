@@ -42,6 +42,8 @@ async def test_polling_mode_answers_start_and_a_button(
     process = await spawn(bot_env(tg, server, tmp_path, MODE="polling"), "run", cwd=tmp_path)
     try:
         await eventually(lambda: bool(tg.calls_to("getUpdates")), "polling", STARTUP_SECONDS)
+        # Leaves and bans (chat_member) come only when asked for by name.
+        assert "chat_member" in (tg.allowed_updates or [])
         await converse(tg)
     finally:
         output = await stop(process)
@@ -68,6 +70,7 @@ async def test_webhook_mode_answers_and_checks_the_secret(
     try:
         await eventually(lambda: bool(tg.calls_to("setWebhook")), "setWebhook", STARTUP_SECONDS)
         assert tg.calls_to("setWebhook")[-1]["secret_token"] == "only-telegram-knows"
+        assert tg.webhook is not None and "chat_member" in (tg.webhook.allowed_updates or [])
         await converse(tg)
         forged = {
             "update_id": 1,

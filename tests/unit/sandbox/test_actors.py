@@ -41,6 +41,34 @@ async def test_membership_and_admins(tg: FakeTelegram, bot: Bot) -> None:
     assert (await bot.get_chat_member(group.id, newcomer.id)).status == "kicked"
 
 
+async def test_member_changes_reach_admin_bots_that_ask_for_them(tg: FakeTelegram) -> None:
+    """As Telegram: `chat_member` only to an admin bot that listed it in allowed_updates; the
+    "X left" service message to any bot in the group, unless the group hides it."""
+    owner, member, other = (tg.create_user(n) for n in ("Owner", "Member", "Other"))
+    group = tg.create_group("G", admins=[owner], members=[member, other])
+    tg.add_bot_to_group(group, by=owner)
+    tg.allowed_updates = ["message", "chat_member", "my_chat_member"]
+    tg.take_updates()
+
+    def kinds() -> list[str]:
+        return [next(k for k in u if k != "update_id") for u in tg.take_updates()]
+
+    tg.remove_member(group, member)
+    assert kinds() == ["message"]  # a plain member bot: the service message only
+    tg.add_member(group, member, announced=False)
+    tg.remove_member(group, member, announced=False)
+    assert kinds() == []  # and nothing at all when the group hides them
+    tg.make_bot_admin(group)
+    tg.take_updates()
+    tg.remove_member(group, other, banned=True, announced=False)
+    update = tg.pending_updates()
+    assert kinds() == ["chat_member"]
+    assert update[0]["chat_member"]["new_chat_member"]["status"] == "kicked"
+    tg.allowed_updates = None  # not asked for by name: never sent
+    tg.add_member(group, other, announced=False)
+    assert kinds() == []
+
+
 async def test_topics_and_thread_replies(tg: FakeTelegram, bot: Bot) -> None:
     admin = tg.create_user("Admin")
     forum = tg.create_group("Forum", admins=[admin], forum=True)
