@@ -1,4 +1,4 @@
-"""Command line: `equalsay run | migrate | check | demo` (also `python -m bot ...`)."""
+"""Command line: `equalsay run | migrate | check | backup | demo` (also `python -m bot ...`)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.config import WEBHOOK_PATH, Mode, Settings, load_settings_or_exit
 from bot.logs import configure_logging
@@ -20,6 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="serve the bot (polling or webhook, from MODE)")
     commands.add_parser("migrate", help="bring the database up to date")
     commands.add_parser("check", help="check settings, token and database, in plain lines")
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database to a new file, safely, while the bot runs"
+    )
+    backup.add_argument("dest", help="the new file to write (never overwritten)")
     demo = commands.add_parser("demo", help="a scripted conversation with a fake Telegram")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
     return parser
@@ -61,6 +66,25 @@ async def migrate_database(settings: Settings) -> None:
         await engine.dispose()
 
 
+def backup_database(settings: Settings, dest: str) -> int:
+    from storage.backup import BackupRefusedError, backup_sqlite, sqlite_path
+
+    source = sqlite_path(settings.database_url)
+    if source is None:
+        print(
+            "equalsay backup copies an SQLite database. For PostgreSQL, run VACUUM and then "
+            "pg_dump (docs/PRIVACY.md, 'Backups')."
+        )
+        return 2
+    try:
+        backup_sqlite(source, Path(dest))
+    except BackupRefusedError as refused:
+        print(f"No backup made: {refused}")
+        return 1
+    print(f"Backup written to {dest}. Keep it as safe as the database itself.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "demo":
@@ -76,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     configure_logging(settings.log_level)
     if args.command == "migrate":
         asyncio.run(migrate_database(settings))
+    elif args.command == "backup":
+        raise SystemExit(backup_database(settings, args.dest))
     else:
         run(settings)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.feedback import FeedbackRepository
@@ -72,6 +73,17 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    async def scrub(self) -> None:
+        """After committing an erasure or an unlinking: leave the old values nowhere in the
+        database's files. On SQLite, secure_delete (storage/engine.py) has zeroed them in
+        the pages, but earlier copies of those pages still stand in the write-ahead log; a
+        TRUNCATE checkpoint copies the log into the database file and empties it (waiting,
+        up to the busy timeout, for readers of older snapshots). On PostgreSQL the old rows
+        stay as dead tuples until (auto)vacuum: docs/PRIVACY.md says what to do about it.
+        """
+        if self.session.get_bind().dialect.name == "sqlite":
+            await self.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 class UnitOfWorkFactory:

@@ -88,8 +88,10 @@ async def sweep(context: AppContext) -> None:
     async with context.uow() as uow:
         digests = await feedback_delivery.digest_times(uow)
         left = await feedback_delivery.left_to_post(uow, moment)
-        await feedback.purge_old_counters(uow, moment)
+        purged = await feedback.purge_old_counters(uow, moment)
         await uow.commit()
+        if purged:
+            await uow.scrub()  # yesterday's keyed counts, out of the write-ahead log too
     for group_id, due in digests:
         if due <= moment:
             await post_digest(context, group_id)

@@ -116,7 +116,9 @@ UNLINK_WINDOW = timedelta(days=2)
 async def tidy(uow: UnitOfWork, now: datetime, *, everything: bool = False) -> None:
     """Opt-ins for dates that are over are deleted and answers to them unlinked: neither may
     outlive its use."""
-    await uow.meeting_reminders.purge_opt_ins(now)
+    purged = await uow.meeting_reminders.purge_opt_ins(now)
     since = None if everything else now - UNLINK_WINDOW
-    await uow.meeting_reminders.unlink_past_answers(now - SETTLE, since)
+    unlinked = await uow.meeting_reminders.unlink_past_answers(now - SETTLE, since)
     await uow.commit()
+    if purged or unlinked:
+        await uow.scrub()  # the old keys and chat ids, out of the write-ahead log too

@@ -114,6 +114,7 @@ async def forget(uow: UnitOfWork, secret: bytes, user_id: int) -> int:
     # Personal meeting reminders they asked for hold their chat id: those go too.
     await uow.meeting_reminders.delete_opt_ins_of(key)
     await uow.commit()
+    await uow.scrub()  # what was erased, out of the write-ahead log too
     return erased
 
 

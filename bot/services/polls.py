@@ -396,6 +396,8 @@ async def close_poll(uow: UnitOfWork, poll_id: int, now: datetime) -> bool:
     if closed:
         await uow.polls.unlink_voters(poll_id)
     await uow.commit()
+    if closed:
+        await uow.scrub()  # the old keys, out of the write-ahead log too
     return closed
 
 
@@ -425,8 +427,10 @@ async def lease_announcement(uow: UnitOfWork, poll_id: int, now: datetime) -> bo
 async def announced(uow: UnitOfWork, poll_id: int) -> None:
     await uow.polls.announcement_done(poll_id)
     # Again: a press judged just before the close may have been written just after it.
-    await uow.polls.unlink_voters(poll_id)
+    late = await uow.polls.unlink_voters(poll_id)
     await uow.commit()
+    if late:
+        await uow.scrub()
 
 
 async def unannounced(uow: UnitOfWork, now: datetime) -> list[int]:
