@@ -72,6 +72,8 @@ async def left_group(uow: UnitOfWork, secret: bytes, chat_id: int, user_id: int)
         return False
     erased = await uow.members.delete_keys([member_key(secret, group.id, user_id)])
     await uow.commit()
+    if erased:
+        await uow.scrub()  # the old role's key, out of the write-ahead log too
     return erased > 0
 
 
