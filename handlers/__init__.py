@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import AppType
 from handlers import (
+    crisis_gate,
     errors,
     feedback,
     feedback_moderation,
@@ -22,6 +23,10 @@ from handlers import (
     start,
 )
 
+REPLAYS_GROUP = -3
+REACH_GROUP = -2
+CRISIS_GATE_GROUP = -1
+
 
 def register_all(app: AppType) -> None:
     """Wire every feature's handlers. Order matters within a group: first match wins."""
@@ -37,9 +42,13 @@ def register_all(app: AppType) -> None:
     app.add_handlers(feedback_sending.handlers())
     app.add_handlers(feedback_moderation.handlers())
     # Before everything: an update delivered a second time goes no further.
-    app.add_handlers(replays.handlers(), group=-2)
+    app.add_handlers(replays.handlers(), group=REPLAYS_GROUP)
     # Its own group, before the features: notes who can be messaged, whatever else handles it.
-    app.add_handlers(private_chat_reach.handlers(), group=-1)
+    app.add_handlers(private_chat_reach.handlers(), group=REACH_GROUP)
+    # Before any feature reads a person's words: a crisis is answered and goes no further.
+    # Only the two groups above run before it, and neither reads text
+    # (tests/e2e/test_crisis_gate.py enumerates every handler to keep it so).
+    app.add_handlers(crisis_gate.handlers(), group=CRISIS_GATE_GROUP)
     # After every command handler: it takes the private chat's plain text (commands excluded).
     app.add_handlers(private_text.handlers())
     # Last: any press no feature claimed gets a kind answer instead of a spinning button.

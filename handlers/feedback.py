@@ -5,6 +5,8 @@ The text is never logged; the sender's id is used for checks and the daily count
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -22,7 +24,9 @@ from handlers import feedback_drafts as drafts
 from handlers.feedback_drafts import FeedbackDraft
 from handlers.guards import group_of_chat
 from handlers.replies import (
+    command_argument,
     edit_query_message,
+    is_command,
     is_group,
     message_of,
     pressed_in_private,
@@ -60,7 +64,7 @@ async def opening(
     if place.remaining == 0 and not urgent:
         drafts.drop(context)
         return views.limit_reached(place.group.title, context.settings.feedback_daily_limit), None
-    draft = drafts.begin(context, group_id)
+    draft = drafts.begin(context, group_id, offered=urgent)
     text = views.prompt(
         place.group.title,
         place.delivery,
@@ -142,52 +146,71 @@ async def choose_group(update: Update, context: AppContext) -> None:
     await edit_query_message(query, *preview(context, place, draft))
 
 
-async def answer_crisis(update: Update, context: AppContext, text: str | None) -> bool:
-    """Any private text or caption, first of all: a crisis gets the crisis contacts at once,
-    whatever else happens to the message (DESIGN section 3, promise 7). Never logged."""
-    if not text or not is_crisis(text, context.settings.crisis_phrases):
-        return False
-    await reply(update, views.crisis_reply(context.settings.crisis_contacts))
-    return True
+Say = Callable[[str, InlineKeyboardMarkup | None], Awaitable[object]]
 
 
-async def offer_crisis(update: Update, context: AppContext, text: str) -> None:
-    """A crisis message that no flow took: offer to pass it to facilitators, marked urgent.
+async def after_crisis(update: Update, context: AppContext, text: str, say: Say) -> None:
+    """What a crisis message in private becomes once the crisis gate gave the contacts.
+
+    Typed while writing feedback, it is the feedback (its preview says it goes as urgent); a
+    file while writing gets the usual note; anything else (a command's words, a set-up step,
+    a reason, an edit) is offered to the facilitators, marked urgent, and used for nothing else.
+    """
+    message = message_of(update)
+    draft = drafts.current(context)
+    if draft is not None and not (draft.offered and draft.text is not None):
+        if message.text is not None and not is_command(message):
+            await take_text(update, context, text)
+            return
+        if message.text is None:
+            await reply(update, views.MEDIA)
+            return
+    words = command_argument(message) if is_command(message) else text
+    await offer_crisis(context, user_id_of(update), words or text, say)
+
+
+async def offer_crisis(
+    context: AppContext, user_id: int, text: str, say: Say, *, group_id: int | None = None
+) -> None:
+    """A crisis message that no feedback took: offer to pass it to facilitators, marked urgent.
 
     Nothing goes without the person's Send, as with any feedback: they said it to the bot,
-    not to the facilitators, and may not want them to read it.
+    not to the facilitators, and may not want them to read it. `group_id` is the group it
+    was written in, when it was; otherwise the person's groups are offered.
     """
-    user_id = user_id_of(update)
-    async with context.uow() as uow:
-        groups = await feedback.member_groups(uow, context.secret, user_id)
-    if len(groups) > 1:
-        drafts.hold(context, text)
-        _, keyboard = views.pick_group([(g.id, g.title) for g in groups])
-        await reply(update, views.CRISIS_PICK_GROUP, keyboard)
-        return
-    if not groups:
-        return
-    place = await place_of(context, groups[0].id, user_id)
+    if group_id is None:
+        async with context.uow() as uow:
+            groups = await feedback.member_groups(uow, context.secret, user_id)
+        if len(groups) > 1:
+            drafts.hold(context, text)
+            _, keyboard = views.pick_group([(g.id, g.title) for g in groups])
+            await say(views.CRISIS_PICK_GROUP, keyboard)
+            return
+        if not groups:
+            return
+        group_id = groups[0].id
+    place = await place_of(context, group_id, user_id)
     if place is None or not await is_in_chat(context.bot, place.group.chat_id, user_id):
         return
-    draft = drafts.begin(context, place.group.id)
-    await reply(update, views.crisis_offer(place.group.title))
+    draft = drafts.begin(context, place.group.id, offered=True)
+    await say(views.crisis_offer(place.group.title), None)
     checked = check_text(text)
     if checked.problem is TextProblem.TOO_LONG:
-        await reply(update, views.too_long(len(checked.text)), views.prompt_keyboard(draft.serial))
+        await say(views.too_long(len(checked.text)), views.prompt_keyboard(draft.serial))
         return
-    await reply(update, *preview(context, place, drafts.with_text(context, draft, checked.text)))
+    await say(*preview(context, place, drafts.with_text(context, draft, checked.text)))
 
 
-async def take_text(update: Update, context: AppContext) -> bool:
+async def take_text(update: Update, context: AppContext, text: str | None = None) -> bool:
     """Text typed while writing feedback becomes the draft; True when it was used.
 
-    The crisis reply is not given here: route_private_text gives it first, to any text.
+    A crisis never reaches here from the private-text route: the crisis gate answers it first
+    and hands it over (`after_crisis`) with its text.
     """
     draft = drafts.current(context)
-    if draft is None:
+    if draft is None or (draft.offered and draft.text is not None):
         return False
-    checked = check_text(message_of(update).text)
+    checked = check_text(message_of(update).text if text is None else text)
     if checked.problem is TextProblem.EMPTY:
         await reply(update, views.EMPTY)
         return True
@@ -207,14 +230,10 @@ async def take_text(update: Update, context: AppContext) -> bool:
 async def refuse_media(update: Update, context: AppContext) -> None:
     """A photo, voice note or file while writing feedback: explain why only text is taken.
 
-    A crisis in its caption is answered first, whatever the person was doing.
+    A crisis in its caption never reaches here: the crisis gate answers it first.
     """
-    caption = message_of(update).caption
-    crisis = await answer_crisis(update, context, caption)
     if drafts.current(context) is not None:
         await reply(update, views.MEDIA)
-    elif crisis and caption:
-        await offer_crisis(update, context, caption)
 
 
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:

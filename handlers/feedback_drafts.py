@@ -25,6 +25,9 @@ class FeedbackDraft:
     started: datetime
     text: str | None = None
     tagged: bool = False
+    # Begun by the crisis gate from a message meant for something else (a command, a set-up
+    # step): once it has its text, later typing belongs to whatever the person was doing.
+    offered: bool = False
 
 
 def _next_serial(context: AppContext) -> int:
@@ -63,11 +66,11 @@ def take_held(context: AppContext) -> str | None:
     return str(held[0])
 
 
-def begin(context: AppContext, group_id: int) -> FeedbackDraft:
+def begin(context: AppContext, group_id: int, *, offered: bool = False) -> FeedbackDraft:
     """A fresh draft for this group, replacing any other (and any held message)."""
     assert context.user_data is not None
     context.user_data.pop(_HELD, None)
-    draft = FeedbackDraft(group_id, _next_serial(context), datetime.now(UTC))
+    draft = FeedbackDraft(group_id, _next_serial(context), datetime.now(UTC), offered=offered)
     context.user_data[_DRAFT] = draft
     return draft
 

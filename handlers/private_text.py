@@ -8,15 +8,12 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 from bot.context import AppContext
 from bot.views import poll_wizard as wizard_views
 from handlers import feedback, meeting_setup, poll_reasons, poll_wizard
-from handlers.replies import message_of, reply
+from handlers.replies import reply
 
 
 async def route_private_text(update: Update, context: AppContext) -> None:
-    """A crisis is answered first, whatever comes next; then feedback being written, the poll
-    set-up, the meeting set-up, a proposal reason; else help (or, for a crisis, the offer to
-    pass it to facilitators)."""
-    text = message_of(update).text or ""
-    crisis = await feedback.answer_crisis(update, context, text)
+    """Feedback being written, the poll set-up, the meeting set-up, a proposal reason; else
+    help. A crisis never comes here: the crisis gate answered it and stopped it."""
     if await feedback.take_text(update, context):
         return
     if await poll_wizard.take_text(update, context):
@@ -24,9 +21,6 @@ async def route_private_text(update: Update, context: AppContext) -> None:
     if await meeting_setup.take_text(update, context):
         return
     if await poll_reasons.take_reason(update, context):
-        return
-    if crisis:
-        await feedback.offer_crisis(update, context, text)
         return
     await reply(update, wizard_views.NOT_UNDERSTOOD)
 

@@ -30,6 +30,14 @@ def message_of(update: Update) -> Message:
     return message
 
 
+def is_command(message: Message) -> bool:
+    """Whether the message starts with a command (as Telegram marks it)."""
+    return any(
+        entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0
+        for entity in message.entities
+    )
+
+
 def command_argument(message: Message) -> str:
     """What follows the command, exactly as typed (a newline after /poll included)."""
     text = message.text or ""
@@ -78,6 +86,18 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         sent = await message.reply_text(part, reply_markup=markup if last else None, do_quote=False)
+    return sent
+
+
+async def send_private(
+    bot: Bot, user_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Write to a person's private chat (its id is theirs), in as many messages as fit."""
+    sent = None
+    parts = split_message(text)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        sent = await bot.send_message(user_id, part, reply_markup=markup if last else None)
     return sent
 
 

@@ -6,10 +6,12 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import AppContext
+from bot.domain.crisis import HELP_PAYLOAD
 from bot.domain.feedback_link import is_feedback_payload
 from bot.domain.meeting_payloads import is_new_meeting_payload
 from bot.domain.start_payloads import is_new_poll_payload
 from bot.views import general
+from bot.views.feedback import crisis_reply
 from handlers import feedback, meeting_setup
 from handlers.membership import join_from_link, post_join_message
 from handlers.poll_wizard import begin_from_link
@@ -21,7 +23,9 @@ async def start(update: Update, context: AppContext) -> None:
     if is_private(update):
         if context.args:
             payload = context.args[0]
-            if is_new_poll_payload(payload):
+            if payload == HELP_PAYLOAD:
+                await reply(update, crisis_reply(context.settings.crisis_contacts))
+            elif is_new_poll_payload(payload):
                 await begin_from_link(update, context, payload)
             elif is_new_meeting_payload(payload):
                 await meeting_setup.begin_from_link(update, context, payload)

@@ -63,6 +63,10 @@ DEFAULT_CRISIS_PHRASES: tuple[str, ...] = (
     "no point in living",
 )
 
+# The deep-link payload of the group's "Get help privately" button: /start with it gives the
+# crisis contacts. Not signed: it carries nothing, and anyone may ask for help.
+HELP_PAYLOAD = "gethelp"
+
 _WORD = re.compile(r"[^\W_]+")
 # Every apostrophe a keyboard or phone may type, including the modifier letter (U+02BC).
 _APOSTROPHES = str.maketrans("", "", "'’‘`ʼʹ′")

@@ -159,6 +159,14 @@ def crisis_offer(title: str) -> str:
     )
 
 
+# To a group, when the person who wrote a crisis message there cannot be written to
+# privately: it names nobody and repeats nothing, and the button opens the private chat.
+CRISIS_IN_GROUP = (
+    "If things feel very hard right now, help is there. Tap below to get the contacts in a "
+    "private chat with me."
+)
+CRISIS_IN_GROUP_BUTTON = "Get help privately"
+
 CRISIS_PICK_GROUP = (
     "If you would like a group’s facilitators to know, I can pass your message to them, "
     "marked urgent and without your name. It will not be posted in the group. Which group?"

@@ -87,6 +87,7 @@ STALE_BUTTON = "This button is no longer in use. Nothing was changed."
 
 
 def open_private_chat_keyboard(
-    bot_username: str, label: str = "Open a private chat"
+    bot_username: str, label: str = "Open a private chat", payload: str | None = None
 ) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=start_link(bot_username))]])
+    link = start_link(bot_username, payload)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link)]])
