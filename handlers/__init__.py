@@ -47,7 +47,7 @@ def register_all(app: AppType) -> None:
     app.add_handlers(private_chat_reach.handlers(), group=REACH_GROUP)
     # Before any feature reads a person's words: a crisis is answered and goes no further.
     # Only the two groups above run before it, and neither reads text
-    # (tests/e2e/test_crisis_gate.py enumerates every handler to keep it so).
+    # (tests/e2e/test_crisis_gate_coverage.py enumerates every handler to keep it so).
     app.add_handlers(crisis_gate.handlers(), group=CRISIS_GATE_GROUP)
     # After every command handler: it takes the private chat's plain text (commands excluded).
     app.add_handlers(private_text.handlers())
