@@ -83,6 +83,10 @@ async def test_answers_to_a_meeting_that_is_over_name_nobody(bot_on: SandboxBot)
             )
             return [(str(k), int(a), str(r)) for k, a, r in found]
 
+    async def ids() -> set[int]:
+        async with bot.uow() as uow:
+            return set(await uow.session.scalars(select(MeetingRsvp.id)))
+
     with time_machine.travel(when.astimezone(UTC) - timedelta(minutes=5), tick=False):
         await sweep(context_of(bot))
     assert {key for key, _, _ in await answers()} == mine  # before the meeting: still keyed
@@ -91,9 +95,12 @@ async def test_answers_to_a_meeting_that_is_over_name_nobody(bot_on: SandboxBot)
     with time_machine.travel(when.astimezone(UTC) + SETTLE - timedelta(seconds=30), tick=False):
         await sweep(context_of(bot))  # just started: a press judged before it may be landing
     assert {key for key, _, _ in await answers()} == mine
+    before_ids = await ids()
     with time_machine.travel(when.astimezone(UTC) + SETTLE + timedelta(seconds=30), tick=False):
         await sweep(context_of(bot))
     unlinked = await answers()
     assert sorted((answer, role) for _, answer, role in unlinked) == before  # totals stand
     assert all(key.startswith(UNLINKED) for key, _, _ in unlinked)
     assert not {key for key, _, _ in unlinked} & mine
+    # Written again under new random ids, in their order: the order of answering is gone.
+    assert len(await ids()) == len(people) and not await ids() & before_ids
