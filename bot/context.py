@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.facilitators import FacilitatorCache, PresenceCache
 from bot.scheduling.edits import EditCoalescer
+from bot.scheduling.welcomes import RecentArrivals
 from bot.services.ballot_batch import BallotBatcher
 from bot.services.replays import RecentUpdates
 from storage.uow import UnitOfWorkFactory
@@ -27,6 +28,7 @@ class BotData:
         self.presence = PresenceCache()  # who is in which group now (votes, RSVPs, results)
         self.coalescer = EditCoalescer()
         self.recent_presses = RecentUpdates()  # ballot presses handled lately (SQLite)
+        self.arrivals = RecentArrivals()  # newcomers already counted for a welcome
 
 
 class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

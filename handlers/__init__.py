@@ -21,11 +21,13 @@ from handlers import (
     replays,
     stale_buttons,
     start,
+    welcome,
 )
 
 REPLAYS_GROUP = -3
 REACH_GROUP = -2
 CRISIS_GATE_GROUP = -1
+WELCOME_GROUP = 1  # after the features (group 0): arrivals are read there too
 
 
 def register_all(app: AppType) -> None:
@@ -41,6 +43,7 @@ def register_all(app: AppType) -> None:
     app.add_handlers(feedback.handlers())
     app.add_handlers(feedback_sending.handlers())
     app.add_handlers(feedback_moderation.handlers())
+    app.add_handlers(welcome.handlers())
     # Before everything: an update delivered a second time goes no further.
     app.add_handlers(replays.handlers(), group=REPLAYS_GROUP)
     # Its own group, before the features: notes who can be messaged, whatever else handles it.
@@ -49,6 +52,9 @@ def register_all(app: AppType) -> None:
     # Only the two groups above run before it, and neither reads text
     # (tests/e2e/test_crisis_gate_coverage.py enumerates every handler to keep it so).
     app.add_handlers(crisis_gate.handlers(), group=CRISIS_GATE_GROUP)
+    # Its own group: newcomers are welcomed whatever other feature also reads arrivals and
+    # departures (only the first matching handler of a group runs).
+    app.add_handlers(welcome.arrival_handlers(), group=WELCOME_GROUP)
     # After every command handler: it takes the private chat's plain text (commands excluded).
     app.add_handlers(private_text.handlers())
     # Last: any press no feature claimed gets a kind answer instead of a spinning button.

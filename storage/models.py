@@ -67,6 +67,9 @@ class Group(Base):
     anyone_can_poll: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When newcomers were last welcomed: at most one welcome per window, whichever process
+    # sees the arrivals (a conditional UPDATE claims it). The group saw that message anyway.
+    welcomed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Membership(Base):

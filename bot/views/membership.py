@@ -28,12 +28,35 @@ def welcome(title: str) -> str:
 
 
 def join_keyboard(
-    bot_username: str, payload: str, feedback_payload: str | None = None
+    bot_username: str,
+    payload: str,
+    feedback_payload: str | None = None,
+    *,
+    pin_group: int | None = None,
 ) -> InlineKeyboardMarkup:
+    """Join (and anonymous feedback); `pin_group`: offer facilitators to pin the message."""
     rows = [[InlineKeyboardButton("Join", url=start_link(bot_username, payload))]]
     if feedback_payload is not None:
         rows.append(feedback_link_row(bot_username, feedback_payload))
+    if pin_group is not None:
+        rows.append([InlineKeyboardButton(PIN_LABEL, callback_data=encode(Action.PIN, pin_group))])
     return InlineKeyboardMarkup(rows)
+
+
+PIN_LABEL = "📌 Pin this message (facilitators)"
+
+
+def newcomers_welcome(title: str) -> str:
+    return (
+        f"Welcome to <b>{escape(title)}</b>! I am <b>Equal Say</b>: I run polls where service "
+        "users, carers and staff each have an equal say.\n\n"
+        "Press <b>Join</b> to choose your role in a private chat. Nobody here can see it."
+    )
+
+
+ONLY_FACILITATORS_PIN = "Only the group's facilitators can pin messages."
+PINNED = "Pinned. Newcomers will find the Join button at the top of the chat."
+PIN_NOT_ALLOWED = "I cannot pin here any more: I need the right to pin messages."
 
 
 def join_again(title: str) -> str:

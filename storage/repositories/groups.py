@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base, Group
@@ -67,3 +69,20 @@ class GroupRepository:
             await self._session.flush()
         group.chat_id = new_chat_id
         return group
+
+    async def claim_welcome(self, group_id: int, now: datetime, since: datetime) -> bool:
+        """Take the group's turn to welcome newcomers, if nobody did after `since`; True for
+        the one caller (of any process) that took it."""
+        result = await self._session.execute(
+            update(Group)
+            .where(
+                Group.id == group_id,
+                Group.active.is_(True),
+                or_(Group.welcomed_at.is_(None), Group.welcomed_at <= since),
+            )
+            .values(welcomed_at=now)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def welcomed_at(self, group_id: int) -> datetime | None:
+        return await self._session.scalar(select(Group.welcomed_at).where(Group.id == group_id))

@@ -85,6 +85,7 @@ FACILITATOR_ACTIONS = frozenset(
         # Their drafts' buttons: Save / Post creates what only facilitators may create.
         Action.MEETING_CONFIRM,
         Action.WIZARD,
+        Action.PIN,  # pin the newcomers' welcome
     }
 )
 MEMBER_ACTIONS = frozenset(
@@ -304,6 +305,17 @@ async def wizard_target(scene: Scene) -> Target:
     return Target(button(post, "Post"), scene.welcome, post, own={Intruder.DEMOTED: demis})
 
 
+async def pin_target(scene: Scene) -> Target:
+    """The bot made an admin (so it may pin), then someone arrives: the welcome offers a pin."""
+    scene.bot.tg.make_bot_admin(scene.group)
+    scene.bot.tg.add_member(scene.group, scene.bot.tg.create_user("Newcomer"))
+    await scene.bot.deliver()
+    welcome = scene.bot.last(scene.group)
+    data = encode(Action.PIN, scene.group_id)
+    assert data == button(welcome, "Pin this message")
+    return Target(data, welcome, welcome)
+
+
 @dataclass(frozen=True)
 class ButtonCase:
     action: Action
@@ -335,6 +347,7 @@ BUTTON_CASES = [
         Action.MEETING_CONFIRM, meeting_confirm_target, frozenset({Effect.DATABASE, Effect.GROUP})
     ),
     ButtonCase(Action.WIZARD, wizard_target, frozenset({Effect.DATABASE, Effect.GROUP})),
+    ButtonCase(Action.PIN, pin_target, frozenset({Effect.GROUP})),
 ]
 
 

@@ -126,6 +126,7 @@ ARITY = {
     Action.FEEDBACK_TAG: 2,
     Action.FEEDBACK_DECIDE: 2,
     Action.FEEDBACK_SETTINGS: 3,
+    Action.PIN: 1,
 }
 assert set(ARITY) == set(Action)
 
