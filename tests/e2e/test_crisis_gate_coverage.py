@@ -50,6 +50,7 @@ from handlers import (
     member_changes,
     private_chat_reach,
     replays,
+    welcome,
 )
 from tests.conftest import make_settings, spec_path
 from tests.e2e.poll_helpers import joined_circle
@@ -84,6 +85,7 @@ WORDLESS: dict[Callable[..., Any], str] = {
     lifecycle.group_migrated: "a group upgraded to a supergroup (migrate_to_chat_id)",
     member_changes.member_left_message: "'X left the group' (left_chat_member)",
     member_changes.members_joined_message: "'X joined the group' (new_chat_members)",
+    welcome.members_joined: "'X joined the group' (new_chat_members): the welcome",
 }
 
 
