@@ -6,16 +6,12 @@ import asyncio
 import logging
 from typing import Any
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    BotCommandScopeAllPrivateChats,
-    Update,
-)
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot.command_menus import set_menus
 from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
 from bot.rate_limits import MessageRateLimiter
@@ -24,7 +20,6 @@ from bot.scheduling.housekeeping import schedule_housekeeping
 from bot.scheduling.meeting_jobs import rebuild_meeting_jobs
 from bot.scheduling.poll_jobs import rebuild_poll_jobs
 from bot.services.ballot_batch import BallotBatcher
-from bot.views.general import GROUP_COMMANDS, PRIVATE_COMMANDS
 from handlers import register_all
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
@@ -124,14 +119,7 @@ async def open_resources(app: AppType) -> None:
     await rebuild_meeting_jobs(app)
     await rebuild_feedback_jobs(app)
     schedule_housekeeping(app)
-    await app.bot.set_my_commands(
-        [BotCommand(name, text) for name, text in PRIVATE_COMMANDS],
-        scope=BotCommandScopeAllPrivateChats(),
-    )
-    await app.bot.set_my_commands(
-        [BotCommand(name, text) for name, text in GROUP_COMMANDS],
-        scope=BotCommandScopeAllGroupChats(),
-    )
+    await set_menus(app.bot)
 
 
 async def close_resources(app: AppType) -> None:

@@ -8,6 +8,7 @@ from telegram import ChatMemberUpdated, Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
+from bot.command_menus import set_group_menu
 from bot.context import AppContext
 from bot.domain.feedback_link import sign_feedback
 from bot.scheduling.poll_jobs import repost_open_polls
@@ -74,6 +75,8 @@ async def group_migrated(update: Update, context: AppContext) -> None:
         # Telegram sends the move to both chats; re-post once, on the new chat's notice.
         if message.migrate_from_chat_id:
             await repost_open_polls(context, moved)
+            if moved.anyone_can_poll:  # a chat's own menus stay with the old chat id
+                await set_group_menu(context.bot, moved.chat_id, anyone_can_poll=True)
 
 
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:

@@ -8,6 +8,7 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.command_menus import set_group_menu
 from bot.context import AppContext
 from bot.domain.join_link import CarriedVote
 from bot.domain.poll_rules import PollInputError, Visibility, parse_poll_line, results_visible
@@ -383,6 +384,7 @@ async def change_poll_settings(update: Update, context: AppContext) -> None:
         group = await find_group_by_id(uow, group.id)
     assert group is not None
     await query.answer("Saved")
+    await set_group_menu(context.bot, group.chat_id, anyone_can_poll=group.anyone_can_poll)
     # A double tap saves the same choice again: "not modified" is not an error.
     await edit_query_message(
         query, texts.settings_text(group.anyone_can_poll), _settings_keyboard(group)

@@ -15,26 +15,36 @@ PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("forgetme", "Erase your roles and memberships"),
     ("help", "How to use Equal Say"),
 )
-GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
+# The group menu as members see it (BotCommandScopeAllGroupChats): what they can use.
+MEMBER_GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("join", "Join this group with a private role"),
-    ("newpoll", "Set up a poll step by step, in private"),
-    ("poll", "Start a poll: /poll Question | Option | Option"),
     ("polls", "Open polls and recent results"),
-    ("close", "Close a poll (reply to it; facilitators)"),
-    ("decisions", "The decision log as a spreadsheet (facilitators)"),
-    ("pollsettings", "Who can start polls (facilitators)"),
-    ("members", "How many people joined in each role (facilitators)"),
     ("meetings", "Upcoming meetings"),
-    ("meeting", "Plan a meeting: /meeting when | what | where (facilitators)"),
     ("agenda", "Add an item to the next meeting's agenda"),
-    ("cancelmeeting", "Cancel a meeting (facilitators)"),
-    ("movemeeting", "Move a meeting: /movemeeting 1 | new time (facilitators)"),
-    ("reminders", "When meetings are reminded: /reminders 1 day, 1 hour (facilitators)"),
-    ("timezone", "The group's time zone: /timezone Europe/London (facilitators)"),
     ("feedback", "Give feedback anonymously, in private"),
-    ("feedbacksettings", "How anonymous feedback reaches the group (facilitators)"),
     ("help", "How to use Equal Say"),
 )
+# Starting polls: facilitators, and everyone in groups whose facilitators allow it.
+POLL_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("newpoll", "Set up a poll step by step, in private"),
+    ("poll", "Start a poll: /poll Question, then each option on a new line"),
+)
+# Only in the administrators' menu (BotCommandScopeAllChatAdministrators).
+FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("close", "Close a poll (reply to it)"),
+    ("decisions", "The decision log as a spreadsheet"),
+    ("pollsettings", "Who can start polls"),
+    ("members", "How many people joined in each role"),
+    ("meeting", "Plan a meeting: /meeting when | what | where"),
+    ("cancelmeeting", "Cancel a meeting"),
+    ("movemeeting", "Move a meeting: /movemeeting 1 | new time"),
+    ("reminders", "When meetings are reminded: /reminders 1 day, 1 hour"),
+    ("timezone", "The group's time zone: /timezone Europe/London"),
+    ("feedbacksettings", "How anonymous feedback reaches the group"),
+)
+FACILITATOR_GROUP_COMMANDS = POLL_COMMANDS + FACILITATOR_COMMANDS + MEMBER_GROUP_COMMANDS
+# A group whose facilitators let everyone start polls (set for that chat alone).
+OPEN_POLLS_GROUP_COMMANDS = POLL_COMMANDS + MEMBER_GROUP_COMMANDS
 
 START_PRIVATE = (
     "Hello, I am <b>Equal Say</b>.\n\n"

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from bot.sandbox import FakeChat, FakeUser
 from bot.scheduling.poll_jobs import now
 from bot.views import poll_texts
-from bot.views.general import GROUP_COMMANDS, PRIVATE_COMMANDS
+from bot.views.general import FACILITATOR_GROUP_COMMANDS, PRIVATE_COMMANDS
 from tests.property.oracles import check_meeting_command, check_poll_command, zone_of_group
 from tests.property.strategies import any_text, date_like, meeting_lines, poll_lines
 from tests.property.world import World, running_world
@@ -31,7 +31,7 @@ from tests.property.world import World, running_world
 CI = settings.get_profile("ci")
 EXAMPLES = 1000
 
-COMMANDS = sorted({name for name, _ in (*GROUP_COMMANDS, *PRIVATE_COMMANDS)})
+COMMANDS = sorted({name for name, _ in (*FACILITATOR_GROUP_COMMANDS, *PRIVATE_COMMANDS)})
 # The tables a command may change; every other command changes nothing stored.
 OWNS: dict[str, set[str]] = {
     "poll": {"polls"},

@@ -1,0 +1,66 @@
+"""The command menus Telegram shows: members see what members can use, facilitators more.
+
+Telegram picks the narrowest scope set for a chat and person: for a group administrator the
+chat's administrators scope, then the chat's own, then all administrators, then all groups.
+So members get `MEMBER_GROUP_COMMANDS` (all group chats) and administrators, who facilitate,
+get everything (all chat administrators). A group whose facilitators let everyone start polls
+gets its own pair, with /poll and /newpoll for members; switching it off removes the pair.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeChatAdministrators,
+)
+from telegram.error import TelegramError
+
+from bot.views.general import (
+    FACILITATOR_GROUP_COMMANDS,
+    MEMBER_GROUP_COMMANDS,
+    OPEN_POLLS_GROUP_COMMANDS,
+    PRIVATE_COMMANDS,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _commands(pairs: Iterable[tuple[str, str]]) -> list[BotCommand]:
+    return [BotCommand(name, text) for name, text in pairs]
+
+
+async def set_menus(bot: Bot) -> None:
+    """At start: the private menu, the members' group menu, the facilitators' group menu."""
+    menus: list[tuple[Iterable[tuple[str, str]], BotCommandScope]] = [
+        (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
+        (MEMBER_GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
+        (FACILITATOR_GROUP_COMMANDS, BotCommandScopeAllChatAdministrators()),
+    ]
+    for pairs, scope in menus:
+        await bot.set_my_commands(_commands(pairs), scope=scope)
+
+
+async def set_group_menu(bot: Bot, chat_id: int, *, anyone_can_poll: bool) -> None:
+    """One group's menus after its poll setting changed. A failure is logged, not raised: the
+    setting is saved either way, and a menu is a convenience."""
+    members = BotCommandScopeChat(chat_id)
+    admins = BotCommandScopeChatAdministrators(chat_id)
+    try:
+        if anyone_can_poll:
+            await bot.set_my_commands(_commands(OPEN_POLLS_GROUP_COMMANDS), scope=members)
+            # A chat's own scope outranks "all administrators": they need their own here.
+            await bot.set_my_commands(_commands(FACILITATOR_GROUP_COMMANDS), scope=admins)
+        else:
+            await bot.delete_my_commands(scope=admins)
+            await bot.delete_my_commands(scope=members)
+    except TelegramError as error:
+        log.warning("could not set a group's command menu: %s", type(error).__name__)
