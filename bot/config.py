@@ -6,9 +6,12 @@ into one line naming the variable and how to fix it, with exit status 2 and no t
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import tempfile
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,6 +44,13 @@ _LIST_EXAMPLES = {
 }
 
 
+def default_key_file() -> Path:
+    """Outside the working directory and the data folder, so a backup of the data does not
+    carry the key that unlocks it: ~/.config/equalsay/secret_key (or $XDG_CONFIG_HOME)."""
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(config) / "equalsay" / "secret_key"
+
+
 class Mode(StrEnum):
     POLLING = "polling"
     WEBHOOK = "webhook"
@@ -59,6 +69,10 @@ class Settings(BaseSettings):
         SecretStr(""),
         description="a long random secret for the keyed hashes that keep people anonymous",
     )
+    secret_key_file: Path = Field(
+        default_factory=lambda: default_key_file(),
+        description="where the key is kept when SECRET_KEY is not set (made at first start)",
+    )
     timezone: str = Field("Europe/London", description="the default time zone for groups")
     mode: Mode = Field(Mode.POLLING, description="polling or webhook")
     webhook_url: str = Field("", description="the public https URL Telegram posts updates to")
@@ -69,6 +83,9 @@ class Settings(BaseSettings):
     )
     telegram_api_url: str = Field(
         TELEGRAM_API_URL, description="Telegram's Bot API server, or your own"
+    )
+    health_file: Path | None = Field(
+        None, description="the heartbeat `equalsay health` reads (default: in the temp folder)"
     )
     min_cell: Annotated[int, Field(ge=1, le=50)] = 3
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
@@ -139,9 +156,18 @@ class Settings(BaseSettings):
 
     @property
     def hash_key(self) -> bytes:
-        """The key of the anonymising HMACs; falls back to the token so a demo still works."""
-        secret = self.secret_key.get_secret_value() or f"equalsay:{self.token}"
+        """The key of the anonymising HMACs (the command line fills SECRET_KEY in from the key
+        file at start: bot/startup.py)."""
+        secret = self.secret_key.get_secret_value()
+        if not secret:
+            raise RuntimeError("SECRET_KEY is not set; bot.startup.prepare() fills it in")
         return secret.encode()
+
+    @property
+    def heartbeat_file(self) -> Path:
+        """One per bot (its number is public, the rest of the token is not)."""
+        bot_id = self.token.partition(":")[0]
+        return self.health_file or Path(tempfile.gettempdir()) / f"equalsay-{bot_id}.alive"
 
     @property
     def zone(self) -> ZoneInfo:

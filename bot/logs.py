@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 # These libraries log whole requests, updates and SQL parameters at DEBUG (user ids beside
 # button data, feedback text, the token inside URLs), so they never go below these levels,
@@ -41,6 +42,28 @@ class HideUpdateDumps(logging.Filter):
         return True
 
 
+class HideSecrets(logging.Filter):
+    """Replaces the given secrets (the bot token) wherever a record would print them: the
+    library names the token in some of its errors, and URLs hold it."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        super().__init__()
+        self._secrets = [secret for secret in secrets if secret]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        hidden = text
+        for secret in self._secrets:
+            hidden = hidden.replace(secret, "<hidden>")
+            if record.exc_text:
+                record.exc_text = record.exc_text.replace(secret, "<hidden>")
+        if hidden != text:
+            record.msg, record.args = hidden, ()
+        return True
+
+
 def hold_back_library_logs(level: str) -> None:
     """Raise the libraries' loggers to their floors (or to `level` if that is higher)."""
     wanted = logging.getLevelName(level)
@@ -48,10 +71,12 @@ def hold_back_library_logs(level: str) -> None:
         logging.getLogger(name).setLevel(max(floor, wanted))
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, *, hide: Sequence[str] = ()) -> None:
+    """`hide`: secrets no log line may print (the bot token)."""
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
     for handler in logging.getLogger().handlers:  # where every library's records end up
         handler.addFilter(HideUpdateDumps())
+        handler.addFilter(HideSecrets(hide))
     hold_back_library_logs(level)

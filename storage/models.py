@@ -405,3 +405,14 @@ class ProcessedUpdate(Base):
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class DeploymentKey(Base):
+    """Which SECRET_KEY this database was set up with, as a fingerprint (an HMAC of a fixed
+    text under the key, bot/domain/keyed_hash.py): a start with another key is refused
+    instead of silently forgetting every role. One row."""
+
+    __tablename__ = "deployment_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(String(64))

@@ -24,6 +24,8 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 from tests.e2e.poll_helpers import eventually as eventually  # shared with the in-process tests
 
 STARTUP_SECONDS = 30.0
+# A key as strong as `equalsay run` demands (a weak one is refused); tests only.
+TEST_SECRET_KEY = "x9TaLq7uofMYeRiVvEyOkQ1HfjfiO_kFhNZyTKNKkO6rz4cxOPCNcsKOrk1H3wdU"
 
 
 def free_port() -> int:
@@ -45,16 +47,39 @@ async def server_fixture(tg: FakeTelegram) -> AsyncIterator[SandboxHttpServer]:
 def bot_env(
     tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path, **extra: str
 ) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "WEBHOOK_", "MODE"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("BOT_", "WEBHOOK_", "MODE", "SECRET_", "HEALTH_", "XDG_CONFIG"))
+    }
     env.update(
         BOT_TOKEN=tg.token,
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        SECRET_KEY="http-test-secret",
+        SECRET_KEY=TEST_SECRET_KEY,
+        # Whatever a test starts, no key or heartbeat lands outside its own folder.
+        SECRET_KEY_FILE=str(tmp_path / "config" / "secret_key"),
+        HEALTH_FILE=str(tmp_path / "alive"),
         TELEGRAM_API_URL=f"http://127.0.0.1:{server.port}",
         LOG_LEVEL="INFO",
     )
     env.update(extra)
     return env
+
+
+def served_env(
+    tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path, mode: str, **extra: str
+) -> dict[str, str]:
+    """`bot_env` for serving in `mode`; for webhook mode, on a free local port."""
+    port = free_port()
+    webhook = {
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET_TOKEN": "only-telegram-knows",
+    }
+    return bot_env(
+        tg, server, tmp_path, MODE=mode, **(webhook if mode == "webhook" else {}), **extra
+    )
 
 
 async def spawn(env: dict[str, str], *args: str, cwd: Path) -> asyncio.subprocess.Process:

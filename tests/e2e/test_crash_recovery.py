@@ -53,7 +53,7 @@ from tests.e2e.processes import (
     server_fixture,  # noqa: F401 - provides the `server` fixture
 )
 
-SECRET = "crash-test-secret"
+SECRET = "fDnH_ahTNqUltV_9VJfwE6npUCKUV9PIz1C49_YY5cbVk5UhrFDE378PgzgklDJ9"  # run refuses weak keys
 VOTERS = 1000  # each presses once on each of two polls: a burst of 2,000 presses
 ROLES = (Role.SERVICE_USER, Role.CARER, Role.STAFF)
 POLLS = {

@@ -5,6 +5,7 @@ Everything listens on 127.0.0.1 only.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import httpx
@@ -93,28 +94,44 @@ async def test_webhook_mode_answers_and_checks_the_secret(
     assert "Traceback" not in output, output
 
 
+def everything_in(folder: Path) -> dict[str, str]:
+    """Every file below the folder with a digest of its bytes (folders as "")."""
+    return {
+        str(path): hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+        for path in sorted(folder.rglob("*"))
+    }
+
+
 async def test_check_reports_each_part_in_plain_lines(
     tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path
 ) -> None:
-    good = await spawn(bot_env(tg, server, tmp_path), "check", cwd=tmp_path)
+    fresh = bot_env(tg, server, tmp_path, SECRET_KEY="")  # a fresh install: .env.example
+    before = everything_in(tmp_path)
+    good = await spawn(fresh, "check", cwd=tmp_path)
     good_out = await stop_when_done(good)
     assert "OK   The settings load" in good_out
     assert f"OK   Telegram accepts the token: the bot is @{tg.bot_username}" in good_out
-    assert "OK   The database is reachable." in good_out
-    # A fresh SQLite file is not migrated until the bot first starts: said plainly, not failed.
-    assert "not up to date" in good_out and "migrated when the bot starts" in good_out
+    # What the first start will do, said plainly; a pass; and nothing made (issue 14.10).
+    assert "NEW  There is no database yet" in good_out and "first start creates" in good_out
+    assert "NEW  There is no SECRET_KEY yet: the first start makes one" in good_out
+    assert "All good: the bot can start." in good_out and good.returncode == 0, good_out
+    assert everything_in(tmp_path) == before
 
-    migrate = await spawn(bot_env(tg, server, tmp_path), "migrate", cwd=tmp_path)
+    migrate = await spawn(fresh, "migrate", cwd=tmp_path)
     assert "up to date" in await stop_when_done(migrate)
-    again = await spawn(bot_env(tg, server, tmp_path), "check", cwd=tmp_path)
+    before = everything_in(tmp_path)
+    again = await spawn(fresh, "check", cwd=tmp_path)
     again_out = await stop_when_done(again)
-    assert "All good." in again_out and again.returncode == 0
+    assert everything_in(tmp_path) == before  # the database only read, not even its WAL made
+    assert "OK   The database is reachable and up to date." in again_out
+    assert "is strong and the one this database was set up with" in again_out
+    assert "All good" in again_out and again.returncode == 0, again_out
 
-    unsafe = await spawn(bot_env(tg, server, tmp_path, SECRET_KEY=""), "check", cwd=tmp_path)
-    assert "FAIL SECRET_KEY is not set" in await stop_when_done(unsafe)
-    assert unsafe.returncode == 1
+    other = await spawn(bot_env(tg, server, tmp_path), "check", cwd=tmp_path)  # another key
+    assert "FAIL The key in SECRET_KEY is not the one" in await stop_when_done(other)
+    assert other.returncode == 1
 
     wrong = await spawn(bot_env(tg, server, tmp_path, BOT_TOKEN="999:wrong"), "check", cwd=tmp_path)
     wrong_out = await stop_when_done(wrong)
-    assert "FAIL Telegram did not accept BOT_TOKEN" in wrong_out
+    assert "FAIL BOT_TOKEN was not accepted by Telegram" in wrong_out
     assert wrong.returncode == 1

@@ -49,7 +49,7 @@ from tests.e2e.processes import (
 )
 from tests.e2e.test_meetings import _in_days, _typed
 
-SECRET = "replica-test-secret"
+SECRET = "K_xJLRb_3tBwS07RqrsfRb1Z1mmGIIw_mo31vVBh77XAZf50G4kpKa-rsa1FBo5W"  # run refuses weak keys
 WEBHOOK_SECRET = "only-telegram-knows"
 ROLES = (Role.SERVICE_USER, Role.CARER, Role.STAFF)
 VOTERS = 93  # odd: a voter's second press is delivered to the other replica than the first

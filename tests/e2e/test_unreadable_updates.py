@@ -18,7 +18,7 @@ from tests.e2e.processes import (
     assert_clean,
     bot_env,
     eventually,
-    free_port,
+    served_env,
     server_fixture,  # noqa: F401 - provides the `server` fixture
 )
 
@@ -77,17 +77,7 @@ async def test_polling_skips_an_unreadable_update_once(
 async def test_webhook_logs_nothing_personal_and_carries_on(
     tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path
 ) -> None:
-    port = free_port()
-    env = bot_env(
-        tg,
-        server,
-        tmp_path,
-        MODE="webhook",
-        WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(port),
-        WEBHOOK_SECRET_TOKEN="only-telegram-knows",
-    )
+    env = served_env(tg, server, tmp_path, "webhook")
     bot = await BotProcess.start(env, "run", cwd=tmp_path, log=tmp_path / "bot.log")
     sam = tg.create_user("Sam", "secret_sam")
     try:
