@@ -200,11 +200,12 @@ async def test_first_start_makes_a_key_outside_the_data_folder_and_keeps_to_it(
 
 
 async def _older_deployment(db_url: str, tg: FakeTelegram, title: str, user_id: int) -> None:
-    """A database as a version before key checks left it: set up to 0011, with one member
-    whose role is keyed under the key derived from BOT_TOKEN (SECRET_KEY was not set)."""
+    """A database as a version before key checks left it: set up to 0012 (the revision
+    before), with one member whose role is keyed under the key derived from BOT_TOKEN
+    (SECRET_KEY was not set)."""
     engine = create_engine(db_url)
     try:
-        await migrate.upgrade(engine, "0011")
+        await migrate.upgrade(engine, "0012")
     finally:
         await engine.dispose()
     group = tg.create_group(title, members=[], admins=[])

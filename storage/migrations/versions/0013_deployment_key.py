@@ -4,8 +4,8 @@ One row, written at the first start after this migration (bot/startup.py): a lat
 another key is refused, because every keyed hash would silently stop matching (every role
 forgotten, everyone able to vote again in open polls).
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-03
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | None = None
 depends_on: str | None = None
 
