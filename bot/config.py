@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.domain.crisis import DEFAULT_CRISIS_PHRASES
-from bot.domain.feedback_rules import DEFAULT_DAILY_LIMIT
+from bot.domain.feedback_rules import DEFAULT_DAILY_LIMIT, DEFAULT_RETENTION_DAYS
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./equalsay.db"
 TELEGRAM_API_URL = "https://api.telegram.org"
@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     # Feedback matching any of these (whole words, any case) goes to facilitators, flagged.
     crisis_phrases: tuple[str, ...] = DEFAULT_CRISIS_PHRASES
     feedback_daily_limit: Annotated[int, Field(ge=1, le=100)] = DEFAULT_DAILY_LIMIT
+    # Days a rejected or urgent feedback text is kept before it is deleted.
+    feedback_retention_days: Annotated[int, Field(ge=1, le=3650)] = DEFAULT_RETENTION_DAYS
 
     @field_validator("bot_token")
     @classmethod

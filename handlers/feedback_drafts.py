@@ -16,6 +16,7 @@ DRAFT_LIFETIME = timedelta(days=1)
 _DRAFT = "feedback_draft"
 _SERIAL = "feedback_serial"
 _HELD = "feedback_held"
+_SENT = "feedback_sent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,21 @@ def with_text(context: AppContext, draft: FeedbackDraft, text: str) -> FeedbackD
 
 def with_tag(context: AppContext, draft: FeedbackDraft, tagged: bool) -> FeedbackDraft:
     return _store(context, replace(draft, tagged=tagged, serial=_next_serial(context)))
+
+
+def mark_sent(context: AppContext, serial: int, shown: str) -> None:
+    """Remember the last Send that went through (its serial and the "Sent" words shown), so
+    a second tap on the same preview leaves "Sent" in place instead of inviting a resend."""
+    if context.user_data is not None:
+        context.user_data[_SENT] = (serial, shown)
+
+
+def sent_as(context: AppContext, serial: int) -> str | None:
+    """The "Sent" words shown for this preview, if its Send went through; else None."""
+    sent = None if context.user_data is None else context.user_data.get(_SENT)
+    if isinstance(sent, tuple) and sent[0] == serial:
+        return str(sent[1])
+    return None
 
 
 def drop(context: AppContext) -> None:

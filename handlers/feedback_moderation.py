@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppContext
@@ -40,10 +40,7 @@ async def decide(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         first = await feedback_delivery.decide(uow, item.id, publish=publish, now=now())
     if not first:
-        await query.answer(views.ALREADY_DECIDED, show_alert=True)
-        await edit_query_message(
-            query, views.decided(item.group_title, item.role_tag, item.text, views.ALREADY_DECIDED)
-        )
+        await _decided_before(query, context, item.id, publish=publish)
         return
     await query.answer("Published" if publish else "Rejected")
     if not publish:
@@ -55,6 +52,35 @@ async def decide(update: Update, context: AppContext) -> None:
             if posted is None or posted.number is None
             else views.published(item.group_title, posted.number)
         )
+    await edit_query_message(
+        query, views.decided(item.group_title, item.role_tag, item.text, outcome)
+    )
+
+
+async def _decided_before(
+    query: CallbackQuery, context: AppContext, feedback_id: int, *, publish: bool
+) -> None:
+    """A press on an item already decided: the same decision (a double tap, or a second
+    facilitator agreeing) keeps what was done in place; a different one is told it was dealt
+    with. "Another facilitator has dealt with it" after one's own tap would be untrue."""
+    async with context.uow() as uow:
+        item = await feedback_delivery.item(uow, feedback_id)
+    if item is None:
+        await query.answer(general.STALE_BUTTON)
+        return
+    if publish and item.status in (Status.TO_POST, Status.PUBLISHED):
+        await query.answer(views.ALREADY_PUBLISHED)
+        outcome = (
+            views.publish_failed(item.group_title)
+            if item.number is None or item.status is Status.TO_POST
+            else views.published(item.group_title, item.number)
+        )
+    elif not publish and item.status is Status.REJECTED:
+        await query.answer(views.ALREADY_REJECTED)
+        outcome = views.REJECTED
+    else:
+        await query.answer(views.ALREADY_DECIDED, show_alert=True)
+        outcome = views.ALREADY_DECIDED
     await edit_query_message(
         query, views.decided(item.group_title, item.role_tag, item.text, outcome)
     )

@@ -20,7 +20,15 @@ from handlers.feedback_drafts import FeedbackDraft
 from handlers.replies import confirm_done, edit_query_message, pressed_in_private
 
 
-async def _expired(query: CallbackQuery) -> None:
+async def _expired(query: CallbackQuery, context: AppContext) -> None:
+    press = decode(query.data)
+    shown = drafts.sent_as(context, press.args[0]) if press and press.args else None
+    if shown is not None and pressed_in_private(query):
+        # A second tap on a preview whose Send went through: "Sent" stays. "Nothing was
+        # sent" here would have an unwell person send it again, and spend their daily limit.
+        await query.answer(views.ALREADY_SENT_SHORT)
+        await edit_query_message(query, shown)
+        return
     await query.answer(views.EXPIRED_SHORT)
     if pressed_in_private(query):  # forged onto a group's message: never rewrite it
         await edit_query_message(query, views.EXPIRED)
@@ -38,7 +46,7 @@ async def cancel(update: Update, context: AppContext) -> None:
         or press.args != (draft.serial,)
         or not pressed_in_private(query)
     ):
-        await _expired(query)
+        await _expired(query, context)
         return
     drafts.drop(context)
     await query.answer("Cancelled")
@@ -59,7 +67,7 @@ async def toggle_tag(update: Update, context: AppContext) -> None:
         or press.args[0] != draft.serial
         or not pressed_in_private(query)
     ):
-        await _expired(query)
+        await _expired(query, context)
         return
     place = await place_of(context, draft.group_id, query.from_user.id)
     if place is None:
@@ -85,7 +93,7 @@ async def send(update: Update, context: AppContext) -> None:
         or press.args != (draft.serial,)
         or not pressed_in_private(query)
     ):
-        await _expired(query)
+        await _expired(query, context)
         return
     user_id = query.from_user.id
     sent = await _store(context, draft, user_id)
@@ -112,7 +120,9 @@ async def send(update: Update, context: AppContext) -> None:
     hour = 0 if place is None else place.digest_hour
     # Stored: whatever becomes of the "Sent" message, it is routed now, and the person is
     # never asked to send it again.
-    await confirm_done(query, "Sent", views.sent(sent.delivery, hour, urgent=sent.urgent))
+    shown = views.sent(sent.delivery, hour, urgent=sent.urgent)
+    drafts.mark_sent(context, draft.serial, shown)
+    await confirm_done(query, "Sent", shown)
     await route(context, sent)
 
 

@@ -12,6 +12,9 @@ from bot.domain.roles import Role
 
 MAX_FEEDBACK_CHARS = 2000
 DEFAULT_DAILY_LIMIT = 5
+# Rejected and urgent texts are deleted this many days after they came (the rows keep their
+# status): nobody needs them for long, and a kept crisis message is health data.
+DEFAULT_RETENTION_DAYS = 90
 DEFAULT_DIGEST_HOUR = 17
 DIGEST_HOURS: tuple[int, ...] = (9, 12, 17, 20)
 

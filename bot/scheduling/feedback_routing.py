@@ -40,7 +40,7 @@ async def route(context: AppContext, sent: Sent) -> None:
         schedule_digest(context.job_queue, sent.group_id, sent.due_at)
 
 
-def _message_for(context: AppContext, item: Item) -> tuple[str, InlineKeyboardMarkup | None]:
+def _copy_for(context: AppContext, item: Item) -> tuple[list[str], InlineKeyboardMarkup | None]:
     if item.status is Status.URGENT:
         contacts = context.settings.crisis_contacts
         return views.urgent(item.group_title, item.role_tag, item.text, contacts), None
@@ -51,9 +51,11 @@ def _message_for(context: AppContext, item: Item) -> tuple[str, InlineKeyboardMa
 
 
 async def _send_privately(context: AppContext, user_id: int, item: Item) -> bool:
-    text, markup = _message_for(context, item)
+    parts, markup = _copy_for(context, item)
     try:
-        await context.bot.send_message(user_id, text, reply_markup=markup)
+        for index, part in enumerate(parts):
+            last = index == len(parts) - 1
+            await context.bot.send_message(user_id, part, reply_markup=markup if last else None)
     except Forbidden:
         # Blocked the bot since: forget them, so nobody waits on a facilitator who cannot hear.
         async with context.uow() as uow:

@@ -1,4 +1,5 @@
-"""Hourly housekeeping: claims on old update ids go once no redelivery can reach them."""
+"""Hourly housekeeping: claims on old update ids go once no redelivery can reach them, and
+rejected and urgent feedback texts go once their retention period is over."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.scheduling.poll_jobs import now
-from bot.services import replays
+from bot.services import feedback_delivery, replays
 
 if TYPE_CHECKING:
     from bot.context import AppContext, AppType
@@ -26,10 +27,25 @@ async def forget_old_claims(context: AppContext) -> int:
     return dropped
 
 
+async def forget_old_feedback_texts(context: AppContext) -> int:
+    async with context.uow() as uow:
+        forgotten = await feedback_delivery.forget_old_texts(
+            uow, now(), context.settings.feedback_retention_days
+        )
+    if forgotten:
+        log.info("deleted %d rejected or urgent feedback text(s) past retention", forgotten)
+    return forgotten
+
+
+async def housekeep(context: AppContext) -> None:
+    await forget_old_claims(context)
+    await forget_old_feedback_texts(context)
+
+
 def schedule_housekeeping(app: AppType) -> None:
     if app.job_queue is not None:
         app.job_queue.run_repeating(
-            forget_old_claims,
+            housekeep,
             interval=HOUSEKEEPING_EVERY,
             first=timedelta(minutes=1),
             name="housekeeping",

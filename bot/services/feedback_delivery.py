@@ -60,6 +60,16 @@ async def _item(uow: UnitOfWork, row: Feedback) -> Item | None:
     )
 
 
+async def forget_old_texts(uow: UnitOfWork, now: datetime, keep_days: int) -> int:
+    """Rejected and urgent texts older than the retention period are deleted (the row keeps
+    its status, so counts stand), and left nowhere in the database's files."""
+    forgotten = await uow.feedback.forget_texts(now - timedelta(days=keep_days))
+    await uow.commit()
+    if forgotten:
+        await uow.scrub()
+    return forgotten
+
+
 async def item(uow: UnitOfWork, feedback_id: int) -> Item | None:
     row = await uow.feedback.get(feedback_id)
     return None if row is None else await _item(uow, row)

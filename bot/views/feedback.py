@@ -195,6 +195,7 @@ def sent(delivery: Delivery, digest_hour: int, *, urgent: bool) -> str:
 CANCELLED = "Cancelled. Nothing was sent."
 EXPIRED = "This is no longer in use, so nothing was sent. Type /feedback to start again."
 EXPIRED_SHORT = "This is no longer in use. Nothing was sent."
+ALREADY_SENT_SHORT = "Already sent. There is nothing more to do."
 EMPTY = "That message looks empty. Please type what you would like to say."
 MEDIA = (
     "Please send your feedback as text only. Photos, voice notes, videos and files can give "

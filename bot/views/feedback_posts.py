@@ -11,6 +11,7 @@ from bot.domain.feedback_rules import DELIVERIES, DIGEST_HOURS, Delivery
 from bot.domain.roles import Role
 from bot.views.callbacks import Action, encode
 from bot.views.feedback import heading, urgent_help
+from bot.views.limits import MESSAGE_LIMIT, split_message, visible_length
 
 
 def group_post(number: int, role: Role | None, text: str) -> str:
@@ -32,13 +33,43 @@ WAITING_IN_GROUP = (
 )
 
 
-def for_moderation(title: str, role: Role | None, text: str) -> str:
-    tag = "" if role is None else f" (from {role.as_phrase})"
-    return (
-        f"<b>New anonymous feedback for {escape(title)}</b>{tag}\n\n{escape(text)}\n\n"
+# Room kept under Telegram's limit for what goes under the text: the buttons' words, or what
+# became of the item (a group title is at most 128 characters), or the crisis contacts.
+_FOOTER_ROOM = 1000
+
+
+def _tag(role: Role | None) -> str:
+    return "" if role is None else f" (from {role.as_phrase})"
+
+
+def _copy(body: str, footer: str, title: str) -> list[str]:
+    """A facilitator's copy: one message when the text fits with its footer; otherwise the
+    text in as many parts as it takes, then the footer (which carries the buttons) as a
+    message of its own, so what becomes of the item is written there and the text stays."""
+    if visible_length(body) + _FOOTER_ROOM <= MESSAGE_LIMIT:
+        return [f"{body}\n\n{footer}"]
+    return [
+        *split_message(body),
+        f"<b>Anonymous feedback for {escape(title)}</b> (above)\n\n{footer}",
+    ]
+
+
+def for_moderation(title: str, role: Role | None, text: str) -> list[str]:
+    """The copy a facilitator moderates; the buttons go under the last part."""
+    body = f"<b>New anonymous feedback for {escape(title)}</b>{_tag(role)}\n\n{escape(text)}"
+    return _copy(
+        body,
         "Publish it in the group as “Anonymous feedback”, or reject it so nobody else sees "
-        "it. I do not know who sent it, and neither will you."
+        "it. I do not know who sent it, and neither will you.",
+        title,
     )
+
+
+def decided(title: str, role: Role | None, text: str, outcome: str) -> str:
+    """The moderated copy's message with the buttons, once dealt with: the buttons go, the
+    outcome is said, and the text (in that message or the parts above it) stays."""
+    body = f"<b>Anonymous feedback for {escape(title)}</b>{_tag(role)}\n\n{escape(text)}"
+    return _copy(body, outcome, title)[-1]
 
 
 def moderation_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
@@ -57,20 +88,24 @@ def moderation_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def urgent(title: str, role: Role | None, text: str, contacts: Sequence[str]) -> str:
-    tag = "" if role is None else f" (from {role.as_phrase})"
-    return "\n".join(
+def urgent(title: str, role: Role | None, text: str, contacts: Sequence[str]) -> list[str]:
+    body = "\n".join(
         [
-            f"⚠️ <b>URGENT: possible crisis</b> in anonymous feedback for {escape(title)}{tag}",
+            f"⚠️ <b>URGENT: possible crisis</b> in anonymous feedback for {escape(title)}"
+            f"{_tag(role)}",
             "",
             escape(text),
-            "",
+        ]
+    )
+    footer = "\n".join(
+        [
             "It uses words that can mean someone is at risk. It will <b>not</b> be posted in "
             "the group. The sender was given the crisis contacts straight away. Nobody can "
             "know who sent it; you might remind the group, in general words, where help is:",
             urgent_help(contacts),
         ]
     )
+    return _copy(body, footer, title)
 
 
 def published(title: str, number: int) -> str:
@@ -86,6 +121,8 @@ def publish_failed(title: str) -> str:
 
 REJECTED = "Rejected. It will not appear anywhere."
 ALREADY_DECIDED = "Another facilitator has already dealt with this one."
+ALREADY_PUBLISHED = "Already published."
+ALREADY_REJECTED = "Already rejected."
 FACILITATORS_ONLY = "Only the group's facilitators can do this."
 
 _DELIVERY_LABELS = {
@@ -141,12 +178,6 @@ def settings_keyboard(group_id: int, delivery: Delivery, digest_hour: int) -> In
             ]
         )
     return InlineKeyboardMarkup(rows)
-
-
-def decided(title: str, role: Role | None, text: str, outcome: str) -> str:
-    """The facilitator's copy once dealt with: the text stays, the buttons go."""
-    tag = "" if role is None else f" (from {role.as_phrase})"
-    return f"<b>Anonymous feedback for {escape(title)}</b>{tag}\n\n{escape(text)}\n\n{outcome}"
 
 
 SETTINGS_IN_GROUP_ONLY = "Please use /feedbacksettings in your group's chat."

@@ -55,6 +55,20 @@ class FeedbackRepository:
         await self._session.flush()
         return item
 
+    async def forget_texts(self, received_before: datetime) -> int:
+        """Rejected and urgent items that came before then keep only their status: the
+        text and the role tag go."""
+        result = await self._session.execute(
+            update(Feedback)
+            .where(
+                Feedback.status.in_((REJECTED, URGENT)),
+                Feedback.received_at < received_before,
+                or_(Feedback.text != "", Feedback.role_tag.is_not(None)),
+            )
+            .values(text="", role_tag=None)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
     async def get(self, feedback_id: int) -> Feedback | None:
         return await self._session.get(Feedback, feedback_id)
 
