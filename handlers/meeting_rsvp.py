@@ -95,7 +95,7 @@ async def send_calendar(update: Update, context: AppContext) -> None:
         exceptions = (
             ([], []) if view is None else await meetings.series_exceptions(uow, view.meeting_id)
         )
-    if view is None or view.cancelled:
+    if view is None:
         await query.answer("This meeting is over or cancelled.")
         return
     # A forged press from another chat must not fetch a group's meeting: its title, place
@@ -111,9 +111,12 @@ async def send_calendar(update: Update, context: AppContext) -> None:
     else:
         data = meeting_calendar.occurrence_ics(view, now=moment)
         name = "meeting.ics"
+    # A cancelled date (or series) comes as its cancellation: it takes the copy out.
+    removing = view.series_cancelled if press.args[1] == 1 else view.cancelled
+    caption = views.CALENDAR_CANCEL_CAPTION if removing else views.CALENDAR_CAPTION
     try:
         await context.bot.send_document(
-            query.from_user.id, InputFile(data, filename=name), caption=views.CALENDAR_CAPTION
+            query.from_user.id, InputFile(data, filename=name), caption=caption
         )
     except Forbidden:
         await query.answer(views.OPEN_PRIVATE_CHAT, url=start_link(context.bot.username))

@@ -264,6 +264,9 @@ class Meeting(Base):
     thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     generated_until: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised by every move or cancellation: the calendar files' SEQUENCE, so a file made
+    # later replaces the copy already in people's calendars (RFC 5545 3.8.7.4).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class MeetingOccurrence(Base):
@@ -285,6 +288,7 @@ class MeetingOccurrence(Base):
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
     moved: Mapped[bool] = mapped_column(Boolean, default=False)
     message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # as above
 
 
 class MeetingRsvp(Base):

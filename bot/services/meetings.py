@@ -50,6 +50,9 @@ class OccurrenceView:
     moved: bool
     agenda: tuple[str, ...]
     counts: RsvpCounts
+    revision: int = 0  # this date's changes: its calendar file's SEQUENCE
+    series_revision: int = 0  # the series' changes (any date's): the series file's SEQUENCE
+    series_cancelled: bool = False
 
     @property
     def repeats(self) -> bool:
@@ -204,6 +207,9 @@ async def view_of(uow: UnitOfWork, occurrence_id: int) -> OccurrenceView | None:
         moved=occurrence.moved,
         agenda=tuple(await uow.meetings.agenda(occurrence.id)),
         counts=await counts_of(uow, occurrence.id),
+        revision=occurrence.revision,
+        series_revision=meeting.revision,
+        series_cancelled=meeting.status != ACTIVE,
     )
 
 
@@ -260,6 +266,8 @@ async def cancel(
         targets = await uow.meetings.future_of_meeting(meeting.id, now)
     for target in targets:
         target.status = CANCELLED
+        target.revision += 1
+    meeting.revision += 1  # the series file loses the date (or is cancelled) too
     dropped = await uow.meeting_reminders.drop_pending([t.id for t in targets])
     await uow.commit()
     view = await view_of(uow, occurrence_id)
@@ -299,6 +307,8 @@ async def move(
     else:
         occurrence.moved = True
     occurrence.starts_at = new_start
+    occurrence.revision += 1
+    meeting.revision += 1
     if meeting.recurrence == Recurrence.NONE.value:
         meeting.start_local = new_start.astimezone(zone_of(meeting.zone)).replace(tzinfo=None)
     await uow.session.flush()

@@ -1,18 +1,26 @@
 """Calendar files (.ics, RFC 5545) for one meeting date or a whole series.
 
-Times carry their TZID with a VTIMEZONE block, so a calendar in any zone shows the meeting
-at the right moment, and a weekly series stays at 10:00 local across clock changes (the
-RRULE is in local time, as the bot's own series is).
+Times carry their TZID with a VTIMEZONE block made from the tz database
+(bot/domain/zone_rules.py: yearly rules, changes at the right hour), so a calendar in any zone
+shows the meeting at the right moment, and a weekly series stays at 10:00 local across clock
+changes (the RRULE is in local time, as the bot's own series is).
+
+A date keeps one UID for life, and so does a series; every move or cancellation raises the
+SEQUENCE (the `revision` counters), so a file made later replaces the copy already in
+people's calendars. A cancelled date or series comes as METHOD:CANCEL with STATUS:CANCELLED,
+which calendars take as "remove it".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from bot.domain.recurrence import Recurrence, week_of_month
 from bot.domain.when import zone_of
+from bot.domain.zone_rules import observances
 from bot.services.meetings import OccurrenceView
 
 DURATION = timedelta(hours=1)  # meetings have no end time here; an hour is a fair block
@@ -22,17 +30,38 @@ _RULES: dict[Recurrence, dict[str, object]] = {
 }
 
 
-def _calendar() -> Calendar:
+def _calendar(*, cancel: bool) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Equal Say//Meetings//EN")
     calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancel else "PUBLISH")
     return calendar
 
 
-def _event(view: OccurrenceView, start: datetime, uid: str, now: datetime) -> Event:
+def _timezone(zone_name: str, dates: Iterable[datetime]) -> Timezone:
+    """The zone's VTIMEZONE, its rules starting the year before the earliest date."""
+    block = Timezone()
+    block.add("tzid", zone_name)
+    for observance in observances(zone_name, min(d.year for d in dates) - 1):
+        part = TimezoneDaylight() if observance.daylight else TimezoneStandard()
+        part.add("dtstart", observance.start)
+        part.add("tzoffsetfrom", observance.offset_from)
+        part.add("tzoffsetto", observance.offset_to)
+        if observance.name:
+            part.add("tzname", observance.name)
+        if observance.rule is not None:
+            part.add("rrule", observance.rule)
+        for onset in observance.dates:  # one per line: some readers cut long lists short
+            part.add("rdate", onset)
+        block.add_component(part)
+    return block
+
+
+def _event(view: OccurrenceView, start: datetime, uid: str, now: datetime, sequence: int) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", now.astimezone(UTC))
+    event.add("sequence", sequence)
     event.add("summary", view.title)
     event.add("dtstart", start)
     event.add("dtend", start + DURATION)
@@ -53,14 +82,21 @@ def _rule(view: OccurrenceView) -> dict[str, object]:
     return _RULES[view.recurrence]
 
 
-def occurrence_ics(view: OccurrenceView, *, now: datetime) -> bytes:
-    """One date, in the meeting's zone."""
-    start = view.starts_at.astimezone(zone_of(view.zone))
-    calendar = _calendar()
-    uid = f"meeting-{view.meeting_id}-{view.occurrence_id}@equalsay"
-    calendar.add_component(_event(view, start, uid, now))
-    calendar.add_missing_timezones()
+def _finish(calendar: Calendar, zone_name: str, dates: Iterable[datetime]) -> bytes:
+    calendar.add_component(_timezone(zone_name, dates))
     return bytes(calendar.to_ical())
+
+
+def occurrence_ics(view: OccurrenceView, *, now: datetime) -> bytes:
+    """One date, in the meeting's zone; cancelled, it takes the date out of calendars."""
+    start = view.starts_at.astimezone(zone_of(view.zone))
+    calendar = _calendar(cancel=view.cancelled)
+    uid = f"meeting-{view.meeting_id}-{view.occurrence_id}@equalsay"
+    event = _event(view, start, uid, now, view.revision)
+    if view.cancelled:
+        event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    return _finish(calendar, view.zone, [start])
 
 
 def series_ics(
@@ -71,20 +107,27 @@ def series_ics(
     now: datetime,
 ) -> bytes:
     """The series as one recurring event in local time, with cancelled dates excluded and
-    moved dates as overrides: (the date it would have been, where it is now), both local."""
+    moved dates as overrides: (the date it would have been, where it is now), both local.
+    A cancelled series comes as its cancellation."""
     if not view.repeats:
         return occurrence_ics(view, now=now)
     zone = zone_of(view.zone)
     uid = f"meeting-{view.meeting_id}@equalsay"
-    calendar = _calendar()
-    series = _event(view, view.start_local.replace(tzinfo=zone), uid, now)
+    calendar = _calendar(cancel=view.series_cancelled)
+    start = view.start_local.replace(tzinfo=zone)
+    series = _event(view, start, uid, now, view.series_revision)
     series.add("rrule", _rule(view))
+    if view.series_cancelled:
+        series.add("status", "CANCELLED")
+        calendar.add_component(series)
+        return _finish(calendar, view.zone, [start])
     for local in cancelled_local:
         series.add("exdate", local.replace(tzinfo=zone))
     calendar.add_component(series)
+    dates = [start]
     for original, now_at in moved:
-        override = _event(view, now_at.replace(tzinfo=zone), uid, now)
+        override = _event(view, now_at.replace(tzinfo=zone), uid, now, view.series_revision)
         override.add("recurrence-id", original.replace(tzinfo=zone))
         calendar.add_component(override)
-    calendar.add_missing_timezones()
-    return bytes(calendar.to_ical())
+        dates += [original, now_at]
+    return _finish(calendar, view.zone, dates)

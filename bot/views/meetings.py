@@ -55,7 +55,11 @@ TIMEZONE_HOW = "Please name a time zone, for example: /timezone Europe/London"
 REMINDERS_HOW = (
     "Choose when I remind the group before each meeting, for example:\n/reminders 1 day, 1 hour"
 )
-CALENDAR_CAPTION = "Open this file to add the meeting to your calendar."
+CALENDAR_CAPTION = (
+    "Open this file to add the meeting to your calendar. If you added it before, it updates "
+    "that copy."
+)
+CALENDAR_CANCEL_CAPTION = "Open this file to take the cancelled meeting out of your calendar."
 OPEN_PRIVATE_CHAT = "Please open a private chat with me first, then press again."
 
 
@@ -246,7 +250,21 @@ def meeting_message(view: OccurrenceView) -> str:
 
 def meeting_keyboard(view: OccurrenceView) -> InlineKeyboardMarkup | None:
     if view.cancelled:
-        return None
+        # Only a way to take it out of the calendars it was added to.
+        remove = [
+            InlineKeyboardButton(
+                "📆 Remove from my calendar",
+                callback_data=encode(Action.CALENDAR, view.occurrence_id, 0),
+            )
+        ]
+        if view.repeats and view.series_cancelled:
+            remove.append(
+                InlineKeyboardButton(
+                    "📆 Remove the series",
+                    callback_data=encode(Action.CALENDAR, view.occurrence_id, 1),
+                )
+            )
+        return InlineKeyboardMarkup([remove])
     occurrence = view.occurrence_id
     rsvp = [
         InlineKeyboardButton(
@@ -394,7 +412,8 @@ def moved_notice(view: OccurrenceView, *, whole_series: bool) -> str:
     return (
         f"🔁 <b>{escape(view.title)}</b> has moved{scope} to "
         f"<b>{escape(_when(view.starts_at, view.zone))}</b>. "
-        "Reminders will follow the new time. Please check your answer still stands."
+        "Reminders will follow the new time. Please check your answer still stands. "
+        "If it is in your calendar, press 📆 again: the new file updates it."
     )
 
 
