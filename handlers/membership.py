@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.context import AppContext
 from bot.domain.feedback_link import sign_feedback
 from bot.domain.join_link import CarriedVote, vote_tag, vote_tag_matches
+from bot.domain.role_changes import ChangeKind
 from bot.domain.roles import ROLES
 from bot.facilitators import is_in_chat
 from bot.scheduling.poll_jobs import now, poll_changed
@@ -139,13 +140,15 @@ async def choose_role(update: Update, context: AppContext) -> None:
         await query.answer(views.NOT_IN_GROUP_PLAIN, show_alert=True)
         return
     async with context.uow() as uow:
-        is_new = await membership.choose_role(uow, context.secret, group.id, user_id, role)
+        change = await membership.choose_role(uow, context.secret, group.id, user_id, role)
+    if change.kind is ChangeKind.REFUSED:
+        await query.answer("Not changed yet")
+        await edit_query_message(query, views.role_change_waits(group.title, change))
+        return
     outcome = None if vote is None else await _cast_carried(context, group, vote, user_id)
     news = None if outcome is None else _vote_news(outcome)
     await query.answer(f"Saved: {role.label}")
-    await edit_query_message(
-        query, views.role_chosen(group.title, role, is_new=is_new, vote_news=news)
-    )
+    await edit_query_message(query, views.role_chosen(group.title, role, change, vote_news=news))
     if outcome is not None and outcome.counted:
         poll_changed(context, outcome.group_id, outcome.poll_id)
         await ballot_changed(context, user_id, outcome)
@@ -230,7 +233,7 @@ async def my_data(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         held = await membership.held_roles(uow, context.secret, user_id)
         also = await membership.also_stored(uow, context.secret, user_id)
-    await reply(update, views.my_data([(h.group.title, h.role) for h in held], also))
+    await reply(update, views.my_data([(h.group.title, h.role, h.earlier) for h in held], also))
 
 
 async def forget_me(update: Update, context: AppContext) -> None:

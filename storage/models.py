@@ -65,6 +65,8 @@ class Group(Base):
     is_forum: Mapped[bool] = mapped_column(Boolean, default=False)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     anyone_can_poll: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How many polls were opened here: each poll takes the next number (Poll.number).
+    polls_opened: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # When newcomers were last welcomed: at most one welcome per window, whichever process
@@ -89,6 +91,11 @@ class Membership(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
     member_key: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))
+    # While a change of role settles (bot/domain/role_changes.py): the role before it, and the
+    # number of the first poll the new role counts in (polls opened before it keep the old
+    # one). A poll number, not a date; both go once those polls have closed.
+    previous_role: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    role_applies_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Poll(Base):
@@ -99,6 +106,8 @@ class Poll(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    # The group's 1st, 2nd, 3rd... poll: a ballot counts under the role held when it opened.
+    number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     question: Mapped[str] = mapped_column(Text)
     options: Mapped[list[str]] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(16))
@@ -120,10 +129,11 @@ class Poll(Base):
 class Ballot(Base):
     """One person's one ballot in one poll.
 
-    `ballot_key` is HMAC(secret, poll, user): unique per poll, so a second press can only ever
-    change this row. The role is the one held when the ballot was (last) cast. `choices` is a
-    bit set of option indexes, so the tally is a single GROUP BY. No timestamps: a time of
-    voting could be matched against when someone was seen online.
+        `ballot_key` is HMAC(secret, poll, user): unique per poll, so a second press can only ever
+        change this row. The role is the one held when the poll opened, written with the first
+    ballot and never rewritten by a later press (bot/domain/role_changes.py). `choices` is a
+        bit set of option indexes, so the tally is a single GROUP BY. No timestamps: a time of
+        voting could be matched against when someone was seen online.
     """
 
     __tablename__ = "ballots"

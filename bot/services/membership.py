@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.domain.join_link import CarriedVote, read_join, sign_join, sign_join_with_vote
 from bot.domain.keyed_hash import member_key, person_key
 from bot.domain.personal_data import AlsoStored
+from bot.domain.role_changes import RoleChange, RoleRecord, plan_change
 from bot.domain.roles import ROLES, Role
 from bot.services.groups import GroupInfo
 from storage.uow import UnitOfWork
@@ -18,6 +19,7 @@ class Held:
 
     group: GroupInfo
     role: Role
+    earlier: Role | None = None  # the role before a change still settling (open polls)
 
 
 def join_payload(secret: bytes, group: GroupInfo) -> str:
@@ -56,12 +58,35 @@ async def role_in(uow: UnitOfWork, secret: bytes, group_id: int, user_id: int) -
 
 async def choose_role(
     uow: UnitOfWork, secret: bytes, group_id: int, user_id: int, role: Role
-) -> bool:
-    """Store the person's role in the group; True when they are new to it."""
+) -> RoleChange:
+    """Store the person's role in the group, or a change of it that waits for the polls open
+    now to close (bot/domain/role_changes.py); refused while an earlier change still settles.
+    """
     key = member_key(secret, group_id, user_id)
-    is_new = await uow.members.put(group_id, key, role.value)
+    # Under the group's lock: two presses at once (a double tap on two replicas) are planned
+    # one after the other, each on what the other wrote.
+    await uow.members.lock_group(group_id)
+    group = await uow.groups.by_id(group_id)
+    row = await uow.members.get(group_id, key)
+    current = (
+        None if row is None else RoleRecord(row.role, row.previous_role, row.role_applies_from)
+    )
+    change = plan_change(
+        current,
+        role.value,
+        await uow.polls.open_numbers(group_id),
+        0 if group is None else group.polls_opened,
+    )
+    if change.record is not None:
+        await uow.members.put(
+            group_id,
+            key,
+            change.record.role,
+            previous_role=change.record.previous,
+            role_applies_from=change.record.applies_from,
+        )
     await uow.commit()
-    return is_new
+    return change
 
 
 async def left_group(uow: UnitOfWork, secret: bytes, chat_id: int, user_id: int) -> bool:
@@ -90,7 +115,11 @@ async def held_roles(uow: UnitOfWork, secret: bytes, user_id: int) -> list[Held]
     rows = await uow.members.find_any(list(keys))
     groups = {g.id: g for g in await uow.groups.by_ids([row.group_id for row in rows])}
     held = [
-        Held(group=GroupInfo.of(groups[row.group_id]), role=Role(row.role))
+        Held(
+            group=GroupInfo.of(groups[row.group_id]),
+            role=Role(row.role),
+            earlier=None if row.previous_role is None else Role(row.previous_role),
+        )
         for row in rows
         if row.group_id in groups and keys.get(row.member_key) == row.group_id
     ]

@@ -17,6 +17,7 @@ from bot.domain.poll_rules import (
     validate_selection,
 )
 from bot.domain.poll_snapshot import PollSnapshot
+from bot.domain.role_changes import RoleRecord, role_at
 from bot.domain.roles import Role
 from bot.domain.tally import TallyInput, tally
 from storage.models import Poll
@@ -88,6 +89,7 @@ async def create_poll(
     poll = await uow.polls.add(
         Poll(
             group_id=group_id,
+            number=await uow.groups.next_poll_number(group_id),
             question=draft.question,
             options=list(draft.options),
             kind=draft.kind.value,
@@ -221,7 +223,9 @@ async def _checked(
         return None, None, VoteOutcome(VoteStatus.CLOSED, poll_id, found.group_id)
     if found.role is None:
         return None, None, VoteOutcome(VoteStatus.NOT_MEMBER, poll_id, found.group_id)
-    return found, Role(found.role), None
+    # The role held when the poll opened: a change made since waits for the next poll.
+    held = RoleRecord(found.role, found.previous_role, found.role_applies_from)
+    return found, Role(role_at(held, found.number)), None
 
 
 def _outcome(poll: BallotContext, status: VoteStatus, choices: int) -> VoteOutcome:
@@ -395,10 +399,21 @@ async def close_poll(uow: UnitOfWork, poll_id: int, now: datetime) -> bool:
     closed = await uow.polls.claim_close(poll_id, now)
     if closed:
         await uow.polls.unlink_voters(poll_id)
+        await _settle_role_changes(uow, poll_id)
     await uow.commit()
     if closed:
         await uow.scrub()  # the old keys, out of the write-ahead log too
     return closed
+
+
+async def _settle_role_changes(uow: UnitOfWork, poll_id: int) -> None:
+    """A change of role waits for the polls opened before it: once the last of them has
+    closed, the role before the change is forgotten (bot/domain/role_changes.py)."""
+    poll = await uow.polls.get(poll_id)
+    if poll is None:
+        return
+    still_open = await uow.polls.open_numbers(poll.group_id)
+    await uow.members.settle_role_changes(poll.group_id, min(still_open, default=None))
 
 
 # Long enough to outlast the rate limiter's waits (a 429's retry_after, three times).

@@ -8,6 +8,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.personal_data import AlsoStored
+from bot.domain.role_changes import ChangeKind, RoleChange
 from bot.domain.roles import ROLES, Role
 from bot.views.callbacks import Action, encode
 from bot.views.feedback import feedback_link_row
@@ -135,14 +136,50 @@ VOTE_TOO_LATE = "That poll closed before you chose, so your vote could not be co
 VOTE_NOT_CAST = "I could not count your vote. Please press it again under the poll in the group."
 
 
-def role_chosen(title: str, role: Role, *, is_new: bool, vote_news: str | None = None) -> str:
+def _polls_open(count: int) -> str:
+    return "the poll open now keeps" if count == 1 else f"the {count} polls open now keep"
+
+
+def when_role_counts(change: RoleChange) -> str | None:
+    """When a changed role starts to count, in plain words (bot/domain/role_changes.py)."""
+    if change.kind is ChangeKind.NOW:
+        return "Your new role counts in every poll from now on."
+    if change.kind is ChangeKind.FROM_NEXT_POLL and change.kept_role is not None:
+        kept = Role(change.kept_role)
+        return (
+            f"Your new role counts from the next poll; {_polls_open(change.open_polls_keeping)} "
+            f"your old role ({kept.label}), so that nobody counts twice in one poll."
+        )
+    return None
+
+
+def role_chosen(title: str, role: Role, change: RoleChange, *, vote_news: str | None = None) -> str:
     """`vote_news`: what became of the vote pressed before joining, in the same message."""
-    opening = "Welcome!" if is_new else "Done."
-    last = vote_news or "Now you can vote with the buttons under polls in the group."
+    opening = "Welcome!" if change.kind is ChangeKind.NEW else "Done."
+    last = (
+        vote_news
+        or when_role_counts(change)
+        or "Now you can vote with the buttons under polls in the group."
+    )
     return (
         f"{opening} You are in <b>{escape(title)}</b> as <b>{role.as_phrase}</b>.\n"
         f"{last}\n\n"
         "Only you can see this. You can change your role at any time with /role."
+    )
+
+
+def role_change_waits(title: str, change: RoleChange) -> str:
+    """A second change while polls opened before the first are still open: refused, and why."""
+    kept = "your old role" if change.kept_role is None else Role(change.kept_role).as_phrase
+    count = change.open_polls_keeping
+    polls = "A poll" if count == 1 else f"{count} polls"
+    verb = "is" if count == 1 else "are"
+    return (
+        f"Your role in <b>{escape(title)}</b> was not changed this time.\n\n"
+        f"You changed it a short while ago. {polls} opened before that change {verb} still "
+        f"open and count you as {kept}, and a poll opened since counts your new "
+        "role. So that every poll counts you once, under one role, you can change it again "
+        f"when {'that poll closes' if count == 1 else 'those polls close'}."
     )
 
 
@@ -173,7 +210,8 @@ def pick_group_for_role(held: Sequence[tuple[int, str, Role]]) -> tuple[str, Inl
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
-def my_data(held: Sequence[tuple[str, Role]], also: AlsoStored | None = None) -> str:
+def my_data(held: Sequence[tuple[str, Role, Role | None]], also: AlsoStored | None = None) -> str:
+    """`held`: (group title, role, the role before a change still settling, if any)."""
     extra = []
     if also is not None and also.draft_group:
         extra.append(
@@ -204,8 +242,13 @@ def my_data(held: Sequence[tuple[str, Role]], also: AlsoStored | None = None) ->
     if also is not None and also.reachable:
         extra.append(reachable_line)
     lines = ["<b>What I store about you</b>", ""]
-    for title, role in held:
+    for title, role, earlier in held:
         lines.append(f"• In <b>{escape(title)}</b>: you are <b>{role.as_phrase}</b>.")
+        if earlier is not None:
+            lines.append(
+                f"  Until the polls that were open when you changed it close, your earlier "
+                f"role ({earlier.label}) is kept too: those polls count you under it."
+            )
     lines += extra
     lines += [
         "",

@@ -27,6 +27,17 @@ class GroupRepository:
             found += await self._session.scalars(select(Group).where(Group.id.in_(chunk)))
         return found
 
+    async def next_poll_number(self, group_id: int) -> int:
+        """The number of the poll being opened in this group: 1, 2, 3... An atomic increment,
+        so two polls opened at once never share one."""
+        number = await self._session.scalar(
+            update(Group)
+            .where(Group.id == group_id)
+            .values(polls_opened=Group.polls_opened + 1)
+            .returning(Group.polls_opened)
+        )
+        return int(number or 0)
+
     async def all_ids(self) -> list[int]:
         return list(await self._session.scalars(select(Group.id)))
 

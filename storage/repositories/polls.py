@@ -33,7 +33,10 @@ class BallotContext:
     visibility: str
     status: str
     deadline: datetime | None
+    number: int  # the poll's place among its group's polls (bot/domain/role_changes.py)
     role: str | None  # the voter's role in the group, if the member key was theirs there
+    previous_role: str | None  # with role_applies_from: a change of role still settling
+    role_applies_from: int | None
     choices: int | None  # the voter's current ballot, if any
 
 
@@ -51,7 +54,10 @@ _BALLOT_CONTEXT = (
         Poll.visibility,
         Poll.status,
         Poll.deadline,
+        Poll.number,
         Membership.role,
+        Membership.previous_role,
+        Membership.role_applies_from,
         Ballot.choices,
     )
     .outerjoin(Group, Group.id == Poll.group_id)
@@ -84,7 +90,9 @@ def _ballot_upsert(dialect: str) -> Insert:
         base = insert(Ballot)
         statement = base.on_conflict_do_update(
             index_elements=[Ballot.poll_id, Ballot.ballot_key],
-            set_={"role": base.excluded.role, "choices": base.excluded.choices},
+            # Never the role: a ballot keeps the role it was first cast under, so a change of
+            # role (or a forged one) cannot move a ballot already in the tally.
+            set_={"choices": base.excluded.choices},
         )
         _UPSERTS[dialect] = statement
     return statement
@@ -119,6 +127,13 @@ class PollRepository:
             .limit(limit)
         )
         return list(rows)
+
+    async def open_numbers(self, group_id: int) -> list[int]:
+        """The numbers of the group's open polls (bot/domain/role_changes.py)."""
+        rows = await self._session.scalars(
+            select(Poll.number).where(Poll.group_id == group_id, Poll.status == OPEN)
+        )
+        return sorted(rows)
 
     async def open_with_times(self) -> list[Poll]:
         """Every open poll with a deadline: the jobs to rebuild when the bot starts."""
@@ -265,8 +280,11 @@ class PollRepository:
             visibility=row[7],
             status=row[8],
             deadline=row[9],
-            role=row[10],
-            choices=row[11],
+            number=row[10],
+            role=row[11],
+            previous_role=row[12],
+            role_applies_from=row[13],
+            choices=row[14],
         )
 
     async def ballot_choices(self, poll_id: int, ballot_key: str) -> int | None:
@@ -275,7 +293,8 @@ class PollRepository:
         )
 
     async def put_ballot(self, poll_id: int, ballot_key: str, role: str, choices: int) -> None:
-        """Insert or replace this person's one ballot, atomically (a unique key arbitrates)."""
+        """Insert this person's one ballot, or replace its choices, atomically (a unique key
+        arbitrates). `role` is written with the first ballot only."""
         values: dict[str, Any] = {
             "poll_id": poll_id,
             "ballot_key": ballot_key,
@@ -309,7 +328,7 @@ class PollRepository:
                     Ballot.ballot_key == ballot_key,
                     Ballot.choices == before,
                 )
-                .values(role=role, choices=after)
+                .values(choices=after)  # the role stays as first cast (see put_ballot)
             )
         result = await self._session.execute(statement)
         return int(getattr(result, "rowcount", 0)) == 1

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.domain.poll_rules import parse_poll_line
+from bot.domain.role_changes import ChangeKind
 from bot.domain.roles import Role
 from bot.services import groups, membership, polls
 from storage import migrate
@@ -41,11 +42,14 @@ async def test_roles_round_trip_and_count(uow: UnitOfWorkFactory) -> None:
     async with uow() as u:
         group = await groups.bot_added(u, -100, "Group", is_forum=False, timezone="Europe/London")
     async with uow() as u:
-        assert await membership.choose_role(u, SECRET, group.id, 1, Role.CARER) is True
+        change = await membership.choose_role(u, SECRET, group.id, 1, Role.CARER)
+        assert change.kind is ChangeKind.NEW
     async with uow() as u:
-        assert await membership.choose_role(u, SECRET, group.id, 2, Role.STAFF) is True
+        change = await membership.choose_role(u, SECRET, group.id, 2, Role.STAFF)
+        assert change.kind is ChangeKind.NEW
     async with uow() as u:
-        assert await membership.choose_role(u, SECRET, group.id, 1, Role.STAFF) is False
+        change = await membership.choose_role(u, SECRET, group.id, 1, Role.STAFF)
+        assert change.kind is ChangeKind.NOW  # no poll open: at once
     async with uow() as u:
         counts = await membership.role_counts(u, group.id)
         held = await membership.held_roles(u, SECRET, 1)

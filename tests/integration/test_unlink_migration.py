@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.domain.keyed_hash import ballot_key, reason_key
-from bot.domain.poll_rules import validate_draft
-from bot.services import groups, polls
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
-from storage.models import Ballot, Poll, PollReason
+from storage.models import Ballot, PollReason
 from storage.uow import UnitOfWorkFactory
 
 SECRET = b"migration-secret"
@@ -24,36 +22,46 @@ async def test_polls_closed_before_the_upgrade_are_unlinked_open_ones_are_not(
     try:
         await migrate.upgrade(engine, "0009")
         uow = UnitOfWorkFactory(create_sessionmaker(engine))
+        pg = engine.dialect.name == "postgresql"
         now = datetime.now(UTC)
-        async with uow() as u:
-            group = await groups.bot_added(u, -5, "G", is_forum=False, timezone="Europe/London")
-            ids = []
-            for question in ("Closed long ago?", "Still open?"):
-                draft = validate_draft(question, ["Yes", "No"])
-                ids.append(await polls.create_poll(u, group.id, draft, now=now))
+        at = {"t": now if pg else now.replace(tzinfo=None)}
+        # Written as SQL of that schema: today's models hold columns added since (0012).
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO groups (id, chat_id, title, active, is_forum, timezone,"
+                    " anyone_can_poll, created_at, updated_at)"
+                    " VALUES (1, -5, 'G', true, false, 'Europe/London', false, :t, :t)"
+                ),
+                at,
+            )
+            ids = [1, 2]
             closed, still_open = ids
-            for poll_id in ids:
+            for poll_id, status in ((closed, "closed"), (still_open, "open")):
+                await connection.execute(
+                    text(
+                        "INSERT INTO polls (id, group_id, question, options, kind, max_choices,"
+                        " visibility, status, reminder_sent, announced, created_at)"
+                        " VALUES (:id, 1, 'Q', '[\"Yes\", \"No\"]', 'single', 1,"
+                        " 'after_close', :status, false, false, :t)"
+                    ),
+                    {"id": poll_id, "status": status, **at},
+                )
                 # Small ids, as this schema (before 0011) counted them.
-                u.session.add(
-                    Ballot(
-                        id=poll_id,
-                        poll_id=poll_id,
-                        ballot_key=ballot_key(SECRET, poll_id, 7),
-                        role="staff",
-                        choices=1,
-                    )
+                await connection.execute(
+                    text(
+                        "INSERT INTO ballots (id, poll_id, ballot_key, role, choices)"
+                        " VALUES (:id, :id, :key, 'staff', 1)"
+                    ),
+                    {"id": poll_id, "key": ballot_key(SECRET, poll_id, 7)},
                 )
-                u.session.add(
-                    PollReason(
-                        id=poll_id,
-                        poll_id=poll_id,
-                        option=1,
-                        text="why",
-                        reason_key=reason_key(SECRET, poll_id, 7),
-                    )
+                await connection.execute(
+                    text(
+                        "INSERT INTO poll_reasons (id, poll_id, option, text, reason_key)"
+                        " VALUES (:id, :id, 1, 'why', :key)"
+                    ),
+                    {"id": poll_id, "key": reason_key(SECRET, poll_id, 7)},
                 )
-            (await u.session.get(Poll, closed)).status = "closed"  # type: ignore[union-attr]
-            await u.commit()
 
         await migrate.upgrade(engine)
 
