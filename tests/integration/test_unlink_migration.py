@@ -25,7 +25,7 @@ async def test_polls_closed_before_the_upgrade_are_unlinked_open_ones_are_not(
         pg = engine.dialect.name == "postgresql"
         now = datetime.now(UTC)
         at = {"t": now if pg else now.replace(tzinfo=None)}
-        # Written as SQL of that schema: today's models hold columns added since (0012).
+        # Written as SQL of that schema: today's models hold columns added since.
         async with engine.begin() as connection:
             await connection.execute(
                 text(
