@@ -1,4 +1,4 @@
-"""Migration 0014: polls numbered per group in the order they were made; nothing else moves,
+"""Migration 0015: polls numbered per group in the order they were made; nothing else moves,
 and going back down deletes no membership or ballot (SQLite cascades on a table copy)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ async def test_polls_are_numbered_per_group_and_no_row_is_lost(db_url: str) -> N
     moment = datetime(2026, 1, 1, tzinfo=UTC)
     at = {"t": moment if pg else moment.replace(tzinfo=None)}
     try:
-        await migrate.upgrade(engine, "0013")
+        await migrate.upgrade(engine, "0014")
         async with engine.begin() as connection:
             for chat in (-1, -2):
                 await connection.execute(
@@ -68,7 +68,7 @@ async def test_polls_are_numbered_per_group_and_no_row_is_lost(db_url: str) -> N
             ).one()
             assert tuple(member) == ("carer", None, None)  # no change settling
 
-        await migrate.downgrade(engine, "0013")
+        await migrate.downgrade(engine, "0014")
         async with engine.connect() as connection:
             assert await connection.scalar(text("SELECT count(*) FROM memberships")) == 1
             assert await connection.scalar(text("SELECT count(*) FROM ballots")) == 1

@@ -6,8 +6,8 @@ place in that count (existing polls are numbered in the order they were created)
 `memberships.previous_role` and `memberships.role_applies_from` hold a change of role while
 it settles (a poll number, never a date). Existing memberships have no change settling.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-04
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | None = None
 depends_on: str | None = None
 
