@@ -171,6 +171,7 @@ async def scene_poll(demo: Demo) -> None:
     await demo.press(people[0][0], poll, evenings)
     demo.t.bot_output_silently()
     await demo.press(priya, poll, "Close poll (facilitators)")
+    await demo.press(priya, demo.bot.last(demo.tg.chats[poll.chat_id]), "Yes, close it now")
 
 
 async def scene_meeting(demo: Demo) -> None:

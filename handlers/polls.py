@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -28,6 +36,7 @@ from handlers.replays import ToggleClaimOnce, ballot_press_once
 from handlers.replies import (
     answer_privately,
     command_argument,
+    confirm_done,
     edit_query_message,
     is_group_chat,
     message_of,
@@ -243,10 +252,12 @@ async def see_results(update: Update, context: AppContext) -> None:
         await query.answer(acks.results_sent_ack())
 
 
-async def _facilitator_poll_press(query: CallbackQuery, context: AppContext) -> int | None:
-    """The poll a facilitators' button names, pressed on the poll's own message by a
-    facilitator of its group; None (the presser told why) otherwise."""
-    press = _press(query, 1)
+async def _facilitator_poll_press(
+    query: CallbackQuery, context: AppContext, *, arity: int = 1
+) -> Press | None:
+    """The press of a facilitators' button naming a poll (its first number), pressed in the
+    poll's own group by a facilitator of it; None (the presser told why) otherwise."""
+    press = _press(query, arity)
     if press is None or query.message is None:
         await query.answer(general.STALE_BUTTON)
         return None
@@ -258,17 +269,67 @@ async def _facilitator_poll_press(query: CallbackQuery, context: AppContext) -> 
     ):
         await query.answer(acks.facilitators_only_ack(), show_alert=True)
         return None
-    return poll_id
+    return press
 
 
 async def close_button(update: Update, context: AppContext) -> None:
-    """'Close poll': facilitators only."""
+    """'Close poll' (facilitators only): asks first, under the poll, with Yes / No. The
+    button sits where every member's thumb can reach it; closing cannot be taken back."""
     query = update.callback_query
-    poll_id = None if query is None else await _facilitator_poll_press(query, context)
-    if query is None or poll_id is None:
+    press = None if query is None else await _facilitator_poll_press(query, context)
+    if query is None or press is None or query.message is None:
+        return
+    async with context.uow() as uow:
+        snap = await polls.snapshot(uow, press.args[0], min_cell=context.settings.min_cell)
+    if snap is None or snap.closed:
+        await query.answer(acks.poll_closed_ack())
+        return
+    await query.answer()
+    message = query.message
+    await context.bot.send_message(
+        message.chat.id,
+        texts.close_question(snap.question),
+        message_thread_id=message.message_thread_id
+        if isinstance(message, Message) and message.is_topic_message
+        else None,
+        reply_markup=_close_keyboard(snap.id),
+        reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+    )
+
+
+def _close_keyboard(poll_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    texts.CLOSE_YES, callback_data=encode(Action.CLOSE_CONFIRM, poll_id, 1)
+                ),
+                InlineKeyboardButton(
+                    texts.CLOSE_NO, callback_data=encode(Action.CLOSE_CONFIRM, poll_id, 0)
+                ),
+            ]
+        ]
+    )
+
+
+async def confirm_close(update: Update, context: AppContext) -> None:
+    """The answer to "Close this poll now?": facilitators only, as the Close button."""
+    query = update.callback_query
+    press = None if query is None else await _facilitator_poll_press(query, context, arity=2)
+    if query is None or press is None:
+        return
+    poll_id, choice = press.args
+    if choice not in (0, 1):
+        await query.answer(general.STALE_BUTTON)
+        return
+    if choice == 0:
+        await confirm_done(query, texts.KEPT_OPEN, texts.KEPT_OPEN)
         return
     closed = await close_and_announce(context, poll_id)
-    await query.answer(texts.closed_ack() if closed else acks.poll_closed_ack())
+    if closed:
+        await confirm_done(query, texts.closed_ack(), texts.CLOSED_NOTE)
+    else:  # a second Yes, or the deadline came first
+        await confirm_done(query, acks.poll_closed_ack(), texts.ALREADY_CLOSED)
 
 
 async def close_command(update: Update, context: AppContext) -> None:
@@ -293,9 +354,10 @@ async def close_command(update: Update, context: AppContext) -> None:
 async def export_csv(update: Update, context: AppContext) -> None:
     """A closed poll's aggregated results as CSV, to a facilitator's private chat."""
     query = update.callback_query
-    poll_id = None if query is None else await _facilitator_poll_press(query, context)
-    if query is None or poll_id is None:
+    press = None if query is None else await _facilitator_poll_press(query, context)
+    if query is None or press is None:
         return
+    poll_id = press.args[0]
     async with context.uow() as uow:
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
     if snap is None or not snap.closed:
@@ -402,6 +464,7 @@ def handlers() -> list[BaseHandler[Update, AppContext, None]]:
         CallbackQueryHandler(ballot_press, pattern=pattern(Action.WITHDRAW)),
         CallbackQueryHandler(see_results, pattern=pattern(Action.SEE_RESULTS)),
         CallbackQueryHandler(close_button, pattern=pattern(Action.CLOSE)),
+        CallbackQueryHandler(confirm_close, pattern=pattern(Action.CLOSE_CONFIRM)),
         CallbackQueryHandler(export_csv, pattern=pattern(Action.EXPORT)),
         CallbackQueryHandler(change_poll_settings, pattern=pattern(Action.POLL_SETTINGS)),
     ]

@@ -27,7 +27,8 @@ class Action(StrEnum):
     VOTE = "v"  # v:<poll>:<option>              vote (or toggle, in multiple choice)
     WITHDRAW = "w"  # w:<poll>                   withdraw my vote
     SEE_RESULTS = "s"  # s:<poll>                results privately ("after voting" polls)
-    CLOSE = "c"  # c:<poll>                      close now (facilitators)
+    CLOSE = "c"  # c:<poll>                      close: asks first (facilitators)
+    CLOSE_CONFIRM = "cc"  # cc:<poll>:<1 yes | 0 no>  the answer to "Close this poll now?"
     EXPORT = "x"  # x:<poll>                     CSV of the results by direct message
     POLL_SETTINGS = "ps"  # ps:<group>:<0|1>     who may create polls
     WIZARD = "pw"  # pw:<step>:<value>           the guided poll set-up in private

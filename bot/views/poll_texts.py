@@ -47,6 +47,18 @@ def open_private_chat_ack() -> str:
     return "Please open a private chat with me first, then press the button again."
 
 
+CLOSE_YES, CLOSE_NO = "Yes, close it now", "No, keep it open"
+KEPT_OPEN = "The poll stays open."
+CLOSED_NOTE = "Closed by a facilitator. The results are posted in the group."
+
+
+def close_question(question: str) -> str:
+    return (
+        f"Close the poll “{escape(question)}” now? Nobody can vote or change a vote after that. "
+        "(Facilitators only.)"
+    )
+
+
 def closed_ack() -> str:
     return "The poll is closed. The results are posted in the group."
 

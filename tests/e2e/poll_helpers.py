@@ -68,6 +68,17 @@ async def vote(bot: SandboxBot, user: FakeUser, message: FakeMessage, label: str
     return str(answer.get("text") or "")
 
 
+async def close_by_button(bot: SandboxBot, user: FakeUser, poll: FakeMessage) -> str:
+    """'Close poll', then 'Yes, close it now' on the question it asks: the Yes press's
+    answer (the Close press's, when no question came: someone not allowed, or closed)."""
+    answer = await bot.press(user, poll, data=button(poll, "Close poll"))
+    assert answer is not None, "every press is answered"
+    question = bot.last(bot.tg.chats[poll.chat_id])
+    if not [b for b in question.all_buttons() if b.text == "Yes, close it now"]:
+        return str(answer.get("text") or "")
+    return await vote(bot, user, question, "Yes, close it now")
+
+
 def context_of(bot: SandboxBot) -> AppContext:
     """What a job receives: to run the sweep as the JobQueue would."""
     return AppContext(bot.app)

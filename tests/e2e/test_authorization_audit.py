@@ -60,7 +60,7 @@ from tests.e2e.audit_helpers import (
 )
 from tests.e2e.feedback_helpers import posted, send_feedback
 from tests.e2e.meeting_helpers import plan_meeting
-from tests.e2e.poll_helpers import Circle, button, context_of
+from tests.e2e.poll_helpers import Circle, button, close_by_button, context_of
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -75,7 +75,8 @@ LONDON = ZoneInfo("Europe/London")
 
 FACILITATOR_ACTIONS = frozenset(
     {
-        Action.CLOSE,  # close a poll now
+        Action.CLOSE,  # ask "Close this poll now?"
+        Action.CLOSE_CONFIRM,  # ... and the answer, which closes it
         Action.EXPORT,  # a closed poll's results as CSV, privately
         Action.POLL_SETTINGS,  # who may create polls
         Action.MEETING_CANCEL,  # cancel a date or the series
@@ -218,9 +219,19 @@ async def close_target(scene: Scene) -> Target:
     return Target(data, poll, poll)
 
 
-async def export_target(scene: Scene) -> Target:
+async def close_confirm_target(scene: Scene) -> Target:
     poll = await _poll(scene)
     await scene.bot.press(scene.fiona, poll, data=button(poll, "Close poll"))
+    question = scene.bot.last(scene.group)
+    poll_id = await _only(scene, Poll.id)
+    data = encode(Action.CLOSE_CONFIRM, poll_id, 1)
+    assert data == button(question, "Yes, close it now")
+    return Target(data, question, question, (encode(Action.CLOSE_CONFIRM, poll_id, 0),))
+
+
+async def export_target(scene: Scene) -> Target:
+    poll = await _poll(scene)
+    await close_by_button(scene.bot, scene.fiona, poll)
     data = encode(Action.EXPORT, await _only(scene, Poll.id))
     assert data == button(poll, "CSV")
     return Target(data, poll, poll)
@@ -324,7 +335,10 @@ class ButtonCase:
 
 
 BUTTON_CASES = [
-    ButtonCase(Action.CLOSE, close_target, frozenset({Effect.DATABASE, Effect.GROUP})),
+    ButtonCase(Action.CLOSE, close_target, frozenset({Effect.GROUP, Effect.BUTTONS})),
+    ButtonCase(
+        Action.CLOSE_CONFIRM, close_confirm_target, frozenset({Effect.DATABASE, Effect.GROUP})
+    ),
     ButtonCase(Action.EXPORT, export_target, frozenset({Effect.DOCUMENT, Effect.PRIVATE})),
     ButtonCase(
         Action.POLL_SETTINGS, poll_settings_target, frozenset({Effect.DATABASE, Effect.GROUP})
@@ -418,7 +432,7 @@ async def _open_poll(scene: Scene) -> FakeMessage | None:
 
 async def _closed_poll(scene: Scene) -> FakeMessage | None:
     poll = await _poll(scene)
-    await scene.bot.press(scene.fiona, poll, data=button(poll, "Close poll"))
+    await close_by_button(scene.bot, scene.fiona, poll)
     return None
 
 
@@ -539,7 +553,7 @@ async def test_a_demoted_facilitator_is_refused_while_telegram_cannot_list_the_a
     old list of admins: that would keep a demoted facilitator's rights for as long as
     Telegram fails. The press gets an apology instead, and nothing changes."""
     scene = await build_scene(bot)
-    target = await close_target(scene)
+    target = await close_confirm_target(scene)  # "Yes, close it now"
     scene.demote()
     await settle(bot)
     demi = scene.intruders[Intruder.DEMOTED]

@@ -17,7 +17,7 @@ from bot.sandbox import FakeChat, FakeMessage, FakeUser
 from storage.models import Base
 from tests.e2e.feedback_helpers import labels, stored
 from tests.e2e.meeting_helpers import plan_meeting
-from tests.e2e.poll_helpers import button, joined_circle, vote
+from tests.e2e.poll_helpers import button, close_by_button, joined_circle, vote
 
 CRISIS = "I want to kill myself, nobody would notice"
 MARK = "nobody would notice"  # searched for wherever the words could have gone
@@ -164,7 +164,7 @@ async def test_set_up_steps_and_reasons_never_take_a_crisis(bot: SandboxBot) -> 
     await bot.say(fiona, dm, "Peer support planning")
     assert "Where is it?" in bot.last_text(dm)
     assert await stored_anywhere(bot, MARK) == []
-    await vote(bot, fiona, poll, "Close poll")
+    await close_by_button(bot, fiona, poll)
     assert not said(bot, circle.group, MARK)
 
 

@@ -7,7 +7,7 @@ The attack goes through Telegram: a poll whose question and options hide a formu
 from __future__ import annotations
 
 from bot.harness import SandboxBot
-from tests.e2e.poll_helpers import button, joined_circle, post_poll, vote
+from tests.e2e.poll_helpers import button, close_by_button, joined_circle, post_poll, vote
 from tests.unit.views.test_poll_export import assert_no_cell_is_a_formula
 
 
@@ -18,7 +18,7 @@ async def test_exported_polls_hide_no_formula_after_a_separator(bot: SandboxBot)
     )
     for user in circle.everyone():
         await vote(bot, user, poll, "Yes")
-    assert "closed" in (await vote(bot, circle.fiona, poll, "Close poll")).lower()
+    assert "closed" in (await close_by_button(bot, circle.fiona, poll)).lower()
     await bot.press(circle.fiona, poll, data=button(poll, "CSV"))
     await bot.say(circle.fiona, circle.group, "/decisions")
 

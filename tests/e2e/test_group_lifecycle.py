@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.harness import SandboxBot
-from tests.e2e.poll_helpers import ask_members
+from tests.e2e.poll_helpers import ask_members, close_by_button
 
 
 async def test_supergroup_upgrade_keeps_members_and_roles(bot: SandboxBot) -> None:
@@ -86,5 +86,5 @@ async def test_open_polls_are_posted_again_after_a_supergroup_upgrade(bot: Sandb
     assert "Meet monthly?" in (again.text or "")
     sam = next(iter(circle.everyone()))
     assert "You chose: Yes" in await vote(bot, sam, again, "Yes")
-    await vote(bot, circle.fiona, again, "Close poll")
+    await close_by_button(bot, circle.fiona, again)
     assert any((m.text or "").startswith("Results") for m in bot.tg.messages(supergroup))

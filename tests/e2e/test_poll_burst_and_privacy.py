@@ -17,7 +17,7 @@ from bot.logs import hold_back_library_logs
 from bot.scheduling.edits import EDIT_INTERVAL
 from bot.services import polls
 from storage.models import Ballot
-from tests.e2e.poll_helpers import button, eventually, joined_circle, post_poll
+from tests.e2e.poll_helpers import button, close_by_button, eventually, joined_circle, post_poll
 from tests.e2e.test_membership_privacy import dump_tables, holds_any
 
 
@@ -94,7 +94,7 @@ async def test_no_user_id_in_ballots_or_beside_a_choice_in_logs(
     for index, user in enumerate(circle.everyone()):
         await bot.press(user, poll, data=button(poll, "Yes" if index % 2 else "No"))
     await bot.press(circle.members[Role.CARER][0], poll, data=button(poll, "Withdraw"))
-    await bot.press(circle.fiona, poll, data=button(poll, "Close poll"))
+    await close_by_button(bot, circle.fiona, poll)
 
     people = [circle.fiona, *circle.everyone()]
     identifiers = {str(p.id) for p in people} | {p.username for p in people if p.username}

@@ -18,6 +18,7 @@ from storage.models import Poll
 from tests.e2e.poll_helpers import (
     Circle,
     button,
+    close_by_button,
     context_of,
     eventually,
     joined_circle,
@@ -125,7 +126,7 @@ async def test_csv_export_for_facilitators_only_and_the_decision_log(bot: Sandbo
     for user in circle.everyone():
         await vote(bot, user, poll, "Monday")
     sam = circle.members[Role.SERVICE_USER][0]
-    early = await vote(bot, circle.fiona, poll, "Close poll")
+    early = await close_by_button(bot, circle.fiona, poll)
     assert "closed" in early.lower()
     refused = await bot.press(sam, poll, data=button(poll, "CSV"))
     assert refused is not None and "facilitators" in str(refused["text"])
@@ -169,7 +170,7 @@ async def test_polls_lists_open_and_recent(bot: SandboxBot) -> None:
     circle = await joined_circle(bot)
     first = await post_poll(bot, circle, "First question? | Yes | No")
     await post_poll(bot, circle, "Second question? | Yes | No")
-    await vote(bot, circle.fiona, first, "Close poll")
+    await close_by_button(bot, circle.fiona, first)
     await bot.say(circle.members[Role.CARER][0], circle.group, "/polls")
     listing = bot.last_text(circle.group)
     assert "Second question?" in listing and "First question?" in listing

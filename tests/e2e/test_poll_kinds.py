@@ -10,7 +10,7 @@ from bot.harness import SandboxBot
 from bot.sandbox import FakeMessage
 from bot.scheduling.poll_jobs import post_poll
 from bot.services import groups, polls
-from tests.e2e.poll_helpers import Circle, context_of, joined_circle, vote
+from tests.e2e.poll_helpers import Circle, close_by_button, context_of, joined_circle, vote
 
 
 async def posted(
@@ -63,7 +63,7 @@ async def test_proposal_block_with_a_private_anonymous_reason(bot: SandboxBot) -
     for user in circle.everyone():
         if user is not cara:
             await vote(bot, user, poll, "Agree")
-    await vote(bot, circle.fiona, poll, "Close poll")
+    await close_by_button(bot, circle.fiona, poll)
     results = next(
         m.text or "" for m in bot.tg.messages(circle.group) if (m.text or "").startswith("Results")
     )
@@ -79,7 +79,7 @@ async def test_scale_shows_the_equal_weight_average(bot: SandboxBot) -> None:
     for role, users in circle.members.items():
         for user in users:
             await bot.press(user, poll, text=marks[role])
-    await vote(bot, circle.fiona, poll, "Close poll")
+    await close_by_button(bot, circle.fiona, poll)
     results = next(
         m.text or "" for m in bot.tg.messages(circle.group) if (m.text or "").startswith("Results")
     )
@@ -132,7 +132,7 @@ async def test_reasons_wait_with_the_figures_when_too_few_voted(bot: SandboxBot)
     sam = circle.members[Role.SERVICE_USER][0]
     await vote(bot, sam, poll, "Block")
     await bot.say(sam, bot.private(sam), "Green makes me feel unwell.")
-    await vote(bot, circle.fiona, poll, "Close poll")
+    await close_by_button(bot, circle.fiona, poll)
     results = next(
         m.text or "" for m in bot.tg.messages(circle.group) if (m.text or "").startswith("Results")
     )

@@ -11,6 +11,7 @@ from storage.models import Ballot, Poll
 from tests.e2e.poll_helpers import (
     Circle,
     button,
+    close_by_button,
     eventually,
     joined_circle,
     post_poll,
@@ -143,7 +144,7 @@ async def test_facilitator_closes_and_results_are_posted_with_a_chart(
     refused = await vote(bot, sam, poll, "Close poll")
     assert "facilitators" in refused.lower()
     before = len(bot.tg.messages(circle.group))
-    await vote(bot, circle.fiona, poll, "Close poll")
+    await close_by_button(bot, circle.fiona, poll)
     posted = bot.tg.messages(circle.group)[before:]
     results = next(m for m in posted if m.text and "Results" in m.text)
     text = results.text or ""

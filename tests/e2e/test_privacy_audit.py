@@ -46,7 +46,7 @@ from storage.unlinking import UNLINKED
 from tests.conftest import make_settings, spec_path
 from tests.e2e.feedback_helpers import posted, send_feedback, set_delivery, write
 from tests.e2e.meeting_helpers import plan_meeting, reminders_in
-from tests.e2e.poll_helpers import Circle, ask_members, button, context_of
+from tests.e2e.poll_helpers import Circle, ask_members, button, close_by_button, context_of
 from tests.e2e.privacy_helpers import (
     Identity,
     Row,
@@ -375,9 +375,9 @@ async def polls_and_a_move(audit: Audit, group: FakeChat) -> FakeChat:
         await bot.press(audit.user(name), scale, text=str(1 + index % 5))
 
     # Closing: the button, /close as a reply, and the deadline (with its reminder).
-    await vote(audit, "fiona", snack, "Close poll")
+    await close_by_button(bot, fiona, snack)
     await bot.say(fiona, supergroup, "/close", reply_to=multiple)
-    await vote(audit, "fiona", proposal, "Close poll")
+    await close_by_button(bot, fiona, proposal)
     async with bot.uow() as uow:
         deadline, remind_at = (
             await uow.session.execute(

@@ -111,6 +111,7 @@ ARITY = {
     Action.WITHDRAW: 1,
     Action.SEE_RESULTS: 1,
     Action.CLOSE: 1,
+    Action.CLOSE_CONFIRM: 2,
     Action.EXPORT: 1,
     Action.POLL_SETTINGS: 2,
     Action.WIZARD: 4,

@@ -83,7 +83,9 @@ async def make_vote_close(world: World, drawn: Drawn) -> None:
     assert stored == model, f"{what}: ballots {stored} but pressed {model}"
     if close:
         before = w.mark()
-        await w.bot.press(w.circle.fiona, message, data=encode(Action.CLOSE, poll_id))
+        # "Yes, close it now" (its question is the Close button's, tested in test_polls.py).
+        yes = encode(Action.CLOSE_CONFIRM, poll_id, 1)
+        await w.bot.press_raw(w.circle.fiona, w.circle.group, message.message_id, yes)
         await w.check(before, f"{what}: closed")
         status = w.db.execute("SELECT status FROM polls WHERE id = ?", (poll_id,)).fetchone()
         assert status[0] == "closed", f"{what}: not closed"
