@@ -174,6 +174,34 @@ async def scene_poll(demo: Demo) -> None:
     await demo.press(priya, demo.bot.last(demo.tg.chats[poll.chat_id]), "Yes, close it now")
 
 
+async def scene_newcomer(demo: Demo) -> None:
+    """Someone new arrives, is welcomed, presses a vote before joining, and the vote counts
+    once they have picked a role: no going back to press again."""
+    demo.t.scene("A newcomer is welcomed, votes before joining, and the vote is counted")
+    tg = demo.tg
+    una = tg.create_user("Una", "una_facilitates")
+    regulars = [tg.create_user(name) for name in ("Abi", "Cal", "Dee")]
+    group = tg.create_group("Northside carers' circle", members=regulars, admins=[una])
+    await demo.bot.add_to_group(group, by=una)
+    demo.t.bot_output_silently()
+    demo.t.note("Equal Say is already in the group.")
+    await demo.say(una, group, "/poll How often should we meet?\nMonthly\nFortnightly")
+    poll = demo.bot.last(group)
+    nadia = tg.create_user("Nadia")
+    demo._note("Nadia joins the Telegram group.")
+    tg.add_member(group, nadia)
+    await demo.bot.deliver()
+    demo.t.bot_output()
+    demo.t.person(nadia, group, "presses [ 1. Monthly ] before joining")
+    answer = await demo.bot.press(nadia, poll, text="1. Monthly")
+    demo.t.answer(nadia, answer)
+    url = str((answer or {}).get("url") or "")
+    demo._note("Telegram opens her private chat with Equal Say.")
+    await demo.bot.start(nadia, url.split("?start=", 1)[1])
+    demo.t.bot_output()
+    await demo.press(nadia, demo.bot.last(demo.bot.private(nadia)), "Carer")
+
+
 async def scene_meeting(demo: Demo) -> None:
     """A meeting typed in one line, confirmed, answered, and reminded a day before."""
     demo.t.scene("A meeting: planned in one line, confirmed, answered and reminded")
@@ -231,7 +259,7 @@ async def scene_feedback(demo: Demo) -> None:
 
 
 Scene = Callable[[Demo], Awaitable[None]]
-SCENES: list[Scene] = [scene_joining, scene_poll, scene_meeting, scene_feedback]
+SCENES: list[Scene] = [scene_joining, scene_newcomer, scene_poll, scene_meeting, scene_feedback]
 
 
 async def run_demo(*, quiet: bool = False, out: TextIO | None = None) -> int:

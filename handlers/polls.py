@@ -106,7 +106,8 @@ async def _answer_outcome(
                     context.secret, group, CarriedVote(outcome.poll_id, option)
                 )
             )
-            await query.answer(acks.join_first_ack(), url=start_link(context.bot.username, payload))
+            ack = acks.join_first_ack() if option is None else acks.join_to_vote_ack()
+            await query.answer(ack, url=start_link(context.bot.username, payload))
             return
     simple = {
         VoteStatus.CLOSED: acks.poll_closed_ack,

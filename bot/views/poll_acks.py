@@ -68,6 +68,14 @@ def join_first_ack() -> str:
     return "Please join the group first: I will open a private chat."
 
 
+def join_to_vote_ack() -> str:
+    """A vote pressed before joining: it travels with the join link (handlers/membership)."""
+    return (
+        "Please join first: I will open a private chat, and count this vote once you pick "
+        "your role."
+    )
+
+
 def not_in_group_ack() -> str:
     # Said the same to someone who left and to someone who was never in: nothing about a
     # role they may have had, and nothing changed.

@@ -56,6 +56,7 @@ async def press_before_joining(
     """Press a vote without a role: the answer opens the private chat with a join payload."""
     answer = await bot.press(person, poll, data=button(poll, label))
     assert answer is not None and answer.get("url"), answer
+    assert "count this vote" in str(answer.get("text"))
     return str(answer["url"]).split("?start=", 1)[1]
 
 

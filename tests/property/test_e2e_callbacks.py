@@ -42,6 +42,7 @@ REFUSALS = {
     acks.poll_closed_ack(),
     acks.wrong_chat_ack(),
     acks.join_first_ack(),
+    acks.join_to_vote_ack(),
     acks.facilitators_only_ack(),
     acks.no_vote_to_withdraw_ack(),
     acks.vote_first_ack(),

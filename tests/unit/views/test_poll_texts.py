@@ -55,6 +55,7 @@ def test_ballot_ack_fits_even_with_ten_long_labels() -> None:
         poll_acks.poll_closed_ack,
         poll_acks.wrong_chat_ack,
         poll_acks.join_first_ack,
+        poll_acks.join_to_vote_ack,
         poll_acks.facilitators_only_ack,
         poll_acks.no_vote_to_withdraw_ack,
         poll_acks.vote_first_ack,
