@@ -266,12 +266,15 @@ def scale_codes(rung: Rung, sums: IntArray, voters: Counts) -> IntArray:
     band = _bands(ew, total)
     if rung is Rung.DECISION:
         return band
+    decisions = _ints(band * 3 + _bands(raw, n_total))
     if rung is Rung.DECISIONS:
-        return _ints(band * 3 + _bands(raw, n_total))
-    raw_tenth = (20 * raw + n_total) // (2 * n_total)
+        return decisions
+    # Each rung says everything the one below it says, so the bands stay in the code: tenths do
+    # not settle them (an average of 2.46 shows as 2.5 but is in the low band).
+    with_count = decisions * 64 + (20 * raw + n_total) // (2 * n_total)
     if rung is Rung.DECISION_AND_COUNT:
-        return _ints(band * 1024 + raw_tenth)
-    return _ints(((20 * ew + total) // (2 * total)) * 1024 + raw_tenth)  # ROUNDED
+        return _ints(with_count)
+    return _ints(with_count * 64 + (20 * ew + total) // (2 * total))  # ROUNDED
 
 
 def publisher(kind: PollKind, rung: Rung) -> Publisher:
