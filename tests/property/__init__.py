@@ -5,7 +5,7 @@ no deadline), so CI generates the same inputs on every run. Generated examples p
 least (hypothesis runs `max_examples` passing examples; the end-to-end tests also assert that
 their world really saw that many; explicit `@example`s come on top):
 
-pure domain and views (fast, no bot)                                  10,600
+pure domain and views (fast, no bot)                                  11,150
   test_codec.py      decode of random bytes/strings never raises,
                      accepts only canonical data; encode round-trips      2,500 + 800
   test_when.py       parse_when, the /meeting line, reminder offsets      1,000 + 800 + 600
@@ -13,6 +13,8 @@ pure domain and views (fast, no bot)                                  10,600
   test_crisis.py     crisis phrases found however dressed; never fails      700 + 600
   test_rendering.py  split_message; poll, results, list, reminder and
                      button texts from hostile polls fit and parse        1,000 + 500 + 300
+  test_disclosure_props.py  generated role mixes: choose() monotone, role
+                     order irrelevant; random tallies: codes = scalar rules 250 + 150 + 150
 end to end: the real Application against the in-process sandbox          2,810
   test_e2e_callbacks.py  any callback data, anyone, any message           1,300
   test_e2e_commands.py   every command with any argument, plain text      1,000
@@ -20,7 +22,7 @@ end to end: the real Application against the in-process sandbox          2,810
   test_e2e_polls.py      hostile /poll, votes (a model of them), close      200
   test_e2e_titles.py     hostile group titles: join, role, feedback, data    60
                                                                        ------
-total                                                                  13,410
+total                                                                  13,960
 
 The end-to-end tests build one bot each (world.py) and run every example against it, checking
 after each: no error reached the error handler and nothing was logged at WARNING or above;
