@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.domain.crisis import DEFAULT_CRISIS_PHRASES
 from bot.domain.feedback_rules import DEFAULT_DAILY_LIMIT, DEFAULT_RETENTION_DAYS
+from bot.domain.urgent_rules import DEFAULT_REMINDER_MINUTES, ReminderHours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./equalsay.db"
 TELEGRAM_API_URL = "https://api.telegram.org"
@@ -95,6 +96,10 @@ class Settings(BaseSettings):
     feedback_daily_limit: Annotated[int, Field(ge=1, le=100)] = DEFAULT_DAILY_LIMIT
     # Days a rejected or urgent feedback text is kept before it is deleted.
     feedback_retention_days: Annotated[int, Field(ge=1, le=3650)] = DEFAULT_RETENTION_DAYS
+    # Minutes after an urgent item reached facilitators before they are reminded, if nobody
+    # pressed "I've seen this"; and whether at any hour or only 08:00-22:00 in the group's zone.
+    urgent_reminder_minutes: Annotated[int, Field(ge=1, le=1440)] = DEFAULT_REMINDER_MINUTES
+    urgent_reminder_hours: ReminderHours = ReminderHours.ALWAYS
 
     @field_validator("bot_token")
     @classmethod

@@ -21,6 +21,7 @@ from handlers import (
     replays,
     stale_buttons,
     start,
+    urgent_seen,
     welcome,
 )
 
@@ -43,6 +44,7 @@ def register_all(app: AppType) -> None:
     app.add_handlers(feedback.handlers())
     app.add_handlers(feedback_sending.handlers())
     app.add_handlers(feedback_moderation.handlers())
+    app.add_handlers(urgent_seen.handlers())
     app.add_handlers(welcome.handlers())
     # Before everything: an update delivered a second time goes no further.
     app.add_handlers(replays.handlers(), group=REPLAYS_GROUP)

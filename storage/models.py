@@ -230,6 +230,26 @@ class Feedback(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Urgent items: when a facilitator first pressed "I've seen this" (never who), and when
+    # to remind the facilitators if nobody has (cleared once reminded or seen).
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class FeedbackCopy(Base):
+    """Where an urgent item's copy with "I've seen this" was sent, so that the first press
+    can update every facilitator's copy. The chat id is sealed (bot/sealing.py); rows go
+    once the item is seen, or with its text at the end of the retention period.
+    """
+
+    __tablename__ = "feedback_copies"
+
+    id: Mapped[int] = order_free_id()
+    feedback_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback.id", ondelete="CASCADE"), index=True
+    )
+    sealed_chat: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class FeedbackCounter(Base):

@@ -18,6 +18,7 @@ from storage.repositories.poll_drafts import PollDraftRepository
 from storage.repositories.polls import PollRepository
 from storage.repositories.processed_updates import ProcessedUpdateRepository
 from storage.repositories.reachable_people import ReachablePeopleRepository
+from storage.repositories.urgent_feedback import UrgentFeedbackRepository
 
 
 class UnitOfWork:
@@ -29,6 +30,7 @@ class UnitOfWork:
     poll_drafts: PollDraftRepository
     feedback: FeedbackRepository
     feedback_counters: FeedbackCounterRepository
+    urgent: UrgentFeedbackRepository
     reachable: ReachablePeopleRepository
     meetings: MeetingRepository
     meeting_reminders: MeetingReminderRepository
@@ -54,6 +56,7 @@ class UnitOfWork:
         self.meeting_reminders = MeetingReminderRepository(self._session)
         self.feedback = FeedbackRepository(self._session)
         self.feedback_counters = FeedbackCounterRepository(self._session)
+        self.urgent = UrgentFeedbackRepository(self._session)
         self.reachable = ReachablePeopleRepository(self._session)
         self.updates = ProcessedUpdateRepository(self._session)
         return self

@@ -82,7 +82,7 @@ async def sweep(context: AppContext) -> None:
     """Digests whose hour has come, posts cut short, items that reached no facilitator yet,
     the group's daily notice that feedback waits, and counters of days that are over."""
     # Routing builds on posting (this module), so it is imported where the sweep needs it.
-    from bot.scheduling.feedback_routing import notify_waiting, retry_unreached
+    from bot.scheduling.feedback_routing import notify_waiting, remind_unseen, retry_unreached
 
     moment = now()
     async with context.uow() as uow:
@@ -98,6 +98,7 @@ async def sweep(context: AppContext) -> None:
     for feedback_id in left:
         await post_item(context, feedback_id)
     await retry_unreached(context)
+    await remind_unseen(context)
     await notify_waiting(context)
 
 

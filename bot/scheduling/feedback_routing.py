@@ -7,6 +7,7 @@ write to, known by person_key. Who sent an item is never known here: only its id
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup
@@ -15,9 +16,10 @@ from telegram.error import Forbidden, TelegramError
 from bot.domain.feedback_rules import Delivery, Status
 from bot.scheduling.feedback_jobs import now, post_item, schedule_digest
 from bot.scheduling.group_sender import deliver_to_group
-from bot.services import feedback_delivery, reachable
+from bot.services import feedback_delivery, reachable, urgent_feedback
 from bot.services.feedback import Sent
 from bot.services.feedback_delivery import Item
+from bot.services.urgent_feedback import Copy
 from bot.views import feedback_posts as views
 from bot.views.general import open_private_chat_keyboard
 
@@ -40,31 +42,55 @@ async def route(context: AppContext, sent: Sent) -> None:
         schedule_digest(context.job_queue, sent.group_id, sent.due_at)
 
 
-def _copy_for(context: AppContext, item: Item) -> tuple[list[str], InlineKeyboardMarkup | None]:
+def _copy_for(
+    context: AppContext, item: Item, *, reminder: bool = False
+) -> tuple[list[str], InlineKeyboardMarkup | None]:
     if item.status is Status.URGENT:
         contacts = context.settings.crisis_contacts
-        return views.urgent(item.group_title, item.role_tag, item.text, contacts), None
+        parts = views.urgent(
+            item.group_title, item.role_tag, item.text, contacts, reminder=reminder
+        )
+        return parts, views.seen_keyboard(item.id)
     return (
         views.for_moderation(item.group_title, item.role_tag, item.text),
         views.moderation_keyboard(item.id),
     )
 
 
-async def _send_privately(context: AppContext, user_id: int, item: Item) -> bool:
-    parts, markup = _copy_for(context, item)
+async def _send_privately(
+    context: AppContext, user_id: int, item: Item, *, reminder: bool = False
+) -> Copy | None:
+    """The copy, in as many parts as it takes; where its buttons went, or None if it failed."""
+    parts, markup = _copy_for(context, item, reminder=reminder)
     try:
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await context.bot.send_message(user_id, part, reply_markup=markup if last else None)
+            sent = await context.bot.send_message(
+                user_id, part, reply_markup=markup if last else None
+            )
     except Forbidden:
         # Blocked the bot since: forget them, so nobody waits on a facilitator who cannot hear.
         async with context.uow() as uow:
             await reachable.forget(uow, context.secret, user_id)
-        return False
+        return None
     except TelegramError as error:
         log.warning("could not reach a facilitator: %s", type(error).__name__)
-        return False
-    return True
+        return None
+    return Copy(user_id, sent.message_id)
+
+
+async def _to_reachable_admins(
+    context: AppContext, item: Item, *, reminder: bool = False
+) -> list[Copy]:
+    admins = await _admins(context, item.chat_id) if item.group_active else None
+    if not admins:
+        return []
+    async with context.uow() as uow:
+        targets = await reachable.among(uow, context.secret, admins)
+    copies = [
+        await _send_privately(context, user_id, item, reminder=reminder) for user_id in targets
+    ]
+    return [copy for copy in copies if copy is not None]
 
 
 async def _admins(context: AppContext, chat_id: int) -> frozenset[int] | None:
@@ -79,6 +105,23 @@ async def _admins(context: AppContext, chat_id: int) -> frozenset[int] | None:
         return None
 
 
+async def _reached_or_not(context: AppContext, item: Item, copies: list[Copy]) -> None:
+    """The item reached these copies' facilitators, or (none) waits for the next try."""
+    async with context.uow() as uow:
+        if copies:
+            await feedback_delivery.reached(uow, item.id)
+        else:
+            await feedback_delivery.not_reached(uow, item.id)
+    if copies and item.status is Status.URGENT:
+        # Where the copies went, so "I've seen this" can update them all; and the clock for
+        # reminding the facilitators if nobody presses it.
+        remind_at = now() + timedelta(minutes=context.settings.urgent_reminder_minutes)
+        async with context.uow() as uow:
+            await urgent_feedback.copies_sent(
+                uow, context.secret, item.id, copies, remind_at=remind_at
+            )
+
+
 async def to_facilitators(context: AppContext, feedback_id: int) -> int:
     """Send the item to every facilitator the bot can reach, once (the item is leased).
 
@@ -90,23 +133,37 @@ async def to_facilitators(context: AppContext, feedback_id: int) -> int:
         item = await feedback_delivery.take_for_facilitators(uow, feedback_id, now())
     if item is None:
         return 0
-    delivered = 0
+    copies: list[Copy] = []
     try:
-        admins = await _admins(context, item.chat_id) if item.group_active else None
-        if admins:
-            async with context.uow() as uow:
-                targets = await reachable.among(uow, context.secret, admins)
-            for user_id in targets:
-                delivered += await _send_privately(context, user_id, item)
+        copies = await _to_reachable_admins(context, item)
     finally:
-        async with context.uow() as uow:
-            if delivered:
-                await feedback_delivery.reached(uow, item.id)
-            else:
-                await feedback_delivery.not_reached(uow, item.id)
+        await _reached_or_not(context, item, copies)
+    delivered = len(copies)
     if not delivered:
         log.debug("feedback %s waits for a facilitator in group %s", item.id, item.group_id)
     return delivered
+
+
+async def remind_unseen(context: AppContext) -> int:
+    """The sweep: urgent items nobody marked as seen in time go to the facilitators again,
+    once (leased), in the group's waking hours if so set. Returns how many were reminded."""
+    moment = now()
+    async with context.uow() as uow:
+        due = await urgent_feedback.due(uow, moment)
+    reminded = 0
+    for feedback_id in due:
+        async with context.uow() as uow:
+            item = await urgent_feedback.take_reminder(
+                uow, feedback_id, moment, context.settings.urgent_reminder_hours
+            )
+        if item is None:
+            continue
+        copies = await _to_reachable_admins(context, item, reminder=True)
+        async with context.uow() as uow:
+            await urgent_feedback.copies_sent(uow, context.secret, item.id, copies)
+            await urgent_feedback.reminded(uow, item.id)
+        reminded += 1
+    return reminded
 
 
 async def retry_unreached(context: AppContext) -> int:
@@ -158,11 +215,7 @@ async def catch_up(context: AppContext, user_id: int) -> int:
             item = await feedback_delivery.take_for_facilitators(uow, waiting_item.id, now())
         if item is None:
             continue  # reached meanwhile, or the sweep is sending it (to them too) right now
-        sent = await _send_privately(context, user_id, item)
-        async with context.uow() as uow:
-            if sent:
-                await feedback_delivery.reached(uow, item.id)
-            else:
-                await feedback_delivery.not_reached(uow, item.id)
-        delivered += sent
+        copy = await _send_privately(context, user_id, item)
+        await _reached_or_not(context, item, [] if copy is None else [copy])
+        delivered += copy is not None
     return delivered

@@ -64,6 +64,7 @@ async def forget_old_texts(uow: UnitOfWork, now: datetime, keep_days: int) -> in
     """Rejected and urgent texts older than the retention period are deleted (the row keeps
     its status, so counts stand), and left nowhere in the database's files."""
     forgotten = await uow.feedback.forget_texts(now - timedelta(days=keep_days))
+    await uow.urgent.drop_copies_of_forgotten()
     await uow.commit()
     if forgotten:
         await uow.scrub()

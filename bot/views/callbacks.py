@@ -46,6 +46,7 @@ class Action(StrEnum):
     FEEDBACK_CANCEL = "fc"  # fc:<serial>         drop the draft
     FEEDBACK_TAG = "ft"  # ft:<serial>:<1|0>      show my role with it, or not
     FEEDBACK_DECIDE = "fd"  # fd:<item>:<1|0>     publish or reject (facilitators, privately)
+    URGENT_SEEN = "fu"  # fu:<item>               "I've seen this" on an urgent item
     FEEDBACK_SETTINGS = "fm"  # fm:<group>:<delivery>:<hour>  how feedback reaches a group
     PIN = "wp"  # wp:<group>                     pin the newcomers' welcome (facilitators)
 

@@ -33,20 +33,25 @@ WAITING_IN_GROUP = (
 )
 
 
-# Room kept under Telegram's limit for what goes under the text: the buttons' words, or what
-# became of the item (a group title is at most 128 characters), or the crisis contacts.
-_FOOTER_ROOM = 1000
+# Room kept under Telegram's limit for what goes with the text: the heading (a group title is
+# at most 128 characters), the buttons' words or what became of the item, the crisis contacts.
+_ROOM = 1500
 
 
 def _tag(role: Role | None) -> str:
     return "" if role is None else f" (from {role.as_phrase})"
 
 
-def _copy(body: str, footer: str, title: str) -> list[str]:
-    """A facilitator's copy: one message when the text fits with its footer; otherwise the
+def _copy(heading: str, text: str, footer: str, title: str) -> list[str]:
+    """A facilitator's copy: one message when the text fits with the rest; otherwise the
     text in as many parts as it takes, then the footer (which carries the buttons) as a
-    message of its own, so what becomes of the item is written there and the text stays."""
-    if visible_length(body) + _FOOTER_ROOM <= MESSAGE_LIMIT:
+    message of its own, so what becomes of the item is written there and the text stays.
+
+    Which of the two depends on the text only, so a copy rewritten later (an outcome, "seen")
+    keeps the shape it was sent in.
+    """
+    body = f"{heading}\n\n{escape(text)}"
+    if visible_length(escape(text)) + _ROOM <= MESSAGE_LIMIT:
         return [f"{body}\n\n{footer}"]
     return [
         *split_message(body),
@@ -56,9 +61,9 @@ def _copy(body: str, footer: str, title: str) -> list[str]:
 
 def for_moderation(title: str, role: Role | None, text: str) -> list[str]:
     """The copy a facilitator moderates; the buttons go under the last part."""
-    body = f"<b>New anonymous feedback for {escape(title)}</b>{_tag(role)}\n\n{escape(text)}"
     return _copy(
-        body,
+        f"<b>New anonymous feedback for {escape(title)}</b>{_tag(role)}",
+        text,
         "Publish it in the group as “Anonymous feedback”, or reject it so nobody else sees "
         "it. I do not know who sent it, and neither will you.",
         title,
@@ -68,8 +73,8 @@ def for_moderation(title: str, role: Role | None, text: str) -> list[str]:
 def decided(title: str, role: Role | None, text: str, outcome: str) -> str:
     """The moderated copy's message with the buttons, once dealt with: the buttons go, the
     outcome is said, and the text (in that message or the parts above it) stays."""
-    body = f"<b>Anonymous feedback for {escape(title)}</b>{_tag(role)}\n\n{escape(text)}"
-    return _copy(body, outcome, title)[-1]
+    heading = f"<b>Anonymous feedback for {escape(title)}</b>{_tag(role)}"
+    return _copy(heading, text, outcome, title)[-1]
 
 
 def moderation_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
@@ -88,24 +93,58 @@ def moderation_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def urgent(title: str, role: Role | None, text: str, contacts: Sequence[str]) -> list[str]:
-    body = "\n".join(
-        [
-            f"⚠️ <b>URGENT: possible crisis</b> in anonymous feedback for {escape(title)}"
-            f"{_tag(role)}",
-            "",
-            escape(text),
-        ]
+def urgent(
+    title: str,
+    role: Role | None,
+    text: str,
+    contacts: Sequence[str],
+    *,
+    reminder: bool = False,
+    seen: str | None = None,
+) -> list[str]:
+    """An urgent item's copy for facilitators; "I've seen this" goes under the last part,
+    where `seen` (what became of it) is written once someone pressed it."""
+    heading = (
+        f"⚠️ <b>URGENT: possible crisis</b> in anonymous feedback for {escape(title)}{_tag(role)}"
     )
+    if reminder:
+        heading = f"{REMINDER}\n\n{heading}"
     footer = "\n".join(
         [
             "It uses words that can mean someone is at risk. It will <b>not</b> be posted in "
             "the group. The sender was given the crisis contacts straight away. Nobody can "
             "know who sent it; you might remind the group, in general words, where help is:",
             urgent_help(contacts),
+            "",
+            seen
+            or "Please press <b>I’ve seen this</b> when you have read it, so the other "
+            "facilitators know.",
         ]
     )
-    return _copy(body, footer, title)
+    return _copy(heading, text, footer, title)
+
+
+REMINDER = "⏰ <b>Reminder:</b> nobody has marked this urgent message as seen yet."
+SEEN_LABEL = "I’ve seen this"
+
+
+def seen_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(SEEN_LABEL, callback_data=encode(Action.URGENT_SEEN, feedback_id))]]
+    )
+
+
+def seen_by_you(at: str) -> str:
+    return f"✓ You marked this as seen at {at}. The other facilitators’ copies now say so."
+
+
+def seen_by_a_facilitator(at: str) -> str:
+    """What the others read: never who pressed."""
+    return f"✓ A facilitator marked this as seen at {at}."
+
+
+SEEN_THANKS = "Thank you. The other facilitators will see that it has been seen."
+ALREADY_SEEN = "A facilitator has already marked this as seen."
 
 
 def published(title: str, number: int) -> str:

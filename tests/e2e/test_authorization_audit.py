@@ -82,6 +82,7 @@ FACILITATOR_ACTIONS = frozenset(
         Action.MEETING_CANCEL,  # cancel a date or the series
         Action.MEETING_MOVE,  # move a date or the series
         Action.FEEDBACK_DECIDE,  # publish or reject feedback
+        Action.URGENT_SEEN,  # "I've seen this" on an urgent item
         Action.FEEDBACK_SETTINGS,  # how feedback reaches the group
         # Their drafts' buttons: Save / Post creates what only facilitators may create.
         Action.MEETING_CONFIRM,
@@ -293,6 +294,16 @@ async def feedback_decide_target(scene: Scene) -> Target:
     return Target(data, scene.welcome, moderation, (reject,))
 
 
+async def urgent_seen_target(scene: Scene) -> Target:
+    # A crisis in Mel's feedback: Fiona's copy carries "I've seen this".
+    await send_feedback(scene.bot, scene.intruders[Intruder.MEMBER], "I want to die")
+    copy = scene.bot.last(scene.bot.private(scene.fiona))
+    item = await _only(scene, Feedback.id)
+    data = encode(Action.URGENT_SEEN, item)
+    assert data == button(copy, "seen this")
+    return Target(data, scene.welcome, copy)
+
+
 async def meeting_confirm_target(scene: Scene) -> Target:
     bot = scene.bot
     await bot.say(scene.fiona, scene.group, f"/meeting {_typed(7)} | Planning group")
@@ -356,6 +367,9 @@ BUTTON_CASES = [
     ),
     ButtonCase(
         Action.FEEDBACK_DECIDE, feedback_decide_target, frozenset({Effect.DATABASE, Effect.GROUP})
+    ),
+    ButtonCase(
+        Action.URGENT_SEEN, urgent_seen_target, frozenset({Effect.DATABASE, Effect.PRIVATE})
     ),
     ButtonCase(
         Action.MEETING_CONFIRM, meeting_confirm_target, frozenset({Effect.DATABASE, Effect.GROUP})

@@ -1,0 +1,106 @@
+""" "I've seen this" on an urgent feedback item (facilitators, in private).
+
+The first press is recorded as a time, never as a person; every facilitator's copy is then
+updated, the presser's to say they marked it, the others' to say a facilitator did.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import CallbackQuery, Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler
+
+from bot.context import AppContext
+from bot.domain.feedback_rules import Status
+from bot.scheduling.feedback_jobs import now
+from bot.services import feedback_delivery, urgent_feedback
+from bot.services.feedback_delivery import Item
+from bot.views import feedback_posts as views
+from bot.views import general
+from bot.views.callbacks import Action, decode, pattern
+from handlers.replies import edit_query_message, pressed_in_private
+
+log = logging.getLogger(__name__)
+
+_MINE = "urgent_seen_by_me"  # user_data: the items this person marked, for a double tap
+
+
+def _clock(moment: datetime | None, zone: ZoneInfo) -> str:
+    return "" if moment is None else f"{moment.astimezone(zone):%H:%M}"
+
+
+def _copy_saying(context: AppContext, item: Item, seen: str) -> str:
+    contacts = context.settings.crisis_contacts
+    return views.urgent(item.group_title, item.role_tag, item.text, contacts, seen=seen)[-1]
+
+
+async def mark_seen(update: Update, context: AppContext) -> None:
+    """The first press marks the item seen and updates every copy; later ones say it was."""
+    query = update.callback_query
+    if query is None:
+        return
+    press = decode(query.data) if pressed_in_private(query) else None
+    item = None
+    if press is not None and len(press.args) == 1:
+        async with context.uow() as uow:
+            item = await feedback_delivery.item(uow, press.args[0])
+    if press is None or item is None or item.status is not Status.URGENT or not item.text:
+        await query.answer(general.STALE_BUTTON)
+        return
+    user_id = query.from_user.id
+    if not await context.facilitators.is_facilitator(context.bot, item.chat_id, user_id):
+        await query.answer(views.FACILITATORS_ONLY, show_alert=True)
+        return
+    async with context.uow() as uow:
+        seen = await urgent_feedback.mark_seen(uow, context.secret, item.id, now())
+        zone = await urgent_feedback.zone_of(uow, item.group_id)
+    at = _clock(seen.seen_at, zone)
+    mine = context.user_data.setdefault(_MINE, set()) if context.user_data is not None else set()
+    if not seen.first:
+        # A double tap keeps "You marked this"; anyone else learns it was seen, not by whom.
+        by_me = item.id in mine
+        await query.answer("Already marked as seen." if by_me else views.ALREADY_SEEN)
+        line = views.seen_by_you(at) if by_me else views.seen_by_a_facilitator(at)
+        await edit_query_message(query, _copy_saying(context, item, line))
+        return
+    mine.add(item.id)
+    await query.answer(views.SEEN_THANKS)
+    await edit_query_message(query, _copy_saying(context, item, views.seen_by_you(at)))
+    await _update_copies(context, query, item, seen.copies, at)
+
+
+async def _update_copies(
+    context: AppContext,
+    query: CallbackQuery,
+    item: Item,
+    copies: tuple[urgent_feedback.Copy, ...],
+    at: str,
+) -> None:
+    pressed = query.message.message_id if query.message is not None else None
+    for copy in copies:
+        if copy.chat_id == query.from_user.id and copy.message_id == pressed:
+            continue  # already rewritten above
+        line = (
+            views.seen_by_you(at)
+            if copy.chat_id == query.from_user.id
+            else views.seen_by_a_facilitator(at)
+        )
+        try:
+            await context.bot.edit_message_text(
+                _copy_saying(context, item, line),
+                chat_id=copy.chat_id,
+                message_id=copy.message_id,
+                reply_markup=None,
+            )
+        except TelegramError as error:
+            # Deleted, blocked, or Telegram failing for now: that copy keeps its button, and a
+            # press on it is told the item was seen.
+            log.warning("could not update a copy of an urgent item: %s", type(error).__name__)
+
+
+def handlers() -> list[BaseHandler[Update, AppContext, None]]:
+    return [CallbackQueryHandler(mark_seen, pattern=pattern(Action.URGENT_SEEN))]
