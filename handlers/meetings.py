@@ -127,27 +127,30 @@ async def confirm_button(update: Update, context: AppContext) -> None:
     elif choice == views.CHANGE:
         await _change(query, context, draft, group)
     elif choice in (views.MORNING, views.EVENING) and draft.state.or_else is not None:
-        state = draft.state.picked(evening=choice == views.EVENING)
-        async with context.uow() as uow:
-            await meeting_drafts.save(uow, draft, state, now=now())
-        await query.answer()
-        await edit_query_message(
-            query,
-            views.confirm_text(state, group.timezone),
-            views.confirm_keyboard(draft.id, state, group.timezone),
-        )
+        await _show_again(query, context, draft, group, draft.state.picked(choice == views.EVENING))
     elif 0 <= choice - views.REPEAT_BASE < len(RECURRENCES) and draft.state.or_else is None:
-        state = replace(draft.state, recurrence=RECURRENCES[choice - views.REPEAT_BASE])
-        async with context.uow() as uow:
-            await meeting_drafts.save(uow, draft, state, now=now())
-        await query.answer()
-        await edit_query_message(
-            query,
-            views.confirm_text(state, group.timezone),
-            views.confirm_keyboard(draft.id, state, group.timezone),
-        )
+        recurrence = RECURRENCES[choice - views.REPEAT_BASE]
+        await _show_again(query, context, draft, group, replace(draft.state, recurrence=recurrence))
     else:
         await query.answer(views.STALE)
+
+
+async def _show_again(
+    query: CallbackQuery,
+    context: AppContext,
+    draft: MeetingDraft,
+    group: GroupInfo,
+    state: MeetingSetup,
+) -> None:
+    """A choice made on the confirmation: kept with the draft, and the confirmation redrawn."""
+    async with context.uow() as uow:
+        await meeting_drafts.save(uow, draft, state, now=now())
+    await query.answer()
+    await edit_query_message(
+        query,
+        views.confirm_text(state, group.timezone),
+        views.confirm_keyboard(draft.id, state, group.timezone),
+    )
 
 
 async def _save(

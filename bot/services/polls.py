@@ -265,6 +265,7 @@ async def apply_vote(
     user_id: int,
     now: datetime,
     claim_toggle: ToggleClaim | None = None,
+    first_only: bool = False,
 ) -> VoteOutcome:
     """Judge and write a press in `uow`, without committing: the caller commits, perhaps with
     other presses (bot/services/ballot_batch.py). Single-answer kinds replace the choice;
@@ -274,11 +275,16 @@ async def apply_vote(
     Whatever is pressed, and however fast, the person holds one ballot: its key is unique.
     A multiple-choice tick is written only over the ballot it was judged on (compare and
     set), and judged again if another process changed that ballot meanwhile.
+
+    `first_only`: write only where the person has no ballot yet (one there is reported
+    UNCHANGED); from no ballot a multiple-choice tick can only add, never take one back.
     """
     for _ in range(_SWAP_ROUNDS):
         poll, role, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
         if stop is not None or poll is None or role is None:
             return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
+        if first_only and poll.choices is not None:
+            return _outcome(poll, VoteStatus.UNCHANGED, poll.choices)
         outcome = await _write_vote(uow, secret, poll, role, option, user_id, claim_toggle)
         if outcome is not None:
             return outcome
@@ -361,17 +367,16 @@ async def cast_carried_vote(
     """The vote pressed before joining, cast once the person has a role (see `apply_vote`;
     the caller commits). Only as a first ballot: one already there (a vote given in the group
     since, or the role button pressed twice) stands as it is, and is reported UNCHANGED."""
-    for _ in range(_SWAP_ROUNDS):
-        poll, role, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
-        if stop is not None or poll is None or role is None:
-            return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
-        if poll.choices is not None:
-            return _outcome(poll, VoteStatus.UNCHANGED, poll.choices)
-        # From no ballot, a multiple-choice tick can only add: writing it never takes one back.
-        outcome = await _write_vote(uow, secret, poll, role, option, user_id, None)
-        if outcome is not None:
-            return outcome
-    raise BallotRaceError("the ballot kept changing; the press is not counted")
+    return await apply_vote(
+        uow,
+        secret,
+        poll_id=poll_id,
+        option=option,
+        chat_id=chat_id,
+        user_id=user_id,
+        now=now,
+        first_only=True,
+    )
 
 
 async def apply_withdrawal(

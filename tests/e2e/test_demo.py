@@ -48,16 +48,20 @@ def test_demo_poll_scene_shows_equal_weight_against_a_show_of_hands(tmp_path: Pa
 
 
 def test_demo_shows_a_first_vote_carried_through_sign_up(tmp_path: Path) -> None:
+    out = _demo_output(tmp_path).split("=== A newcomer is welcomed", 1)[1].split("\n=== ", 1)[0]
+    assert "Welcome to Northside carers' circle!" in out
+    assert "You pressed Monthly" in out
+    assert "Your vote for Monthly is counted." in out
+
+
+def _demo_output(folder: Path) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "demo"],
-        cwd=tmp_path,
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    out = result.stdout.split("=== A newcomer is welcomed", 1)[1].split("\n=== ", 1)[0]
-    assert "Welcome to Northside carers' circle!" in out
-    assert "You pressed Monthly" in out
-    assert "Your vote for Monthly is counted." in out
+    return result.stdout
