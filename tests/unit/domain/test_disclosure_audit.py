@@ -97,6 +97,18 @@ def test_a_ticked_option_equals_the_brute_force_on_every_rung(
         assert_same(report, brute_tick(voters, rung), f"{voters} {rung}")
 
 
+@pytest.mark.parametrize("voters", [(9, 2, 0), (8, 2, 1), (6, 3, 2)], ids=str)
+def test_eleven_people_where_a_head_count_reaches_the_bound(voters: tuple[int, int, int]) -> None:
+    """With 10 other voters a head count's posterior can be exactly 9/10, the bar's bound:
+    an event counts only when the head count stays at or below it."""
+    for rung in RUNGS:
+        report = audit(tick_space(voters), publisher(PollKind.MULTIPLE, rung))
+        assert_same(report, brute_tick(voters, rung), f"{voters} {rung}")
+    for rung in (Rung.DECISION, Rung.DECISION_AND_COUNT):
+        report = audit(choice_space(voters, 2), publisher(PollKind.SINGLE, rung))
+        assert_same(report, brute_choice(voters, 2, rung), f"{voters} {rung}")
+
+
 @pytest.mark.parametrize(("m", "people"), [(2, 4), (3, 3)])
 def test_a_whole_multiple_choice_poll_equals_the_brute_force(m: int, people: int) -> None:
     """Each person ticks any set of the options; the ladder's judge turns one option's audit
