@@ -55,7 +55,7 @@ Large groups
 ------------
 See :func:`jensen_chance_bound`: a bound, valid for *every* publication, on the chance that an
 insider's posterior about a member of a large role exceeds the bound. Where it clears the bar
-for every role, the audit only needs the certainty part, which :mod:`bot.domain.disclosure`
+for every role, the audit only needs the certainty part, which :mod:`bot.domain.disclosure_ladder`
 establishes for its large-group rule by construction; the tests check the bound against the
 exact figures wherever both can be computed.
 """

@@ -504,11 +504,12 @@ def _large_scale_passes(facts: PollFacts, rung: Rung, bar: Bar) -> bool:
 
     Lemma. If every voting role has at least ``L = 9`` voters, no insider is ever certain of a
     target's answer from the band. Proof: fix the insiders' answers (at most two) and the
-    target's, any values; at most three voters are fixed, and each fixed voter moves the
-    equal-weight average by at most ``4 / (3L)`` from where the free voters put it, so at most
-    ``4 / L`` in all. With every free voter on 5 the average is at least ``5 - 4/L >= 3.5``
-    (high); on 1, at most ``1 + 4/L < 2.5`` (low); on 3, within ``4/L < 1/2`` of 3, so in
-    [2.5, 3.5) (middle). So every band is reachable whatever the target chose, and the
+    target's, any values; at most three voters are fixed. The equal-weight average is the mean
+    of at least two roles' averages, so a fixed voter whose answer is ``d`` away from the free
+    voters' moves it by at most ``d / (2L)``. With every free voter on 5 (``d <= 4``) the
+    average is at least ``5 - 6/L >= 3.5`` (high); on 1, at most ``1 + 6/L < 2.5`` (low); on 3
+    (``d <= 2``), within ``3/L < 1/2`` of 3, so in [2.5, 3.5) (middle). (``L = 7`` would do;
+    9 leaves room.) So every band is reachable whatever the target chose, and the
     insiders see the same. The chance part is :func:`jensen_chance_bound` with 5 answers.
     """
     if rung is not Rung.DECISION:

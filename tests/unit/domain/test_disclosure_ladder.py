@@ -341,6 +341,10 @@ def test_the_scale_lemma_construction_works() -> None:
     for voters in [(low, low, low), (low, low, 0), (0, low, low + 4), (low + 1, low, low)]:
         assert scale_lemma_counterexample(voters) is None, voters
     assert scale_lemma_counterexample((5, 5, 0)) is not None
+    # The proof's own margin: 7 would do (3/L < 1/2), 6 does not.
+    assert scale_lemma_counterexample((7, 7, 0)) is None
+    assert scale_lemma_counterexample((7, 7, 7)) is None
+    assert scale_lemma_counterexample((6, 6, 0)) is not None
 
 
 @pytest.mark.parametrize(
