@@ -8,6 +8,7 @@ from handlers import (
     errors,
     feedback,
     feedback_moderation,
+    feedback_replies,
     feedback_sending,
     lifecycle,
     meeting_rsvp,
@@ -45,6 +46,7 @@ def register_all(app: AppType) -> None:
     app.add_handlers(feedback_sending.handlers())
     app.add_handlers(feedback_moderation.handlers())
     app.add_handlers(urgent_seen.handlers())
+    app.add_handlers(feedback_replies.handlers())
     app.add_handlers(welcome.handlers())
     # Before everything: an update delivered a second time goes no further.
     app.add_handlers(replays.handlers(), group=REPLAYS_GROUP)

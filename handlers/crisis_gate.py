@@ -29,7 +29,7 @@ from bot.domain.crisis import HELP_PAYLOAD, is_crisis
 from bot.services import groups, reachable
 from bot.views import feedback as views
 from bot.views.general import open_private_chat_keyboard
-from handlers import feedback
+from handlers import feedback, feedback_replies
 from handlers.replies import command_argument, is_command, reply, send_private
 
 log = logging.getLogger(__name__)
@@ -71,9 +71,14 @@ async def stop_crisis(update: Update, context: AppContext) -> None:
     if found is None or not is_crisis(found[1], context.settings.crisis_phrases):
         return
     message, words = found
+    private = message.chat.type == ChatType.PRIVATE
+    if private and _plain_text(update, message) and feedback_replies.facilitator_writing(context):
+        # A facilitator's private reply to one writer: never published, and a reply about a
+        # crisis will use the same words. Any other message of theirs is gated as usual.
+        return
     try:
-        if message.chat.type == ChatType.PRIVATE:
-            await _answer_in_private(update, context, words)
+        if private:
+            await _answer_in_private(update, context, message, words)
         else:
             await _answer_from_group(update, context, message, words)
     except Exception as error:
@@ -83,8 +88,20 @@ async def stop_crisis(update: Update, context: AppContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def _answer_in_private(update: Update, context: AppContext, words: str) -> None:
+def _plain_text(update: Update, message: Message) -> bool:
+    """Typed text, new (not an edit), not a command: what a flow in progress would take."""
+    return update.message is message and message.text is not None and not is_command(message)
+
+
+async def _answer_in_private(
+    update: Update, context: AppContext, message: Message, words: str
+) -> None:
     await reply(update, views.crisis_reply(context.settings.crisis_contacts))
+    # A writer answering a facilitator's private reply: it still goes to them, marked urgent.
+    if _plain_text(update, message) and await feedback_replies.take_text(
+        update, context, words, urgent=True
+    ):
+        return
     await feedback.after_crisis(update, context, words, partial(reply, update))
 
 

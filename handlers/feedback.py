@@ -14,11 +14,13 @@ from bot.context import AppContext
 from bot.domain.crisis import is_crisis
 from bot.domain.feedback_link import sign_feedback, verify_feedback
 from bot.domain.feedback_rules import TextProblem, check_text
+from bot.domain.reply_rules import replies_possible
 from bot.facilitators import is_in_chat
 from bot.scheduling.feedback_jobs import now
 from bot.services import feedback
 from bot.services.feedback import Place
 from bot.views import feedback as views
+from bot.views import feedback_replies as reply_views
 from bot.views.callbacks import Action, decode, pattern
 from handlers import feedback_drafts as drafts
 from handlers.feedback_drafts import FeedbackDraft
@@ -79,17 +81,24 @@ def preview(
     context: AppContext, place: Place, draft: FeedbackDraft
 ) -> tuple[str, InlineKeyboardMarkup]:
     assert draft.text is not None
+    urgent = is_crisis(draft.text, context.settings.crisis_phrases)
     text = views.preview(
         place.group.title,
         draft.text,
         role=place.role if draft.tagged else None,
         delivery=place.delivery,
         digest_hour=place.digest_hour,
-        urgent=is_crisis(draft.text, context.settings.crisis_phrases),
+        urgent=urgent,
     )
     keyboard = views.preview_keyboard(
         draft.serial, role=place.role, may_tag=place.may_tag, tagged=draft.tagged
     )
+    if replies_possible(place.delivery, urgent=urgent):
+        allowed = draft.replies
+        line = reply_views.preview_line(allowed)
+        text = text if line is None else f"{text}\n\n{line}"
+        rows = [*keyboard.inline_keyboard, reply_views.allow_row(draft.serial, allowed)]
+        keyboard = InlineKeyboardMarkup(rows)
     return text, keyboard
 
 
@@ -210,21 +219,30 @@ async def take_text(update: Update, context: AppContext, text: str | None = None
     draft = drafts.current(context)
     if draft is None or (draft.offered and draft.text is not None):
         return False
-    checked = check_text(message_of(update).text if text is None else text)
-    if checked.problem is TextProblem.EMPTY:
-        await reply(update, views.EMPTY)
-        return True
-    if checked.problem is TextProblem.TOO_LONG:
-        await reply(update, views.too_long(len(checked.text)))
+    typed = await usable_text(update, text)
+    if typed is None:
         return True
     place = await place_of(context, draft.group_id, user_id_of(update))
     if place is None:
         drafts.drop(context)
         await reply(update, views.NOT_MEMBER)
         return True
-    draft = drafts.with_text(context, draft, checked.text)
+    draft = drafts.with_text(context, draft, typed)
     await reply(update, *preview(context, place, draft))
     return True
+
+
+async def usable_text(update: Update, text: str | None = None) -> str | None:
+    """The typed message (or `text`) trimmed, or None once the person was told what is wrong
+    with it (empty, or over the limit)."""
+    checked = check_text(message_of(update).text if text is None else text)
+    if checked.problem is TextProblem.EMPTY:
+        await reply(update, views.EMPTY)
+        return None
+    if checked.problem is TextProblem.TOO_LONG:
+        await reply(update, views.too_long(len(checked.text)))
+        return None
+    return checked.text
 
 
 async def refuse_media(update: Update, context: AppContext) -> None:

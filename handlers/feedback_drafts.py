@@ -29,6 +29,7 @@ class FeedbackDraft:
     # Begun by the crisis gate from a message meant for something else (a command, a set-up
     # step): once it has its text, later typing belongs to whatever the person was doing.
     offered: bool = False
+    replies: bool = False  # the writer lets facilitators reply privately
 
 
 def _next_serial(context: AppContext) -> int:
@@ -88,6 +89,10 @@ def with_text(context: AppContext, draft: FeedbackDraft, text: str) -> FeedbackD
 
 def with_tag(context: AppContext, draft: FeedbackDraft, tagged: bool) -> FeedbackDraft:
     return _store(context, replace(draft, tagged=tagged, serial=_next_serial(context)))
+
+
+def with_replies(context: AppContext, draft: FeedbackDraft, allowed: bool) -> FeedbackDraft:
+    return _store(context, replace(draft, replies=allowed, serial=_next_serial(context)))
 
 
 def mark_sent(context: AppContext, serial: int, shown: str) -> None:

@@ -15,6 +15,7 @@ from bot.services.groups import find_group_by_id
 from bot.views import feedback_posts as views
 from bot.views import general
 from bot.views.callbacks import Action, decode, pattern
+from handlers.feedback_replies import reply_keyboard
 from handlers.guards import facilitator_command
 from handlers.replies import edit_query_message, pressed_in_private, reply
 
@@ -53,7 +54,9 @@ async def decide(update: Update, context: AppContext) -> None:
             else views.published(item.group_title, posted.number)
         )
     await edit_query_message(
-        query, views.decided(item.group_title, item.role_tag, item.text, outcome)
+        query,
+        views.decided(item.group_title, item.role_tag, item.text, outcome),
+        await reply_keyboard(context, item.id),
     )
 
 
@@ -82,7 +85,9 @@ async def _decided_before(
         await query.answer(views.ALREADY_DECIDED, show_alert=True)
         outcome = views.ALREADY_DECIDED
     await edit_query_message(
-        query, views.decided(item.group_title, item.role_tag, item.text, outcome)
+        query,
+        views.decided(item.group_title, item.role_tag, item.text, outcome),
+        await reply_keyboard(context, item.id),
     )
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import AppContext
+from bot.domain.reply_rules import replies_possible
 from bot.facilitators import is_in_chat
 from bot.scheduling.feedback_jobs import now
 from bot.scheduling.feedback_routing import route
-from bot.services import feedback
-from bot.services.feedback import SendStatus
+from bot.services import feedback, feedback_replies
+from bot.services.feedback import Place, SendStatus
 from bot.services.groups import find_group_by_id
 from bot.views import feedback as views
+from bot.views import feedback_replies as reply_views
 from bot.views.callbacks import Action, decode, pattern
 from handlers import feedback_drafts as drafts
 from handlers.feedback import place_of, preview
@@ -55,6 +59,23 @@ async def cancel(update: Update, context: AppContext) -> None:
 
 async def toggle_tag(update: Update, context: AppContext) -> None:
     """Show my role with it, or not (offered only where k or more people hold that role)."""
+    await _toggle(
+        update,
+        context,
+        lambda draft, place, on: drafts.with_tag(context, draft, on and place.may_tag),
+    )
+
+
+async def toggle_replies(update: Update, context: AppContext) -> None:
+    """Let the facilitators reply privately, or not (kept only if the item can reach them:
+    Send checks again)."""
+    await _toggle(update, context, lambda draft, place, on: drafts.with_replies(context, draft, on))
+
+
+Toggle = Callable[[FeedbackDraft, Place, bool], FeedbackDraft]
+
+
+async def _toggle(update: Update, context: AppContext, apply: Toggle) -> None:
     query = update.callback_query
     if query is None:
         return
@@ -75,7 +96,7 @@ async def toggle_tag(update: Update, context: AppContext) -> None:
         await query.answer(views.NOT_MEMBER_SHORT, show_alert=True)
         await edit_query_message(query, views.NOT_MEMBER)
         return
-    draft = drafts.with_tag(context, draft, bool(press.args[1]) and place.may_tag)
+    draft = apply(draft, place, bool(press.args[1]))
     await query.answer()
     await edit_query_message(query, *preview(context, place, draft))
 
@@ -121,6 +142,11 @@ async def send(update: Update, context: AppContext) -> None:
     # Stored: whatever becomes of the "Sent" message, it is routed now, and the person is
     # never asked to send it again.
     shown = views.sent(sent.delivery, hour, urgent=sent.urgent)
+    if draft.replies and replies_possible(sent.delivery, urgent=sent.urgent):
+        # Before routing, so the facilitators' copies carry "Reply privately".
+        async with context.uow() as uow:
+            await feedback_replies.allow(uow, context.secret, sent.feedback_id, user_id, now())
+        shown = f"{shown}\n\n{reply_views.SENT_WITH_REPLIES}"
     drafts.mark_sent(context, draft.serial, shown)
     await confirm_done(query, "Sent", shown)
     await route(context, sent)
@@ -154,4 +180,5 @@ def handlers() -> list[BaseHandler[Update, AppContext, None]]:
         CallbackQueryHandler(send, pattern=pattern(Action.FEEDBACK_SEND)),
         CallbackQueryHandler(cancel, pattern=pattern(Action.FEEDBACK_CANCEL)),
         CallbackQueryHandler(toggle_tag, pattern=pattern(Action.FEEDBACK_TAG)),
+        CallbackQueryHandler(toggle_replies, pattern=pattern(Action.FEEDBACK_ALLOW_REPLIES)),
     ]

@@ -22,6 +22,7 @@ from bot.services.feedback_delivery import Item
 from bot.views import feedback_posts as views
 from bot.views import general
 from bot.views.callbacks import Action, decode, pattern
+from handlers.feedback_replies import reply_keyboard
 from handlers.replies import edit_query_message, pressed_in_private
 
 log = logging.getLogger(__name__)
@@ -65,11 +66,13 @@ async def mark_seen(update: Update, context: AppContext) -> None:
         by_me = item.id in mine
         await query.answer("Already marked as seen." if by_me else views.ALREADY_SEEN)
         line = views.seen_by_you(at) if by_me else views.seen_by_a_facilitator(at)
-        await edit_query_message(query, _copy_saying(context, item, line))
+        markup = await reply_keyboard(context, item.id)
+        await edit_query_message(query, _copy_saying(context, item, line), markup)
         return
     mine.add(item.id)
     await query.answer(views.SEEN_THANKS)
-    await edit_query_message(query, _copy_saying(context, item, views.seen_by_you(at)))
+    markup = await reply_keyboard(context, item.id)
+    await edit_query_message(query, _copy_saying(context, item, views.seen_by_you(at)), markup)
     await _update_copies(context, query, item, seen.copies, at)
 
 
@@ -94,7 +97,7 @@ async def _update_copies(
                 _copy_saying(context, item, line),
                 chat_id=copy.chat_id,
                 message_id=copy.message_id,
-                reply_markup=None,
+                reply_markup=await reply_keyboard(context, item.id),
             )
         except TelegramError as error:
             # Deleted, blocked, or Telegram failing for now: that copy keeps its button, and a

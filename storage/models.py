@@ -236,6 +236,27 @@ class Feedback(Base):
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+class FeedbackReplyChannel(Base):
+    """An item whose writer let the facilitators reply privately: where to write to them
+    (the chat id sealed, bot/sealing.py), until when (to the hour, as the item's arrival),
+    and today's message counts each way (the rate limits). Its own table, apart from the
+    item's row, deleted at expiry, on /forgetme, "Stop replies", or when the writer blocks
+    the bot.
+    """
+
+    __tablename__ = "feedback_reply_channels"
+
+    id: Mapped[int] = order_free_id()
+    feedback_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback.id", ondelete="CASCADE"), unique=True
+    )
+    sealed_chat: Mapped[str] = mapped_column(String(255))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    from_writer: Mapped[int] = mapped_column(Integer, default=0)
+    from_facilitators: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class FeedbackCopy(Base):
     """Where an urgent item's copy with "I've seen this" was sent, so that the first press
     can update every facilitator's copy. The chat id is sealed (bot/sealing.py); rows go

@@ -18,6 +18,7 @@ from storage.repositories.poll_drafts import PollDraftRepository
 from storage.repositories.polls import PollRepository
 from storage.repositories.processed_updates import ProcessedUpdateRepository
 from storage.repositories.reachable_people import ReachablePeopleRepository
+from storage.repositories.reply_channels import ReplyChannelRepository
 from storage.repositories.urgent_feedback import UrgentFeedbackRepository
 
 
@@ -31,6 +32,7 @@ class UnitOfWork:
     feedback: FeedbackRepository
     feedback_counters: FeedbackCounterRepository
     urgent: UrgentFeedbackRepository
+    replies: ReplyChannelRepository
     reachable: ReachablePeopleRepository
     meetings: MeetingRepository
     meeting_reminders: MeetingReminderRepository
@@ -57,6 +59,7 @@ class UnitOfWork:
         self.feedback = FeedbackRepository(self._session)
         self.feedback_counters = FeedbackCounterRepository(self._session)
         self.urgent = UrgentFeedbackRepository(self._session)
+        self.replies = ReplyChannelRepository(self._session)
         self.reachable = ReachablePeopleRepository(self._session)
         self.updates = ProcessedUpdateRepository(self._session)
         return self

@@ -13,3 +13,4 @@ class AlsoStored:
     meeting_draft_group: str | None  # a meeting they typed and have not saved
     reminder_requests: int  # personal meeting reminders they asked for
     reachable: bool  # they opened a private chat, so facilitators' items can reach them
+    reply_channels: int = 0  # feedback they let facilitators reply to (sealed chat id)

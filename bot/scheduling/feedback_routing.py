@@ -16,12 +16,14 @@ from telegram.error import Forbidden, TelegramError
 from bot.domain.feedback_rules import Delivery, Status
 from bot.scheduling.feedback_jobs import now, post_item, schedule_digest
 from bot.scheduling.group_sender import deliver_to_group
-from bot.services import feedback_delivery, reachable, urgent_feedback
+from bot.services import feedback_delivery, feedback_replies, reachable, urgent_feedback
 from bot.services.feedback import Sent
 from bot.services.feedback_delivery import Item
 from bot.services.urgent_feedback import Copy
 from bot.views import feedback_posts as views
+from bot.views import feedback_replies as reply_views
 from bot.views.general import open_private_chat_keyboard
+from bot.views.limits import split_message
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -43,25 +45,37 @@ async def route(context: AppContext, sent: Sent) -> None:
 
 
 def _copy_for(
-    context: AppContext, item: Item, *, reminder: bool = False
+    context: AppContext, item: Item, *, reminder: bool = False, replies: bool = False
 ) -> tuple[list[str], InlineKeyboardMarkup | None]:
     if item.status is Status.URGENT:
         contacts = context.settings.crisis_contacts
         parts = views.urgent(
             item.group_title, item.role_tag, item.text, contacts, reminder=reminder
         )
-        return parts, views.seen_keyboard(item.id)
-    return (
-        views.for_moderation(item.group_title, item.role_tag, item.text),
-        views.moderation_keyboard(item.id),
-    )
+        keyboard = views.seen_keyboard(item.id)
+    else:
+        parts = views.for_moderation(item.group_title, item.role_tag, item.text)
+        keyboard = views.moderation_keyboard(item.id)
+    if replies:
+        keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard, reply_views.reply_row(item.id)])
+    return parts, keyboard
 
 
 async def _send_privately(
     context: AppContext, user_id: int, item: Item, *, reminder: bool = False
 ) -> Copy | None:
     """The copy, in as many parts as it takes; where its buttons went, or None if it failed."""
-    parts, markup = _copy_for(context, item, reminder=reminder)
+    async with context.uow() as uow:
+        replies = bool(await feedback_replies.which_open(uow, [item.id], now()))
+    parts, markup = _copy_for(context, item, reminder=reminder, replies=replies)
+    message_id = await _send_parts(context, user_id, parts, markup)
+    return None if message_id is None else Copy(user_id, message_id)
+
+
+async def _send_parts(
+    context: AppContext, user_id: int, parts: list[str], markup: InlineKeyboardMarkup | None
+) -> int | None:
+    """To a facilitator, the buttons under the last part; its message id, or None."""
     try:
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
@@ -76,21 +90,26 @@ async def _send_privately(
     except TelegramError as error:
         log.warning("could not reach a facilitator: %s", type(error).__name__)
         return None
-    return Copy(user_id, sent.message_id)
+    return sent.message_id
+
+
+async def _reachable_admins(context: AppContext, item: Item) -> list[int]:
+    admins = await _admins(context, item.chat_id) if item.group_active else None
+    if not admins:
+        return []
+    async with context.uow() as uow:
+        return await reachable.among(uow, context.secret, admins)
 
 
 async def _to_reachable_admins(
     context: AppContext, item: Item, *, reminder: bool = False
 ) -> list[Copy]:
-    admins = await _admins(context, item.chat_id) if item.group_active else None
-    if not admins:
-        return []
-    async with context.uow() as uow:
-        targets = await reachable.among(uow, context.secret, admins)
-    copies = [
-        await _send_privately(context, user_id, item, reminder=reminder) for user_id in targets
-    ]
-    return [copy for copy in copies if copy is not None]
+    copies: list[Copy] = []
+    for user_id in await _reachable_admins(context, item):
+        copy = await _send_privately(context, user_id, item, reminder=reminder)
+        if copy is not None:
+            copies.append(copy)
+    return copies
 
 
 async def _admins(context: AppContext, chat_id: int) -> frozenset[int] | None:
@@ -142,6 +161,20 @@ async def to_facilitators(context: AppContext, feedback_id: int) -> int:
     if not delivered:
         log.debug("feedback %s waits for a facilitator in group %s", item.id, item.group_id)
     return delivered
+
+
+async def answer_to_facilitators(
+    context: AppContext, item: Item, answer: str, *, urgent: bool
+) -> int:
+    """A writer's answer to a private reply: to every facilitator of the group the bot can
+    reach, with "Reply privately". Returns how many received it."""
+    targets = await _reachable_admins(context, item)
+    parts = split_message(
+        reply_views.to_facilitators(item.group_title, item.text, answer, urgent=urgent)
+    )
+    keyboard = reply_views.facilitator_keyboard(item.id)
+    sent = [await _send_parts(context, user_id, parts, keyboard) for user_id in targets]
+    return sum(message_id is not None for message_id in sent)
 
 
 async def remind_unseen(context: AppContext) -> int:

@@ -1,5 +1,6 @@
 """Hourly housekeeping: claims on old update ids go once no redelivery can reach them, and
-rejected and urgent feedback texts go once their retention period is over."""
+rejected and urgent feedback texts go once their retention period is over, and private
+reply channels once their 30 days are."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.scheduling.poll_jobs import now
-from bot.services import feedback_delivery, replays
+from bot.services import feedback_delivery, feedback_replies, replays
 
 if TYPE_CHECKING:
     from bot.context import AppContext, AppType
@@ -37,9 +38,19 @@ async def forget_old_feedback_texts(context: AppContext) -> int:
     return forgotten
 
 
+async def close_expired_replies(context: AppContext) -> int:
+    """Private replies to feedback end 30 days after the item: where to reach its writer goes."""
+    async with context.uow() as uow:
+        closed = await feedback_replies.close_expired(uow, now())
+    if closed:
+        log.info("closed %d expired private reply channel(s)", closed)
+    return closed
+
+
 async def housekeep(context: AppContext) -> None:
     await forget_old_claims(context)
     await forget_old_feedback_texts(context)
+    await close_expired_replies(context)
 
 
 def schedule_housekeeping(app: AppType) -> None:

@@ -9,6 +9,7 @@ from bot.domain.keyed_hash import member_key, person_key
 from bot.domain.personal_data import AlsoStored
 from bot.domain.role_changes import RoleChange, RoleRecord, plan_change
 from bot.domain.roles import ROLES, Role
+from bot.services import feedback_replies
 from bot.services.groups import GroupInfo
 from storage.uow import UnitOfWork
 
@@ -144,6 +145,8 @@ async def forget(uow: UnitOfWork, secret: bytes, user_id: int) -> int:
     await uow.reachable.remove(key)
     # Personal meeting reminders they asked for hold their chat id: those go too.
     await uow.meeting_reminders.delete_opt_ins_of(key)
+    # Where facilitators could reply to their feedback (the private chat id is theirs).
+    await feedback_replies.close_all_of(uow, secret, user_id)
     await uow.commit()
     await uow.scrub()  # what was erased, out of the write-ahead log too
     return erased
@@ -162,6 +165,7 @@ async def also_stored(uow: UnitOfWork, secret: bytes, user_id: int) -> AlsoStore
         meeting_draft_group=None if meeting_group is None else meeting_group.title,
         reminder_requests=await uow.meeting_reminders.count_opt_ins_of(key),
         reachable=bool(await uow.reachable.known([key])),
+        reply_channels=await feedback_replies.count_of(uow, secret, user_id),
     )
 
 

@@ -47,6 +47,11 @@ class Action(StrEnum):
     FEEDBACK_TAG = "ft"  # ft:<serial>:<1|0>      show my role with it, or not
     FEEDBACK_DECIDE = "fd"  # fd:<item>:<1|0>     publish or reject (facilitators, privately)
     URGENT_SEEN = "fu"  # fu:<item>               "I've seen this" on an urgent item
+    FEEDBACK_ALLOW_REPLIES = "fa"  # fa:<serial>:<1|0>  let facilitators reply privately, or not
+    REPLY_START = "fr"  # fr:<item>               a facilitator replies privately
+    REPLY_ANSWER = "fn"  # fn:<item>              the writer answers
+    REPLY_STOP = "fx"  # fx:<item>                the writer stops replies
+    REPLY_CANCEL = "fk"  # fk:<item>              drop the reply or answer being written
     FEEDBACK_SETTINGS = "fm"  # fm:<group>:<delivery>:<hour>  how feedback reaches a group
     PIN = "wp"  # wp:<group>                     pin the newcomers' welcome (facilitators)
 

@@ -226,6 +226,12 @@ def my_data(held: Sequence[tuple[str, Role, Role | None]], also: AlsoStored | No
             f"• You asked for {also.reminder_requests} personal meeting reminder(s); "
             "each is deleted once sent."
         )
+    if also is not None and also.reply_channels:
+        extra.append(
+            f"• You let facilitators reply privately to {also.reply_channels} feedback "
+            "message(s): where to write to you is kept locked, and deleted after 30 days "
+            "or when you press Stop replies."
+        )
     reachable_line = (
         "• That you have opened this private chat, so I can send you things here "
         "(a scrambled code, not your account)."

@@ -83,6 +83,7 @@ FACILITATOR_ACTIONS = frozenset(
         Action.MEETING_MOVE,  # move a date or the series
         Action.FEEDBACK_DECIDE,  # publish or reject feedback
         Action.URGENT_SEEN,  # "I've seen this" on an urgent item
+        Action.REPLY_START,  # reply privately to a feedback item's writer
         Action.FEEDBACK_SETTINGS,  # how feedback reaches the group
         # Their drafts' buttons: Save / Post creates what only facilitators may create.
         Action.MEETING_CONFIRM,
@@ -105,6 +106,12 @@ MEMBER_ACTIONS = frozenset(
         Action.FEEDBACK_SEND,
         Action.FEEDBACK_CANCEL,
         Action.FEEDBACK_TAG,
+        Action.FEEDBACK_ALLOW_REPLIES,  # one's own draft, like the tag
+        # The writer's side of private replies: checked against the sealed chat of the item
+        # (test_feedback_replies.py: forged by anyone else, "ended", nothing changes).
+        Action.REPLY_ANSWER,
+        Action.REPLY_STOP,
+        Action.REPLY_CANCEL,  # one's own reply or answer being written (memory only)
     }
 )
 FACILITATOR_COMMANDS = frozenset(
@@ -304,6 +311,22 @@ async def urgent_seen_target(scene: Scene) -> Target:
     return Target(data, scene.welcome, copy)
 
 
+async def reply_start_target(scene: Scene) -> Target:
+    # Mel's feedback lets facilitators reply: Fiona's copy carries "Reply privately".
+    bot, mel = scene.bot, scene.intruders[Intruder.MEMBER]
+    await bot.say(mel, bot.private(mel), "/feedback")
+    await bot.say(mel, bot.private(mel), "More evening sessions")
+    await bot.press(
+        mel, bot.last(bot.private(mel)), text="Let the facilitators reply to me privately"
+    )
+    await bot.press(mel, bot.last(bot.private(mel)), text="Send")
+    copy = bot.last(bot.private(scene.fiona))
+    item = await _only(scene, Feedback.id)
+    data = encode(Action.REPLY_START, item)
+    assert data == button(copy, "Reply privately")
+    return Target(data, scene.welcome, copy)
+
+
 async def meeting_confirm_target(scene: Scene) -> Target:
     bot = scene.bot
     await bot.say(scene.fiona, scene.group, f"/meeting {_typed(7)} | Planning group")
@@ -368,6 +391,7 @@ BUTTON_CASES = [
     ButtonCase(
         Action.FEEDBACK_DECIDE, feedback_decide_target, frozenset({Effect.DATABASE, Effect.GROUP})
     ),
+    ButtonCase(Action.REPLY_START, reply_start_target, frozenset({Effect.PRIVATE, Effect.BUTTONS})),
     ButtonCase(
         Action.URGENT_SEEN, urgent_seen_target, frozenset({Effect.DATABASE, Effect.PRIVATE})
     ),
