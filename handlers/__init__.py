@@ -15,6 +15,7 @@ from handlers import (
     meetings,
     member_changes,
     membership,
+    outcomes,
     poll_wizard,
     polls,
     private_chat_reach,
@@ -47,6 +48,7 @@ def register_all(app: AppType) -> None:
     app.add_handlers(feedback_moderation.handlers())
     app.add_handlers(urgent_seen.handlers())
     app.add_handlers(feedback_replies.handlers())
+    app.add_handlers(outcomes.handlers())
     app.add_handlers(welcome.handlers())
     # Before everything: an update delivered a second time goes no further.
     app.add_handlers(replays.handlers(), group=REPLAYS_GROUP)

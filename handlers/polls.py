@@ -21,7 +21,7 @@ from bot.context import AppContext
 from bot.domain.join_link import CarriedVote
 from bot.domain.poll_rules import PollInputError, Visibility, parse_poll_line, results_visible
 from bot.scheduling.poll_jobs import close_and_announce, now, poll_changed, post_poll
-from bot.services import membership, polls
+from bot.services import membership, outcomes, polls
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.polls import VoteOutcome, VoteStatus
 from bot.views import general, poll_export, poll_results
@@ -390,7 +390,9 @@ async def decisions(update: Update, context: AppContext) -> None:
         return
     async with context.uow() as uow:
         log = await polls.decision_log(uow, group.id, min_cell=context.settings.min_cell)
-    document = InputFile(poll_export.decision_log_csv(log), filename="decision-log.csv")
+        done = await outcomes.poll_outcomes(uow, group.id)
+        said = await outcomes.feedback_outcomes(uow, group.id)
+    document = InputFile(poll_export.decision_log_csv(log, done, said), filename="decision-log.csv")
     await answer_privately(
         update,
         context.bot,

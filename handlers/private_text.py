@@ -7,7 +7,14 @@ from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import AppContext
 from bot.views import poll_wizard as wizard_views
-from handlers import feedback, feedback_replies, meeting_setup, poll_reasons, poll_wizard
+from handlers import (
+    feedback,
+    feedback_replies,
+    meeting_setup,
+    outcomes,
+    poll_reasons,
+    poll_wizard,
+)
 from handlers.replies import reply
 
 
@@ -16,6 +23,8 @@ async def route_private_text(update: Update, context: AppContext) -> None:
     meeting set-up, a proposal reason; else help. A crisis never comes here (the crisis gate
     answered it and stopped it), except in a facilitator's private reply."""
     if await feedback_replies.take_text(update, context):
+        return
+    if await outcomes.take_text(update, context):
         return
     if await feedback.take_text(update, context):
         return

@@ -140,6 +140,7 @@ async def answer_privately(
     sent: str,
     unreachable: str,
     document: InputFile | None = None,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> bool:
     """Send the answer to a command typed in a group to the person's private chat, and say
     `sent` where they asked; if they never opened that chat, say `unreachable` there with the
@@ -148,7 +149,7 @@ async def answer_privately(
         if document is not None:
             await bot.send_document(user_id_of(update), document, caption=text)
         else:
-            await bot.send_message(user_id_of(update), text)
+            await bot.send_message(user_id_of(update), text, reply_markup=markup)
     except Forbidden:
         await reply(update, unreachable, open_private_chat_keyboard(bot.username))
         return False

@@ -257,6 +257,38 @@ class FeedbackReplyChannel(Base):
     from_facilitators: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class Outcome(Base):
+    """ "You said, we did": what became of a published feedback item or a closed poll, as a
+    facilitator recorded it. About the group's decisions, never about a person.
+    """
+
+    __tablename__ = "outcomes"
+    __table_args__ = (UniqueConstraint("subject", "subject_id", name="uq_outcome_subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(8))  # "feedback" or "poll"
+    subject_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    why: Mapped[str | None] = mapped_column(Text, nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    review_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    review_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OutcomeSettings(Base):
+    """Whether a group gets the monthly "You said, we did" digest, and the last month sent."""
+
+    __tablename__ = "outcome_settings"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    monthly: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_month: Mapped[str | None] = mapped_column(String(7), nullable=True)  # "2026-12"
+
+
 class FeedbackCopy(Base):
     """Where an urgent item's copy with "I've seen this" was sent, so that the first press
     can update every facilitator's copy. The chat id is sealed (bot/sealing.py); rows go

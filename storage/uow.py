@@ -14,6 +14,7 @@ from storage.repositories.groups import GroupRepository
 from storage.repositories.meeting_reminders import MeetingReminderRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.memberships import MembershipRepository
+from storage.repositories.outcomes import OutcomeRepository
 from storage.repositories.poll_drafts import PollDraftRepository
 from storage.repositories.polls import PollRepository
 from storage.repositories.processed_updates import ProcessedUpdateRepository
@@ -33,6 +34,7 @@ class UnitOfWork:
     feedback_counters: FeedbackCounterRepository
     urgent: UrgentFeedbackRepository
     replies: ReplyChannelRepository
+    outcomes: OutcomeRepository
     reachable: ReachablePeopleRepository
     meetings: MeetingRepository
     meeting_reminders: MeetingReminderRepository
@@ -60,6 +62,7 @@ class UnitOfWork:
         self.feedback_counters = FeedbackCounterRepository(self._session)
         self.urgent = UrgentFeedbackRepository(self._session)
         self.replies = ReplyChannelRepository(self._session)
+        self.outcomes = OutcomeRepository(self._session)
         self.reachable = ReachablePeopleRepository(self._session)
         self.updates = ProcessedUpdateRepository(self._session)
         return self

@@ -94,7 +94,12 @@ async def _send_parts(
 
 
 async def _reachable_admins(context: AppContext, item: Item) -> list[int]:
-    admins = await _admins(context, item.chat_id) if item.group_active else None
+    return await reachable_facilitators(context, item.chat_id) if item.group_active else []
+
+
+async def reachable_facilitators(context: AppContext, chat_id: int) -> list[int]:
+    """The group's facilitators the bot can write to privately ([] if Telegram cannot say)."""
+    admins = await _admins(context, chat_id)
     if not admins:
         return []
     async with context.uow() as uow:

@@ -1,6 +1,6 @@
 """Hourly housekeeping: claims on old update ids go once no redelivery can reach them, and
 rejected and urgent feedback texts go once their retention period is over, and private
-reply channels once their 30 days are."""
+reply channels once their 30 days are; outcome reviews and monthly digests fall due."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.scheduling.outcome_jobs import post_monthly_digests, remind_reviews
 from bot.scheduling.poll_jobs import now
 from bot.services import feedback_delivery, feedback_replies, replays
 
@@ -51,6 +52,8 @@ async def housekeep(context: AppContext) -> None:
     await forget_old_claims(context)
     await forget_old_feedback_texts(context)
     await close_expired_replies(context)
+    await remind_reviews(context)
+    await post_monthly_digests(context)
 
 
 def schedule_housekeeping(app: AppType) -> None:

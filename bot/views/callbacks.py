@@ -52,6 +52,12 @@ class Action(StrEnum):
     REPLY_ANSWER = "fn"  # fn:<item>              the writer answers
     REPLY_STOP = "fx"  # fx:<item>                the writer stops replies
     REPLY_CANCEL = "fk"  # fk:<item>              drop the reply or answer being written
+    # "You said, we did" (handlers/outcomes.py); <kind>: 0 feedback item, 1 poll
+    OUTCOME_PICK = "op"  # op:<kind>:<id>          record an outcome for this
+    OUTCOME_STATUS = "ot"  # ot:<kind>:<id>:<status>  agreed, planned, done, not possible
+    OUTCOME_SKIP = "ok"  # ok:<kind>:<id>          no owner
+    OUTCOME_REVIEW = "ov"  # ov:<kind>:<id>:<days>  review date (0: none), and save
+    OUTCOME_MONTHLY = "oy"  # oy:<group>:<1|0>      the monthly digest on or off
     FEEDBACK_SETTINGS = "fm"  # fm:<group>:<delivery>:<hour>  how feedback reaches a group
     PIN = "wp"  # wp:<group>                     pin the newcomers' welcome (facilitators)
 

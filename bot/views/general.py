@@ -22,6 +22,7 @@ MEMBER_GROUP_COMMANDS: tuple[tuple[str, str], ...] = (
     ("meetings", "Upcoming meetings"),
     ("agenda", "Add an item to the next meeting's agenda"),
     ("feedback", "Give feedback anonymously, in private"),
+    ("yousaid", "You said, we did: what came of feedback and polls"),
     ("help", "How to use Equal Say"),
 )
 # Starting polls: facilitators, and everyone in groups whose facilitators allow it.
@@ -41,6 +42,7 @@ FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("reminders", "When meetings are reminded: /reminders 1 day, 1 hour"),
     ("timezone", "The group's time zone: /timezone Europe/London"),
     ("feedbacksettings", "How anonymous feedback reaches the group"),
+    ("outcome", "Record what came of feedback or a poll"),
 )
 FACILITATOR_GROUP_COMMANDS = POLL_COMMANDS + FACILITATOR_COMMANDS + MEMBER_GROUP_COMMANDS
 # A group whose facilitators let everyone start polls (set for that chat alone).

@@ -9,14 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from bot.domain.disclosure import Publication
+from bot.domain.outcomes import OutcomeFacts
 from bot.domain.poll_rules import PollKind
 from bot.domain.poll_snapshot import PollSnapshot
 from bot.domain.results_text import format_mean, results_summary
 from bot.domain.roles import ROLES
+from bot.services.outcomes import OutcomeView
 from bot.views.poll_wording import percent_number, raw_shares, zone
 
 # OWASP's list: a leading =, +, -, @ (or a tab / carriage return that some programs strip
@@ -128,8 +130,21 @@ def _leading(s: PollSnapshot, pub: Publication) -> tuple[str, str]:
     return "; ".join(s.options[i] for i in sorted(leaders)), measure
 
 
-def decision_log_csv(polls: Sequence[PollSnapshot]) -> bytes:
-    """One row per closed poll, oldest first: the group's record of what was decided."""
+def _outcome_cells(facts: OutcomeFacts | None) -> list[object]:
+    if facts is None:
+        return ["", "", "", ""]
+    review = "" if facts.review_on is None else facts.review_on.isoformat()
+    return [facts.status.label, facts.why or "", facts.owner or "", review]
+
+
+def decision_log_csv(
+    polls: Sequence[PollSnapshot],
+    outcomes: Mapping[int, OutcomeFacts] | None = None,
+    feedback: Sequence[OutcomeView] = (),
+) -> bytes:
+    """One row per closed poll, oldest first: the group's record of what was decided, and
+    what came of it ("You said, we did"); then the feedback items given an outcome."""
+    outcomes = outcomes or {}
     closed = sorted(
         (p for p in polls if p.closed), key=lambda p: (p.closed_at is None, p.closed_at, p.id)
     )
@@ -145,6 +160,10 @@ def decision_log_csv(polls: Sequence[PollSnapshot]) -> bytes:
             "Measure",
             "Result",
             "Balanced",
+            "What we did",
+            "Why",
+            "Owner",
+            "Review on",
         ]
     ]
     for s in closed:
@@ -162,6 +181,23 @@ def decision_log_csv(polls: Sequence[PollSnapshot]) -> bytes:
                 measure,
                 results_summary(pub, s.options, s.kind),
                 "yes" if pub.balanced else "no",
+                *_outcome_cells(outcomes.get(s.id)),
+            ]
+        )
+    for view in sorted(feedback, key=lambda v: v.topic.number or 0):
+        rows.append(
+            [
+                "",
+                "",
+                f"Anonymous feedback #{view.topic.number}: {view.topic.text}",
+                "feedback",
+                *("" for _ in ROLES),
+                "",
+                "",
+                "",
+                "",
+                "",
+                *_outcome_cells(view.facts),
             ]
         )
     return _to_bytes(rows)

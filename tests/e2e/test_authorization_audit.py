@@ -84,6 +84,12 @@ FACILITATOR_ACTIONS = frozenset(
         Action.FEEDBACK_DECIDE,  # publish or reject feedback
         Action.URGENT_SEEN,  # "I've seen this" on an urgent item
         Action.REPLY_START,  # reply privately to a feedback item's writer
+        # "You said, we did": recording an outcome, step by step, and the monthly digest.
+        Action.OUTCOME_PICK,
+        Action.OUTCOME_STATUS,
+        Action.OUTCOME_SKIP,
+        Action.OUTCOME_REVIEW,
+        Action.OUTCOME_MONTHLY,
         Action.FEEDBACK_SETTINGS,  # how feedback reaches the group
         # Their drafts' buttons: Save / Post creates what only facilitators may create.
         Action.MEETING_CONFIRM,
@@ -129,6 +135,7 @@ FACILITATOR_COMMANDS = frozenset(
         # Facilitators only, unless they let everyone (the default is facilitators only).
         "poll",
         "newpoll",
+        "outcome",  # record what came of feedback and polls
     }
 )
 MEMBER_COMMANDS = frozenset(
@@ -143,6 +150,7 @@ MEMBER_COMMANDS = frozenset(
         "meetings",  # what the group already sees
         "agenda",  # anyone may add an item (checked: in the group now)
         "feedback",  # test_feedback_reaches_only_the_senders_groups
+        "yousaid",  # outcomes the group was already told of
     }
 )
 
@@ -327,6 +335,66 @@ async def reply_start_target(scene: Scene) -> Target:
     return Target(data, scene.welcome, copy)
 
 
+async def _outcome_pick(scene: Scene) -> tuple[FakeMessage, int]:
+    """A closed poll, and Fiona's private list from /outcome."""
+    poll = await _poll(scene)
+    await close_by_button(scene.bot, scene.fiona, poll)
+    await scene.bot.say(scene.fiona, scene.group, "/outcome")
+    return scene.bot.last(scene.bot.private(scene.fiona)), await _only(scene, Poll.id)
+
+
+async def outcome_pick_target(scene: Scene) -> Target:
+    listing, poll_id = await _outcome_pick(scene)
+    data = encode(Action.OUTCOME_PICK, 1, poll_id)
+    assert data == button(listing, "Poll:")
+    return Target(data, scene.welcome, listing)
+
+
+async def outcome_status_target(scene: Scene) -> Target:
+    listing, poll_id = await _outcome_pick(scene)
+    await scene.bot.press(scene.fiona, listing, text=button_text(listing, "Poll:"))
+    asking = scene.bot.last(scene.bot.private(scene.fiona))
+    data = encode(Action.OUTCOME_STATUS, 1, poll_id, 2)  # Done
+    assert data == button(asking, "Done")
+    others = tuple(encode(Action.OUTCOME_STATUS, 1, poll_id, s) for s in (0, 1, 3))
+    return Target(data, scene.welcome, asking, others)
+
+
+async def _outcome_at_owner(scene: Scene) -> tuple[FakeMessage, int]:
+    listing, poll_id = await _outcome_pick(scene)
+    await scene.bot.press(scene.fiona, listing, text=button_text(listing, "Poll:"))
+    await scene.bot.press(scene.fiona, scene.bot.last(scene.bot.private(scene.fiona)), text="Done")
+    return scene.bot.last(scene.bot.private(scene.fiona)), poll_id
+
+
+async def outcome_skip_target(scene: Scene) -> Target:
+    asking, poll_id = await _outcome_at_owner(scene)
+    data = encode(Action.OUTCOME_SKIP, 1, poll_id)
+    assert data == button(asking, "Skip")
+    return Target(data, scene.welcome, asking)
+
+
+async def outcome_review_target(scene: Scene) -> Target:
+    asking, poll_id = await _outcome_at_owner(scene)
+    await scene.bot.press(scene.fiona, asking, text="Skip")
+    review = scene.bot.last(scene.bot.private(scene.fiona))
+    data = encode(Action.OUTCOME_REVIEW, 1, poll_id, 30)
+    assert data == button(review, "In a month")
+    return Target(data, scene.welcome, review)
+
+
+async def outcome_monthly_target(scene: Scene) -> Target:
+    await scene.bot.say(scene.fiona, scene.group, "/yousaid")
+    board = scene.bot.last(scene.group)
+    data = encode(Action.OUTCOME_MONTHLY, scene.group_id, 1)
+    assert data == button(board, "Monthly digest")
+    return Target(data, board, board)
+
+
+def button_text(message: FakeMessage, starts: str) -> str:
+    return next(b.text for b in message.all_buttons() if b.text.startswith(starts))
+
+
 async def meeting_confirm_target(scene: Scene) -> Target:
     bot = scene.bot
     await bot.say(scene.fiona, scene.group, f"/meeting {_typed(7)} | Planning group")
@@ -390,6 +458,25 @@ BUTTON_CASES = [
     ),
     ButtonCase(
         Action.FEEDBACK_DECIDE, feedback_decide_target, frozenset({Effect.DATABASE, Effect.GROUP})
+    ),
+    ButtonCase(
+        Action.OUTCOME_PICK, outcome_pick_target, frozenset({Effect.PRIVATE, Effect.BUTTONS})
+    ),
+    ButtonCase(
+        Action.OUTCOME_STATUS, outcome_status_target, frozenset({Effect.PRIVATE, Effect.BUTTONS})
+    ),
+    ButtonCase(
+        Action.OUTCOME_SKIP, outcome_skip_target, frozenset({Effect.PRIVATE, Effect.BUTTONS})
+    ),
+    ButtonCase(
+        Action.OUTCOME_REVIEW,
+        outcome_review_target,
+        frozenset({Effect.DATABASE, Effect.GROUP, Effect.PRIVATE}),
+    ),
+    ButtonCase(
+        Action.OUTCOME_MONTHLY,
+        outcome_monthly_target,
+        frozenset({Effect.DATABASE, Effect.GROUP, Effect.BUTTONS}),
     ),
     ButtonCase(Action.REPLY_START, reply_start_target, frozenset({Effect.PRIVATE, Effect.BUTTONS})),
     ButtonCase(
@@ -485,6 +572,12 @@ COMMAND_CASES = [
         "members", "/members", frozenset({Effect.GROUP, Effect.PRIVATE}), shows="Who has joined"
     ),
     CommandCase("decisions", "/decisions", frozenset({Effect.DOCUMENT}), _closed_poll),
+    CommandCase(
+        "outcome",
+        "/outcome",
+        frozenset({Effect.GROUP, Effect.PRIVATE, Effect.BUTTONS}),
+        _closed_poll,
+    ),
     CommandCase("pollsettings", "/pollsettings", frozenset({Effect.GROUP, Effect.BUTTONS})),
     CommandCase("feedbacksettings", "/feedbacksettings", frozenset({Effect.GROUP, Effect.BUTTONS})),
     CommandCase(

@@ -446,6 +446,16 @@ async def feedback_in_every_mode(audit: Audit, circle: Circle) -> None:
         assert FEEDBACK[kind] in shown, kind
     assert "(from a carer)" in shown
     assert FEEDBACK["rejected"] not in shown and FEEDBACK["crisis"] not in shown
+    # You said, we did: an outcome for the first published item, and the monthly digest on.
+    await bot.say(fiona, circle.group, "/outcome")
+    listing = bot.last(audit.dm("fiona"))
+    first = next(b.text for b in listing.all_buttons() if b.text.startswith("#1 "))
+    await bot.press(fiona, listing, text=first)
+    await bot.press(fiona, bot.last(audit.dm("fiona")), text="Planned")
+    await bot.say(fiona, audit.dm("fiona"), "the estates team")
+    await bot.press(fiona, bot.last(audit.dm("fiona")), text="In a month")
+    await bot.say(fiona, circle.group, "/yousaid")
+    await bot.press(fiona, bot.last(circle.group), text="Monthly digest: off (tap to turn on)")
 
 
 async def a_weekly_meeting(audit: Audit, circle: Circle) -> datetime:

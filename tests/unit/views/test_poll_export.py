@@ -101,6 +101,10 @@ def test_decision_log_has_one_row_per_closed_poll() -> None:
         "Measure",
         "Result",
         "Balanced",
+        "What we did",
+        "Why",
+        "Owner",
+        "Review on",
     ]
     assert len(table) == 4
     assert table[1][8:10] == ["Alpha", "equal weight"]

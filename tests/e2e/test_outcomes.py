@@ -1,0 +1,171 @@
+""" "You said, we did" (issue 18, section 4): facilitators record what came of published
+feedback and closed polls; the group hears each change once; writers who allowed replies are
+told; reviews remind the facilitators; /yousaid and the monthly digest; the decision log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from bot.domain.roles import Role
+from bot.harness import SandboxBot
+from bot.sandbox import FakeMessage, FakeUser
+from bot.scheduling.housekeeping import housekeep
+from bot.views.callbacks import Action, encode
+from tests.e2e.feedback_helpers import labels, stored, write
+from tests.e2e.poll_helpers import Circle, close_by_button, context_of, joined_circle, post_poll
+
+LONDON = ZoneInfo("Europe/London")
+
+
+async def published_item(bot: SandboxBot, circle: Circle, writer: FakeUser, text: str) -> None:
+    preview = await write(bot, writer, text)
+    await bot.press(writer, preview, text="Let the facilitators reply to me privately")
+    await bot.press(writer, bot.last(bot.private(writer)), text="Send")
+    copy = [m for m in bot.tg.messages(bot.private(circle.fiona)) if text in (m.text or "")][-1]
+    await bot.press(circle.fiona, copy, text="Publish in the group")
+
+
+async def outcome_list(bot: SandboxBot, circle: Circle) -> FakeMessage:
+    await bot.say(circle.fiona, circle.group, "/outcome")
+    assert "sent you the list privately" in bot.last_text(circle.group)
+    return bot.last(bot.private(circle.fiona))
+
+
+def group_posts(bot: SandboxBot, circle: Circle) -> list[str]:
+    return [
+        m.text or "" for m in bot.tg.messages(circle.group) if "You said, we did" in (m.text or "")
+    ]
+
+
+async def test_outcomes_are_recorded_told_once_and_in_the_decision_log(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    sam, cara = circle.members[Role.SERVICE_USER][0], circle.members[Role.CARER][0]
+    await published_item(bot, circle, sam, "The lift on ward 3 is broken again")
+    poll = await post_poll(bot, circle, "Move the meeting to Thursdays? | Yes | No")
+    await close_by_button(bot, circle.fiona, poll)
+    dm = bot.private(circle.fiona)
+
+    listing = await outcome_list(bot, circle)
+    assert any(label.startswith("#1 The lift") for label in labels(listing))
+    assert any(label.startswith("Poll: Move the meeting") for label in labels(listing))
+    (item,) = await stored(bot)
+    # A member forging the facilitators' buttons is refused and changes nothing.
+    forged = await bot.press_raw(
+        cara,
+        bot.private(cara),
+        bot.last(bot.private(cara)).message_id,
+        encode(Action.OUTCOME_STATUS, 0, item.id, 1),
+    )
+    assert forged is not None and "Only the group's facilitators" in str(forged["text"])
+
+    await bot.press(
+        circle.fiona, listing, text=next(x for x in labels(listing) if x.startswith("#1"))
+    )
+    await bot.press(circle.fiona, bot.last(dm), text="Planned")
+    assert "Who will do it?" in bot.last_text(dm)
+    await bot.say(circle.fiona, dm, "the estates team")
+    await bot.press(circle.fiona, bot.last(dm), text="In a month")
+    assert "The group has been told" in bot.last_text(dm)
+    (post,) = group_posts(bot, circle)
+    assert "The lift on ward 3" in post and "Planned" in post and "the estates team" in post
+    assert "Fiona" not in post
+    # Sam allowed replies: told privately, without any name.
+    told = bot.last_text(bot.private(sam))
+    assert "recorded what came of your feedback" in told and "Planned" in told
+
+    # The poll: not possible, with why (required), no owner, no review.
+    listing = await outcome_list(bot, circle)
+    await bot.press(
+        circle.fiona, listing, text=next(x for x in labels(listing) if x.startswith("Poll"))
+    )
+    await bot.press(circle.fiona, bot.last(dm), text="Not possible")
+    await bot.say(circle.fiona, dm, "   ")
+    assert "why it is not possible" in bot.last_text(dm)
+    await bot.say(circle.fiona, dm, "The room is booked on Thursdays until June")
+    await bot.press(circle.fiona, bot.last(dm), text="Skip")
+    await bot.press(circle.fiona, bot.last(dm), text="No review date")
+    assert len(group_posts(bot, circle)) == 2
+    assert "Not possible. Why: The room is booked" in group_posts(bot, circle)[-1]
+
+    # The same again changes nothing: the group is not told twice.
+    listing = await outcome_list(bot, circle)
+    await bot.press(
+        circle.fiona, listing, text=next(x for x in labels(listing) if x.startswith("Poll"))
+    )
+    assert "Recorded now" in bot.last_text(dm)
+    await bot.press(circle.fiona, bot.last(dm), text="Not possible")
+    await bot.say(circle.fiona, dm, "The room is booked on Thursdays until June")
+    await bot.press(circle.fiona, bot.last(dm), text="Skip")
+    await bot.press(circle.fiona, bot.last(dm), text="No review date")
+    assert "Nothing changed" in bot.last_text(dm)
+    assert len(group_posts(bot, circle)) == 2
+
+    await bot.say(cara, circle.group, "/yousaid")
+    shown = bot.last_text(circle.group)
+    assert shown.index("The lift") < shown.index("Move the meeting")  # open ones first
+    await bot.say(circle.fiona, circle.group, "/decisions")
+    (log,) = [
+        m.document for m in bot.tg.messages(dm) if m.document and "decision" in m.document.filename
+    ]
+    assert log is not None
+    rows = list(csv.reader(io.StringIO(log.data.decode("utf-8-sig"))))
+    header = rows[0]
+    poll_row = next(r for r in rows if "Move the meeting" in " ".join(r))
+    assert poll_row[header.index("What we did")] == "Not possible"
+    feedback_row = next(r for r in rows if "The lift" in " ".join(r))
+    assert feedback_row[header.index("Owner")] == "the estates team"
+
+
+async def test_reviews_remind_facilitators_and_the_monthly_digest_is_a_setting(
+    bot: SandboxBot,
+) -> None:
+    circle = await joined_circle(bot)
+    sam, cara = circle.members[Role.SERVICE_USER][0], circle.members[Role.CARER][0]
+    await published_item(bot, circle, sam, "Please put the agenda out earlier")
+    dm = bot.private(circle.fiona)
+    listing = await outcome_list(bot, circle)
+    await bot.press(circle.fiona, listing, text=labels(listing)[0])
+    await bot.press(circle.fiona, bot.last(dm), text="Agreed")
+    await bot.press(circle.fiona, bot.last(dm), text="Skip")
+    await bot.press(circle.fiona, bot.last(dm), text="In 2 weeks")
+
+    def reviews() -> int:
+        return sum("Review due" in (m.text or "") for m in bot.tg.messages(dm))
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=13)):
+        await housekeep(context_of(bot))
+    assert reviews() == 0
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=15)):
+        await housekeep(context_of(bot))
+        await housekeep(context_of(bot))
+    assert reviews() == 1
+
+    # The monthly digest: off by default; only a facilitator can turn it on.
+    await bot.say(cara, circle.group, "/yousaid")
+    board = bot.last(circle.group)
+    assert labels(board) == ["Monthly digest: off (tap to turn on)"]
+    refused = await bot.press(cara, board, text=labels(board)[0])
+    assert refused is not None and "Only the group's facilitators" in str(refused["text"])
+    first = datetime.now(LONDON).replace(day=1, hour=10, minute=30) + timedelta(days=32)
+    first = first.replace(day=1)
+    with time_machine.travel(first):
+        await housekeep(context_of(bot))
+    assert not [
+        t for t in (m.text or "" for m in bot.tg.messages(circle.group)) if "This month" in t
+    ]
+    await bot.press(circle.fiona, board, text=labels(board)[0])
+    assert labels(bot.tg.find_message(board.chat_id, board.message_id) or board) == [
+        "Monthly digest: on (tap to turn off)"
+    ]
+    with time_machine.travel(first):
+        await housekeep(context_of(bot))
+        await housekeep(context_of(bot))
+    digests = [
+        m.text or "" for m in bot.tg.messages(circle.group) if "This month" in (m.text or "")
+    ]
+    assert len(digests) == 1 and "Please put the agenda out earlier" in digests[0]
