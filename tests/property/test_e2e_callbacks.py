@@ -129,6 +129,17 @@ ARITY = {
     Action.FEEDBACK_DECIDE: 2,
     Action.FEEDBACK_SETTINGS: 3,
     Action.PIN: 1,
+    Action.URGENT_SEEN: 1,
+    Action.FEEDBACK_ALLOW_REPLIES: 2,
+    Action.REPLY_START: 1,
+    Action.REPLY_ANSWER: 1,
+    Action.REPLY_STOP: 1,
+    Action.REPLY_CANCEL: 1,
+    Action.OUTCOME_PICK: 2,
+    Action.OUTCOME_STATUS: 3,
+    Action.OUTCOME_SKIP: 2,
+    Action.OUTCOME_REVIEW: 3,
+    Action.OUTCOME_MONTHLY: 2,
 }
 assert set(ARITY) == set(Action)
 
