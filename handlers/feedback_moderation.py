@@ -31,11 +31,18 @@ async def decide(update: Update, context: AppContext) -> None:
     if press is not None and len(press.args) == 2 and press.args[1] in (0, 1):
         async with context.uow() as uow:
             item = await feedback_delivery.item(uow, press.args[0])
-    if press is None or item is None or item.status is Status.URGENT:
+    # One answer for every press that is not this person's to decide (no such item, an item
+    # of a group they do not facilitate, one that never went to moderation: direct, digest,
+    # urgent), so forged data learns nothing: not its text, not its tag, not that it exists.
+    if (
+        press is None
+        or item is None
+        or not item.moderated
+        or not await context.facilitators.is_facilitator(
+            context.bot, item.chat_id, query.from_user.id
+        )
+    ):
         await query.answer(general.STALE_BUTTON)
-        return
-    if not await context.facilitators.is_facilitator(context.bot, item.chat_id, query.from_user.id):
-        await query.answer(views.FACILITATORS_ONLY, show_alert=True)
         return
     publish = bool(press.args[1])
     async with context.uow() as uow:

@@ -33,6 +33,9 @@ class Item:
     status: Status
     urgent: bool
     number: int | None
+    # Sent to the facilitators to publish or reject (waiting, or decided by one of them);
+    # direct, digest and urgent items never were, so nobody may "decide" them.
+    moderated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ async def _item(uow: UnitOfWork, row: Feedback) -> Item | None:
         status=Status(row.status),
         urgent=row.urgent,
         number=row.number,
+        moderated=row.status == Status.PENDING.value or row.decided_at is not None,
     )
 
 
