@@ -23,7 +23,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.domain.crisis import DEFAULT_CRISIS_PHRASES
-from bot.domain.feedback_rules import DEFAULT_DAILY_LIMIT, DEFAULT_RETENTION_DAYS
+from bot.domain.feedback_rules import (
+    DEFAULT_DAILY_LIMIT,
+    DEFAULT_RETENTION_DAYS,
+    DEFAULT_URGENT_DAILY_LIMIT,
+)
 from bot.domain.urgent_rules import DEFAULT_REMINDER_MINUTES, ReminderHours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./equalsay.db"
@@ -94,6 +98,9 @@ class Settings(BaseSettings):
     # Feedback matching any of these (whole words, any case) goes to facilitators, flagged.
     crisis_phrases: tuple[str, ...] = DEFAULT_CRISIS_PHRASES
     feedback_daily_limit: Annotated[int, Field(ge=1, le=100)] = DEFAULT_DAILY_LIMIT
+    # Urgent (crisis) items count apart, against this higher limit; past it the person is
+    # given the crisis contacts and the item is not passed on.
+    feedback_urgent_daily_limit: Annotated[int, Field(ge=1, le=200)] = DEFAULT_URGENT_DAILY_LIMIT
     # Days a rejected or urgent feedback text is kept before it is deleted.
     feedback_retention_days: Annotated[int, Field(ge=1, le=3650)] = DEFAULT_RETENTION_DAYS
     # Minutes after an urgent item reached facilitators before they are reminded, if nobody
@@ -148,6 +155,15 @@ class Settings(BaseSettings):
                 f"defaults, or write a JSON list like {_LIST_EXAMPLES[str(info.field_name)]}"
             )
         return lines
+
+    @field_validator("feedback_urgent_daily_limit")
+    @classmethod
+    def _urgent_not_lower(cls, value: int, info: ValidationInfo) -> int:
+        # A crisis must never be refused sooner than an ordinary message would be.
+        daily = info.data.get("feedback_daily_limit", DEFAULT_DAILY_LIMIT)
+        if value < daily:
+            raise ValueError(f"it must be at least FEEDBACK_DAILY_LIMIT ({daily})")
+        return value
 
     @field_validator("log_level")
     @classmethod

@@ -23,6 +23,7 @@ from handlers import (
     replays,
     stale_buttons,
     start,
+    urgent_mute,
     urgent_seen,
     welcome,
 )
@@ -47,6 +48,7 @@ def register_all(app: AppType) -> None:
     app.add_handlers(feedback_sending.handlers())
     app.add_handlers(feedback_moderation.handlers())
     app.add_handlers(urgent_seen.handlers())
+    app.add_handlers(urgent_mute.handlers())
     app.add_handlers(feedback_replies.handlers())
     app.add_handlers(outcomes.handlers())
     app.add_handlers(welcome.handlers())

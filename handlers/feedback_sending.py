@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -133,6 +134,11 @@ async def send(update: Update, context: AppContext) -> None:
         limit = context.settings.feedback_daily_limit
         await edit_query_message(query, views.limit_reached(title, limit))
         return
+    if sent.status in (SendStatus.URGENT_LIMIT_REACHED, SendStatus.MUTED):
+        # Not passed on; the crisis contacts go back whatever the reason.
+        await query.answer()
+        await edit_query_message(query, await _urgent_refusal(context, sent, user_id))
+        return
     if sent.status is not SendStatus.SENT:
         await query.answer(views.NOT_MEMBER_SHORT, show_alert=True)
         await edit_query_message(query, views.NOT_MEMBER)
@@ -150,6 +156,16 @@ async def send(update: Update, context: AppContext) -> None:
     drafts.mark_sent(context, draft.serial, shown)
     await confirm_done(query, "Sent", shown)
     await route(context, sent)
+
+
+async def _urgent_refusal(context: AppContext, sent: feedback.Sent, user_id: int) -> str:
+    place = await place_of(context, sent.group_id, user_id)
+    title = "" if place is None else place.group.title
+    contacts = context.settings.crisis_contacts
+    if sent.muted_until is None:
+        return views.urgent_limit_reached(title, contacts)
+    zone = ZoneInfo("UTC" if place is None else place.group.timezone)
+    return views.urgent_muted(title, f"{sent.muted_until.astimezone(zone):%a %H:%M}", contacts)
 
 
 async def _store(context: AppContext, draft: FeedbackDraft, user_id: int) -> feedback.Sent:
@@ -172,6 +188,7 @@ async def _store(context: AppContext, draft: FeedbackDraft, user_id: int) -> fee
             min_cell=context.settings.min_cell,
             daily_limit=context.settings.feedback_daily_limit,
             crisis_phrases=context.settings.crisis_phrases,
+            urgent_daily_limit=context.settings.feedback_urgent_daily_limit,
         )
 
 

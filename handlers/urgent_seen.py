@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
@@ -60,20 +60,24 @@ async def mark_seen(update: Update, context: AppContext) -> None:
         seen = await urgent_feedback.mark_seen(uow, context.secret, item.id, now())
         zone = await urgent_feedback.zone_of(uow, item.group_id)
     at = _clock(seen.seen_at, zone)
+    # "Mute this sender" stays on the copies: a flood is often noticed after the first one.
+    mute = views.mute_rows(
+        query.message.reply_markup if isinstance(query.message, Message) else None
+    )
     mine = context.user_data.setdefault(_MINE, set()) if context.user_data is not None else set()
     if not seen.first:
         # A double tap keeps "You marked this"; anyone else learns it was seen, not by whom.
         by_me = item.id in mine
         await query.answer("Already marked as seen." if by_me else views.ALREADY_SEEN)
         line = views.seen_by_you(at) if by_me else views.seen_by_a_facilitator(at)
-        markup = await reply_keyboard(context, item.id)
+        markup = views.with_rows(await reply_keyboard(context, item.id), mute)
         await edit_query_message(query, _copy_saying(context, item, line), markup)
         return
     mine.add(item.id)
     await query.answer(views.SEEN_THANKS)
-    markup = await reply_keyboard(context, item.id)
+    markup = views.with_rows(await reply_keyboard(context, item.id), mute)
     await edit_query_message(query, _copy_saying(context, item, views.seen_by_you(at)), markup)
-    await _update_copies(context, query, item, seen.copies, at)
+    await _update_copies(context, query, item, seen.copies, at, mute)
 
 
 async def _update_copies(
@@ -82,6 +86,7 @@ async def _update_copies(
     item: Item,
     copies: tuple[urgent_feedback.Copy, ...],
     at: str,
+    mute: list[list[InlineKeyboardButton]],
 ) -> None:
     pressed = query.message.message_id if query.message is not None else None
     for copy in copies:
@@ -97,7 +102,7 @@ async def _update_copies(
                 _copy_saying(context, item, line),
                 chat_id=copy.chat_id,
                 message_id=copy.message_id,
-                reply_markup=await reply_keyboard(context, item.id),
+                reply_markup=views.with_rows(await reply_keyboard(context, item.id), mute),
             )
         except TelegramError as error:
             # Deleted, blocked, or Telegram failing for now: that copy keeps its button, and a

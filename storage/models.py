@@ -317,6 +317,18 @@ class FeedbackCounter(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class UrgentMute(Base):
+    """A sender whose urgent items a facilitator muted, until a time: their mute key
+    (`mute_key`, derived from group and person like the daily counters), never beside an
+    item. Deleted once over.
+    """
+
+    __tablename__ = "urgent_mutes"
+
+    mute_key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class ReachablePerson(Base):
     """Someone who has opened a private chat with the bot, as person_key only: how the bot
     knows which facilitators it can message without trying (and failing) every admin.

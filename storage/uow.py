@@ -21,6 +21,7 @@ from storage.repositories.processed_updates import ProcessedUpdateRepository
 from storage.repositories.reachable_people import ReachablePeopleRepository
 from storage.repositories.reply_channels import ReplyChannelRepository
 from storage.repositories.urgent_feedback import UrgentFeedbackRepository
+from storage.repositories.urgent_mutes import UrgentMuteRepository
 
 
 class UnitOfWork:
@@ -33,6 +34,7 @@ class UnitOfWork:
     feedback: FeedbackRepository
     feedback_counters: FeedbackCounterRepository
     urgent: UrgentFeedbackRepository
+    urgent_mutes: UrgentMuteRepository
     replies: ReplyChannelRepository
     outcomes: OutcomeRepository
     reachable: ReachablePeopleRepository
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.feedback = FeedbackRepository(self._session)
         self.feedback_counters = FeedbackCounterRepository(self._session)
         self.urgent = UrgentFeedbackRepository(self._session)
+        self.urgent_mutes = UrgentMuteRepository(self._session)
         self.replies = ReplyChannelRepository(self._session)
         self.outcomes = OutcomeRepository(self._session)
         self.reachable = ReachablePeopleRepository(self._session)

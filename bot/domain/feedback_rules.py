@@ -12,6 +12,12 @@ from bot.domain.roles import Role
 
 MAX_FEEDBACK_CHARS = 2000
 DEFAULT_DAILY_LIMIT = 5
+# Urgent items count against their own, higher limit: a crisis is never turned away because
+# of ordinary messages sent earlier, yet one person cannot flood the facilitators (past it,
+# they are given the crisis contacts and the item is not passed on).
+DEFAULT_URGENT_DAILY_LIMIT = 10
+# How long a facilitator's Mute keeps one sender's urgent items from the facilitators.
+URGENT_MUTE_HOURS = 24
 # Rejected and urgent texts are deleted this many days after they came (the rows keep their
 # status): nobody needs them for long, and a kept crisis message is health data.
 DEFAULT_RETENTION_DAYS = 90
@@ -91,3 +97,11 @@ def local_day(now: datetime, zone: ZoneInfo) -> date:
 def received_hour(now: datetime) -> datetime:
     """When an item came in, to the hour only: a minute could be matched to who was online."""
     return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def mute_ends(now: datetime) -> datetime:
+    """When a mute pressed now ends: URGENT_MUTE_HOURS on, rounded up to the hour (the
+    stored time should not date the press, and so the item, to the minute)."""
+    end = now.astimezone(UTC) + timedelta(hours=URGENT_MUTE_HOURS)
+    whole = end.replace(minute=0, second=0, microsecond=0)
+    return whole if whole == end else whole + timedelta(hours=1)

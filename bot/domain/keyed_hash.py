@@ -46,3 +46,21 @@ def key_fingerprint(secret: bytes) -> str:
     """Tells keys apart without giving them away: kept in the database, so a start with
     another key is refused instead of forgetting every role."""
     return _digest(secret, "which key set up this database")[:32]
+
+
+MUTE_BITS = 62  # two 31-bit callback numbers
+
+
+def mute_key(secret: bytes, group_id: int, user_id: int) -> int:
+    """Stands for one sender of urgent items in one group while facilitators mute them.
+
+    Never stored beside an item: the facilitators' Mute button carries it blinded by
+    `mute_pad` (a different value on every item), so neither the database nor the buttons
+    link two items to one sender.
+    """
+    return int(_digest(secret, "urgent mute", group_id, user_id), 16) >> (256 - MUTE_BITS)
+
+
+def mute_pad(secret: bytes, feedback_id: int) -> int:
+    """A one-time pad per item, XORed onto the sender's mute key in its Mute button."""
+    return int(_digest(secret, "urgent mute pad", feedback_id), 16) >> (256 - MUTE_BITS)

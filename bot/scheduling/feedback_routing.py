@@ -37,7 +37,7 @@ async def route(context: AppContext, sent: Sent) -> None:
     Never raises for Telegram's sake: what could not be delivered now the sweep delivers.
     """
     if sent.urgent or sent.delivery is Delivery.MODERATED:
-        await to_facilitators(context, sent.feedback_id)
+        await to_facilitators(context, sent.feedback_id, mute_token=sent.mute_token)
     elif sent.delivery is Delivery.DIRECT:
         await post_item(context, sent.feedback_id)
     elif sent.due_at is not None:
@@ -45,7 +45,12 @@ async def route(context: AppContext, sent: Sent) -> None:
 
 
 def _copy_for(
-    context: AppContext, item: Item, *, reminder: bool = False, replies: bool = False
+    context: AppContext,
+    item: Item,
+    *,
+    reminder: bool = False,
+    replies: bool = False,
+    mute_token: int | None = None,
 ) -> tuple[list[str], InlineKeyboardMarkup | None]:
     if item.status is Status.URGENT:
         contacts = context.settings.crisis_contacts
@@ -58,16 +63,29 @@ def _copy_for(
         keyboard = views.moderation_keyboard(item.id)
     if replies:
         keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard, reply_views.reply_row(item.id)])
+    if item.status is Status.URGENT and mute_token is not None:
+        # Only on the copies sent as the item arrives: its sender's key is known then, and
+        # never stored (bot/services/urgent_mutes.py).
+        keyboard = InlineKeyboardMarkup(
+            [*keyboard.inline_keyboard, views.mute_row(item.id, mute_token)]
+        )
     return parts, keyboard
 
 
 async def _send_privately(
-    context: AppContext, user_id: int, item: Item, *, reminder: bool = False
+    context: AppContext,
+    user_id: int,
+    item: Item,
+    *,
+    reminder: bool = False,
+    mute_token: int | None = None,
 ) -> Copy | None:
     """The copy, in as many parts as it takes; where its buttons went, or None if it failed."""
     async with context.uow() as uow:
         replies = bool(await feedback_replies.which_open(uow, [item.id], now()))
-    parts, markup = _copy_for(context, item, reminder=reminder, replies=replies)
+    parts, markup = _copy_for(
+        context, item, reminder=reminder, replies=replies, mute_token=mute_token
+    )
     message_id = await _send_parts(context, user_id, parts, markup)
     return None if message_id is None else Copy(user_id, message_id)
 
@@ -107,11 +125,13 @@ async def reachable_facilitators(context: AppContext, chat_id: int) -> list[int]
 
 
 async def _to_reachable_admins(
-    context: AppContext, item: Item, *, reminder: bool = False
+    context: AppContext, item: Item, *, reminder: bool = False, mute_token: int | None = None
 ) -> list[Copy]:
     copies: list[Copy] = []
     for user_id in await _reachable_admins(context, item):
-        copy = await _send_privately(context, user_id, item, reminder=reminder)
+        copy = await _send_privately(
+            context, user_id, item, reminder=reminder, mute_token=mute_token
+        )
         if copy is not None:
             copies.append(copy)
     return copies
@@ -146,7 +166,9 @@ async def _reached_or_not(context: AppContext, item: Item, copies: list[Copy]) -
             )
 
 
-async def to_facilitators(context: AppContext, feedback_id: int) -> int:
+async def to_facilitators(
+    context: AppContext, feedback_id: int, *, mute_token: int | None = None
+) -> int:
     """Send the item to every facilitator the bot can reach, once (the item is leased).
 
     Nothing is said in the group here: a notice now would tell it when someone wrote. If no
@@ -159,7 +181,7 @@ async def to_facilitators(context: AppContext, feedback_id: int) -> int:
         return 0
     copies: list[Copy] = []
     try:
-        copies = await _to_reachable_admins(context, item)
+        copies = await _to_reachable_admins(context, item, mute_token=mute_token)
     finally:
         await _reached_or_not(context, item, copies)
     delivered = len(copies)

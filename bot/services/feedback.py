@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.crisis import is_crisis
 from bot.domain.feedback_rules import (
+    DEFAULT_URGENT_DAILY_LIMIT,
     Delivery,
     Status,
     check_text,
@@ -25,10 +26,12 @@ from bot.domain.keyed_hash import daily_key
 from bot.domain.roles import Role
 from bot.services.groups import GroupInfo
 from bot.services.membership import held_roles, role_counts, role_in
+from bot.services.urgent_mutes import button_token, muted_until, purge_over
 from storage.models import Feedback
 from storage.uow import UnitOfWork
 
 _COUNTER_PURPOSE = "feedback"
+_URGENT_PURPOSE = "urgent feedback"  # its own count, against the higher limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ class SendStatus(StrEnum):
     SENT = "sent"
     NOT_MEMBER = "not_member"
     LIMIT_REACHED = "limit_reached"
+    URGENT_LIMIT_REACHED = "urgent_limit_reached"
+    MUTED = "muted"  # a facilitator muted this sender's urgent items for now
     TAG_NOT_ALLOWED = "tag_not_allowed"
     BAD_TEXT = "bad_text"
 
@@ -59,6 +64,9 @@ class Sent:
     delivery: Delivery = Delivery.MODERATED
     urgent: bool = False
     due_at: datetime | None = None
+    # Urgent items: what the facilitators' Mute button carries (see services/urgent_mutes).
+    mute_token: int | None = None
+    muted_until: datetime | None = None
 
 
 async def member_groups(uow: UnitOfWork, secret: bytes, user_id: int) -> list[GroupInfo]:
@@ -66,10 +74,10 @@ async def member_groups(uow: UnitOfWork, secret: bytes, user_id: int) -> list[Gr
     return [held.group for held in await held_roles(uow, secret, user_id) if held.group.active]
 
 
-def _counter_key(secret: bytes, group: GroupInfo, user_id: int, now: datetime) -> str:
-    return daily_key(
-        secret, local_day(now, ZoneInfo(group.timezone)), _COUNTER_PURPOSE, group.id, user_id
-    )
+def _counter_key(
+    secret: bytes, group: GroupInfo, user_id: int, now: datetime, purpose: str = _COUNTER_PURPOSE
+) -> str:
+    return daily_key(secret, local_day(now, ZoneInfo(group.timezone)), purpose, group.id, user_id)
 
 
 async def place_for(
@@ -114,8 +122,14 @@ async def send(
     min_cell: int,
     daily_limit: int,
     crisis_phrases: tuple[str, ...],
+    urgent_daily_limit: int = DEFAULT_URGENT_DAILY_LIMIT,
 ) -> Sent:
-    """Check, count and store one item; what happens next depends on the group's delivery."""
+    """Check, count and store one item; what happens next depends on the group's delivery.
+
+    Urgent items count apart, against `urgent_daily_limit`, and are refused while a
+    facilitator has muted this sender's urgent items; the caller gives the crisis contacts
+    with every refusal.
+    """
     place = await place_for(
         uow, secret, group_id, user_id, min_cell=min_cell, daily_limit=daily_limit, now=now
     )
@@ -128,14 +142,21 @@ async def send(
         return Sent(SendStatus.TAG_NOT_ALLOWED)
     zone = ZoneInfo(place.group.timezone)
     await purge_old_counters(uow, now)
-    counted = await uow.feedback_counters.increment(
-        _counter_key(secret, place.group, user_id, now), local_day(now, zone)
-    )
     urgent = is_crisis(checked.text, crisis_phrases)
-    if counted > daily_limit and not urgent:
-        # Not committed: the count does not grow. An urgent item is taken whatever the
-        # limit: it goes to facilitators only, and a crisis must never be turned away.
-        return Sent(SendStatus.LIMIT_REACHED)
+    if urgent:
+        until = await muted_until(uow, secret, group_id, user_id, now)
+        if until is not None:
+            return Sent(SendStatus.MUTED, group_id=group_id, urgent=True, muted_until=until)
+    counted = await uow.feedback_counters.increment(
+        _counter_key(
+            secret, place.group, user_id, now, _URGENT_PURPOSE if urgent else _COUNTER_PURPOSE
+        ),
+        local_day(now, zone),
+    )
+    # Not committed when refused: the count does not grow.
+    if counted > (urgent_daily_limit if urgent else daily_limit):
+        refusal = SendStatus.URGENT_LIMIT_REACHED if urgent else SendStatus.LIMIT_REACHED
+        return Sent(refusal, group_id=group_id, urgent=urgent)
     due_at = None
     if urgent:
         status = Status.URGENT
@@ -166,12 +187,15 @@ async def send(
         delivery=place.delivery,
         urgent=urgent,
         due_at=due_at,
+        mute_token=button_token(secret, group_id, user_id, item.id) if urgent else None,
     )
 
 
 async def purge_old_counters(uow: UnitOfWork, now: datetime) -> int:
-    """Drop counters of days that are over everywhere (zones run up to a day apart).
+    """Drop counters of days that are over everywhere (zones run up to a day apart), and
+    mutes that are over.
 
     Not committed here: the caller's unit of work decides.
     """
-    return await uow.feedback_counters.purge_before(now.date() - timedelta(days=1))
+    counters = await uow.feedback_counters.purge_before(now.date() - timedelta(days=1))
+    return counters + await purge_over(uow, now)

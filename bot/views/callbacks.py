@@ -47,6 +47,7 @@ class Action(StrEnum):
     FEEDBACK_TAG = "ft"  # ft:<serial>:<1|0>      show my role with it, or not
     FEEDBACK_DECIDE = "fd"  # fd:<item>:<1|0>     publish or reject (facilitators, privately)
     URGENT_SEEN = "fu"  # fu:<item>               "I've seen this" on an urgent item
+    URGENT_MUTE = "fq"  # fq:<item>:<hi>:<lo>     mute its sender's urgent items (blinded key)
     FEEDBACK_ALLOW_REPLIES = "fa"  # fa:<serial>:<1|0>  let facilitators reply privately, or not
     REPLY_START = "fr"  # fr:<item>               a facilitator replies privately
     REPLY_ANSWER = "fn"  # fn:<item>              the writer answers

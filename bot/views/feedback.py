@@ -228,6 +228,35 @@ def too_long(length: int) -> str:
     )
 
 
+def urgent_limit_reached(title: str, contacts: Sequence[str]) -> str:
+    """Past the urgent limit: not passed on, and where to get help, always."""
+    return "\n".join(
+        [
+            f"I have not passed this one on: you have sent many urgent messages to the "
+            f"facilitators of <b>{escape(title)}</b> today, and they have those. You can send "
+            "more tomorrow.",
+            "",
+            "If you are not safe, or need someone now, please do not wait for them:",
+            urgent_help(contacts),
+        ]
+    )
+
+
+def urgent_muted(title: str, until: str, contacts: Sequence[str]) -> str:
+    """A facilitator muted this sender's urgent items: said plainly, with where to get help,
+    so nobody in crisis believes they are being read when they are not."""
+    return "\n".join(
+        [
+            f"I have not passed this on: the facilitators of <b>{escape(title)}</b> have "
+            f"paused urgent messages from you until {escape(until)}. They do not know who "
+            "you are. Your other feedback still reaches them as usual.",
+            "",
+            "If you are not safe, or need someone now, please contact:",
+            urgent_help(contacts),
+        ]
+    )
+
+
 def limit_reached(title: str, limit: int) -> str:
     return (
         f"You have sent {limit} messages of feedback to <b>{escape(title)}</b> today, which "

@@ -134,6 +134,52 @@ def seen_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
     )
 
 
+MUTE_LABEL = "🔕 Mute this sender for 24 hours"
+_HALF = 31  # each callback number holds 31 bits
+
+
+def mute_row(feedback_id: int, token: int) -> list[InlineKeyboardButton]:
+    """Under an urgent copy: mute whoever sent it (the token is their key, blinded for this
+    item, so no two buttons carry the same value)."""
+    high, low = token >> _HALF, token & ((1 << _HALF) - 1)
+    data = encode(Action.URGENT_MUTE, feedback_id, high, low)
+    return [InlineKeyboardButton(MUTE_LABEL, callback_data=data)]
+
+
+def mute_token(high: int, low: int) -> int:
+    return (high << _HALF) | low
+
+
+def _is_mute(row: Sequence[InlineKeyboardButton]) -> bool:
+    return any(str(b.callback_data or "").startswith(f"{Action.URGENT_MUTE.value}:") for b in row)
+
+
+def mute_rows(markup: InlineKeyboardMarkup | None) -> list[list[InlineKeyboardButton]]:
+    """The Mute row of a copy's keyboard, to keep when the copy is rewritten ("seen")."""
+    rows = [] if markup is None else markup.inline_keyboard
+    return [list(row) for row in rows if _is_mute(row)]
+
+
+def with_rows(
+    markup: InlineKeyboardMarkup | None, rows: Sequence[Sequence[InlineKeyboardButton]]
+) -> InlineKeyboardMarkup | None:
+    kept = [*([] if markup is None else markup.inline_keyboard), *rows]
+    return InlineKeyboardMarkup(kept) if kept else None
+
+
+def without_mute(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    rows = [] if markup is None else [r for r in markup.inline_keyboard if not _is_mute(r)]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def muted(until: str) -> str:
+    """The presser's answer (at most 200 characters)."""
+    return (
+        f"Muted until {until}: this sender's urgent messages will not reach the facilitators. "
+        "They are told so, with the crisis contacts. Others' still come."
+    )
+
+
 def seen_by_you(at: str) -> str:
     return f"✓ You marked this as seen at {at}. The other facilitators’ copies now say so."
 

@@ -83,6 +83,7 @@ FACILITATOR_ACTIONS = frozenset(
         Action.MEETING_MOVE,  # move a date or the series
         Action.FEEDBACK_DECIDE,  # publish or reject feedback
         Action.URGENT_SEEN,  # "I've seen this" on an urgent item
+        Action.URGENT_MUTE,  # mute an urgent item's sender for 24 hours
         Action.REPLY_START,  # reply privately to a feedback item's writer
         # "You said, we did": recording an outcome, step by step, and the monthly digest.
         Action.OUTCOME_PICK,
@@ -319,6 +320,16 @@ async def urgent_seen_target(scene: Scene) -> Target:
     return Target(data, scene.welcome, copy)
 
 
+async def urgent_mute_target(scene: Scene) -> Target:
+    # A crisis in Mel's feedback: Fiona's copy carries "Mute this sender".
+    await send_feedback(scene.bot, scene.intruders[Intruder.MEMBER], "I want to die")
+    copy = scene.bot.last(scene.bot.private(scene.fiona))
+    data = button(copy, "Mute this sender")
+    real = decode(data)
+    assert real is not None and real.args[0] == await _only(scene, Feedback.id)
+    return Target(data, scene.welcome, copy)
+
+
 async def reply_start_target(scene: Scene) -> Target:
     # Mel's feedback lets facilitators reply: Fiona's copy carries "Reply privately".
     bot, mel = scene.bot, scene.intruders[Intruder.MEMBER]
@@ -481,6 +492,9 @@ BUTTON_CASES = [
     ButtonCase(Action.REPLY_START, reply_start_target, frozenset({Effect.PRIVATE, Effect.BUTTONS})),
     ButtonCase(
         Action.URGENT_SEEN, urgent_seen_target, frozenset({Effect.DATABASE, Effect.PRIVATE})
+    ),
+    ButtonCase(
+        Action.URGENT_MUTE, urgent_mute_target, frozenset({Effect.DATABASE, Effect.PRIVATE})
     ),
     ButtonCase(
         Action.MEETING_CONFIRM, meeting_confirm_target, frozenset({Effect.DATABASE, Effect.GROUP})

@@ -35,7 +35,8 @@ async def test_a_crisis_is_answered_at_once_and_goes_only_to_facilitators(
 
     urgent = bot.last(bot.private(circle.fiona))
     assert "URGENT" in (urgent.text or "") and "WANT TO DIE" in (urgent.text or "")
-    assert labels(urgent) == ["I’ve seen this"]  # nothing to publish; a way to answer it
+    # Nothing to publish; a way to answer it, and to mute a flood from whoever sent it.
+    assert labels(urgent) == ["I’ve seen this", "🔕 Mute this sender for 24 hours"]
     await sweep(context_of(bot))
     assert posted(bot, circle) == []
     assert not any("WANT TO DIE" in (m.text or "") for m in bot.tg.messages(circle.group))

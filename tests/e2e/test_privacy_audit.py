@@ -427,7 +427,10 @@ async def feedback_in_every_mode(audit: Audit, circle: Circle) -> None:
     await bot.press(fiona, bot.last(audit.dm("fiona")), text="Publish in the group")
     # A crisis: the contacts at once, and to the facilitators only, flagged.
     await send_feedback(bot, audit.user("uma"), FEEDBACK["crisis"])
-    assert any("URGENT" in (m.text or "") for m in bot.tg.messages(audit.dm("fiona")))
+    urgent = [m for m in bot.tg.messages(audit.dm("fiona")) if "URGENT" in (m.text or "")]
+    assert urgent
+    # A facilitator mutes that sender's urgent items (a key of the sender, never who).
+    await bot.press(fiona, urgent[-1], text="🔕 Mute this sender for 24 hours")
     # Direct, then the daily digest at its hour.
     await set_delivery(bot, circle, "Straight to the group")
     assert "now in the group" in await send_feedback(bot, audit.user("stan"), FEEDBACK["direct"])

@@ -130,6 +130,7 @@ ARITY = {
     Action.FEEDBACK_SETTINGS: 3,
     Action.PIN: 1,
     Action.URGENT_SEEN: 1,
+    Action.URGENT_MUTE: 3,
     Action.FEEDBACK_ALLOW_REPLIES: 2,
     Action.REPLY_START: 1,
     Action.REPLY_ANSWER: 1,
