@@ -21,6 +21,7 @@ from handlers import (
     private_chat_reach,
     private_text,
     replays,
+    reports,
     stale_buttons,
     start,
     urgent_mute,
@@ -51,6 +52,7 @@ def register_all(app: AppType) -> None:
     app.add_handlers(urgent_mute.handlers())
     app.add_handlers(feedback_replies.handlers())
     app.add_handlers(outcomes.handlers())
+    app.add_handlers(reports.handlers())
     app.add_handlers(welcome.handlers())
     # Before everything: an update delivered a second time goes no further.
     app.add_handlers(replays.handlers(), group=REPLAYS_GROUP)

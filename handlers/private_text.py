@@ -14,6 +14,7 @@ from handlers import (
     outcomes,
     poll_reasons,
     poll_wizard,
+    reports,
 )
 from handlers.replies import reply
 
@@ -25,6 +26,8 @@ async def route_private_text(update: Update, context: AppContext) -> None:
     if await feedback_replies.take_text(update, context):
         return
     if await outcomes.take_text(update, context):
+        return
+    if await reports.take_text(update, context):
         return
     if await feedback.take_text(update, context):
         return

@@ -20,6 +20,7 @@ from storage.repositories.polls import PollRepository
 from storage.repositories.processed_updates import ProcessedUpdateRepository
 from storage.repositories.reachable_people import ReachablePeopleRepository
 from storage.repositories.reply_channels import ReplyChannelRepository
+from storage.repositories.reports import ReportRepository
 from storage.repositories.urgent_feedback import UrgentFeedbackRepository
 from storage.repositories.urgent_mutes import UrgentMuteRepository
 
@@ -37,6 +38,7 @@ class UnitOfWork:
     urgent_mutes: UrgentMuteRepository
     replies: ReplyChannelRepository
     outcomes: OutcomeRepository
+    reports: ReportRepository
     reachable: ReachablePeopleRepository
     meetings: MeetingRepository
     meeting_reminders: MeetingReminderRepository
@@ -66,6 +68,7 @@ class UnitOfWork:
         self.urgent_mutes = UrgentMuteRepository(self._session)
         self.replies = ReplyChannelRepository(self._session)
         self.outcomes = OutcomeRepository(self._session)
+        self.reports = ReportRepository(self._session)
         self.reachable = ReachablePeopleRepository(self._session)
         self.updates = ProcessedUpdateRepository(self._session)
         return self

@@ -61,6 +61,9 @@ class Action(StrEnum):
     OUTCOME_MONTHLY = "oy"  # oy:<group>:<1|0>      the monthly digest on or off
     FEEDBACK_SETTINGS = "fm"  # fm:<group>:<delivery>:<hour>  how feedback reaches a group
     PIN = "wp"  # wp:<group>                     pin the newcomers' welcome (facilitators)
+    # The board report (handlers/reports.py), facilitators only, in private
+    REPORT_GROUP = "rg"  # rg:<group>                a report for this group: choose the period
+    REPORT_PERIOD = "rq"  # rq:<group>:<choice>      last month 0, quarter 1, 12 months 2, dates 3
 
 
 @dataclass(frozen=True, slots=True)

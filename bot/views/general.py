@@ -43,6 +43,7 @@ FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("timezone", "The group's time zone: /timezone Europe/London"),
     ("feedbacksettings", "How anonymous feedback reaches the group"),
     ("outcome", "Record what came of feedback or a poll"),
+    ("report", "A PDF report for a period, for the board"),
 )
 FACILITATOR_GROUP_COMMANDS = POLL_COMMANDS + FACILITATOR_COMMANDS + MEMBER_GROUP_COMMANDS
 # A group whose facilitators let everyone start polls (set for that chat alone).

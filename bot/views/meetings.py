@@ -20,7 +20,7 @@ from bot.domain.recurrence import (
 )
 from bot.domain.roles import Role
 from bot.domain.when import EXAMPLES, describe_when, zone_label, zone_of
-from bot.services.meetings import OccurrenceView
+from bot.services.meetings import OccurrenceView, RsvpCounts
 from bot.views.callbacks import Action, encode
 
 SAVE, CHANGE, MORNING, EVENING, REPEAT_BASE = 0, 1, 2, 3, 10
@@ -207,9 +207,13 @@ def saved_text(group_title: str) -> str:
     return f"Saved. The meeting is now posted in <b>{escape(group_title)}</b>."
 
 
-def _counts(view: OccurrenceView) -> str:
-    c = view.counts
+def answer_totals(c: RsvpCounts) -> str:
+    """The answers to one date, totals only (never by role): the meeting message and the report."""
     return f"Coming: {c.coming} · Maybe: {c.maybe} · Can't come: {c.not_coming}"
+
+
+def _counts(view: OccurrenceView) -> str:
+    return answer_totals(view.counts)
 
 
 def _agenda(items: Sequence[str]) -> list[str]:

@@ -40,6 +40,11 @@ def _we_did(facts: OutcomeFacts) -> str:
     return line + "."
 
 
+def we_did(facts: OutcomeFacts) -> str:
+    """What came of it, as the group was told (HTML): the board report uses it too."""
+    return _we_did(facts)
+
+
 def _args(found: Topic) -> tuple[int, int]:
     return SUBJECTS.index(found.subject), found.subject_id
 
