@@ -141,6 +141,8 @@ ARITY = {
     Action.OUTCOME_SKIP: 2,
     Action.OUTCOME_REVIEW: 3,
     Action.OUTCOME_MONTHLY: 2,
+    Action.REPORT_GROUP: 1,
+    Action.REPORT_PERIOD: 2,
 }
 assert set(ARITY) == set(Action)
 
