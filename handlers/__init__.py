@@ -10,6 +10,7 @@ from handlers import (
     feedback_moderation,
     feedback_replies,
     feedback_sending,
+    involvement,
     lifecycle,
     meeting_rsvp,
     meetings,
@@ -53,6 +54,7 @@ def register_all(app: AppType) -> None:
     app.add_handlers(feedback_replies.handlers())
     app.add_handlers(outcomes.handlers())
     app.add_handlers(reports.handlers())
+    app.add_handlers(involvement.handlers())
     app.add_handlers(welcome.handlers())
     # Before everything: an update delivered a second time goes no further.
     app.add_handlers(replays.handlers(), group=REPLAYS_GROUP)

@@ -14,10 +14,11 @@ from bot.domain.role_changes import ChangeKind
 from bot.domain.roles import ROLES
 from bot.facilitators import is_in_chat
 from bot.scheduling.poll_jobs import now, poll_changed
-from bot.services import groups, membership, polls
+from bot.services import groups, involvement, membership, polls
 from bot.services.groups import GroupInfo
 from bot.services.polls import VoteOutcome, VoteStatus
 from bot.views import general
+from bot.views import involvement as involvement_views
 from bot.views import membership as views
 from bot.views.callbacks import Action, Press, decode, pattern
 from handlers.guards import facilitator_command, group_of_chat
@@ -233,7 +234,12 @@ async def my_data(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         held = await membership.held_roles(uow, context.secret, user_id)
         also = await membership.also_stored(uow, context.secret, user_id)
-    await reply(update, views.my_data([(h.group.title, h.role, h.earlier) for h in held], also))
+        chosen, entries = await involvement.mine(uow, context.secret, user_id)
+    text = views.my_data([(h.group.title, h.role, h.earlier) for h in held], also)
+    recorded = involvement_views.my_data_lines(
+        chosen, [(e.group_title, e.day, e.meeting, e.exported) for e in entries]
+    )
+    await reply(update, "\n".join([text, *recorded]))
 
 
 async def forget_me(update: Update, context: AppContext) -> None:
@@ -255,9 +261,12 @@ async def confirm_forget(update: Update, context: AppContext) -> None:
         await edit_query_message(query, views.FORGET_KEPT)
         return
     async with context.uow() as uow:
+        recorded, exported = await involvement.forget(uow, context.secret, query.from_user.id)
         erased = await membership.forget(uow, context.secret, query.from_user.id)
-    await query.answer("Erased" if erased else "Nothing to erase")
-    await edit_query_message(query, views.forgotten(erased))
+    await query.answer("Erased" if erased or recorded else "Nothing to erase")
+    await edit_query_message(
+        query, views.forgotten(erased) + involvement_views.forgotten_line(recorded, exported)
+    )
 
 
 async def members(update: Update, context: AppContext) -> None:

@@ -10,6 +10,7 @@ from bot.views import poll_wizard as wizard_views
 from handlers import (
     feedback,
     feedback_replies,
+    involvement,
     meeting_setup,
     outcomes,
     poll_reasons,
@@ -28,6 +29,8 @@ async def route_private_text(update: Update, context: AppContext) -> None:
     if await outcomes.take_text(update, context):
         return
     if await reports.take_text(update, context):
+        return
+    if await involvement.take_text(update, context):
         return
     if await feedback.take_text(update, context):
         return

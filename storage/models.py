@@ -492,6 +492,51 @@ class MeetingPrefs(Base):
     offsets: Mapped[list[int]] = mapped_column(JSON)
 
 
+class InvolvementSettings(Base):
+    """Whether a group records involvement for payment (issue 16.2); off unless switched on."""
+
+    __tablename__ = "involvement_settings"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    recording: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class InvolvementPerson(Base):
+    """Someone who chose to have their involvement recorded in one group: the name they gave
+    (for payroll) and whether they want payment. Keyed by a key of its own label, so nothing
+    joins it to their role, ballots, answers or feedback; no date is kept."""
+
+    __tablename__ = "involvement_people"
+    __table_args__ = (UniqueConstraint("group_id", "person_key", name="uq_involvement_person"),)
+
+    id: Mapped[int] = order_free_id()
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    person_key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(80))
+    wants_payment: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class InvolvementEntry(Base):
+    """One meeting a person said they took part in: the date and meeting, optional minutes and
+    travel expenses they typed, and whether facilitators have exported it. Never a role, a
+    vote, an answer, a reason or feedback."""
+
+    __tablename__ = "involvement_entries"
+    __table_args__ = (UniqueConstraint("person_key", "occurrence_id", name="uq_involvement_entry"),)
+
+    id: Mapped[int] = order_free_id()
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    person_key: Mapped[str] = mapped_column(String(64))
+    occurrence_id: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)
+    meeting: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    expenses_pence: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    exported: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class ProcessedUpdate(Base):
     """An update the bot has begun to handle, so a second delivery of it (a webhook retry, a
     replay after a restart, the other replica) has no effect. Holds nothing about a person:

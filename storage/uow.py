@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.feedback import FeedbackRepository
 from storage.repositories.feedback_counters import FeedbackCounterRepository
 from storage.repositories.groups import GroupRepository
+from storage.repositories.involvement import InvolvementRepository
 from storage.repositories.meeting_reminders import MeetingReminderRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.memberships import MembershipRepository
@@ -39,6 +40,7 @@ class UnitOfWork:
     replies: ReplyChannelRepository
     outcomes: OutcomeRepository
     reports: ReportRepository
+    involvement: InvolvementRepository
     reachable: ReachablePeopleRepository
     meetings: MeetingRepository
     meeting_reminders: MeetingReminderRepository
@@ -69,6 +71,7 @@ class UnitOfWork:
         self.replies = ReplyChannelRepository(self._session)
         self.outcomes = OutcomeRepository(self._session)
         self.reports = ReportRepository(self._session)
+        self.involvement = InvolvementRepository(self._session)
         self.reachable = ReachablePeopleRepository(self._session)
         self.updates = ProcessedUpdateRepository(self._session)
         return self

@@ -37,6 +37,12 @@ def daily_key(secret: bytes, day: date, purpose: str, group_id: int, user_id: in
     return _digest(secret, "daily", day.isoformat(), purpose, group_id, user_id)
 
 
+def involvement_key(secret: bytes, group_id: int, user_id: int) -> str:
+    """Identifies one person's involvement record in one group: its own label, so it matches
+    no membership, ballot, answer or reason key (nothing joins it to a role or a vote)."""
+    return _digest(secret, "involvement", group_id, user_id)
+
+
 def person_key(secret: bytes, user_id: int) -> str:
     """Identifies a person who has opened a chat with the bot (no role is ever beside it)."""
     return _digest(secret, "person", user_id)

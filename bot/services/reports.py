@@ -19,6 +19,7 @@ from bot.domain.report_period import Period
 from bot.domain.when import zone_of
 from bot.services import meetings, outcomes, polls
 from bot.services.meetings import RsvpCounts
+from storage.repositories.involvement import PersonTotal
 from storage.uow import UnitOfWork
 
 
@@ -61,6 +62,8 @@ class ReportFacts:
     feedback_months: list[FeedbackMonth] = field(default_factory=list)
     published: list[PublishedItem] = field(default_factory=list)
     meetings: list[MeetingHeld] = field(default_factory=list)
+    # Totals per person who chose to be recorded (issue 16.2): names they gave, for payment.
+    involvement: list[PersonTotal] = field(default_factory=list)
 
     @property
     def feedback_received(self) -> int:
@@ -119,4 +122,5 @@ async def gather(
         ],
         published=published,
         meetings=held,
+        involvement=await uow.involvement.totals(group_id, period.first, period.last),
     )

@@ -64,6 +64,13 @@ class Action(StrEnum):
     # The board report (handlers/reports.py), facilitators only, in private
     REPORT_GROUP = "rg"  # rg:<group>                a report for this group: choose the period
     REPORT_PERIOD = "rq"  # rq:<group>:<choice>      last month 0, quarter 1, 12 months 2, dates 3
+    # The opt-in involvement record (handlers/involvement.py), in private
+    INVOLVEMENT_SWITCH = "is"  # is:<group>:<1 on | 0 off>  facilitators
+    INVOLVEMENT_EXPORT = "ie"  # ie:<group>           the CSV for payment claims (facilitators)
+    INVOLVEMENT_GROUP = "ig"  # ig:<group>            my involvement in this group
+    INVOLVEMENT_NAME = "in"  # in:<group>:<0 my Telegram name | 1 type one>
+    INVOLVEMENT_PAY = "ip"  # ip:<group>:<1 payment | 0 record my time only>
+    TOOK_PART = "it"  # it:<occurrence>               I took part in this meeting
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("feedback", "Give feedback anonymously"),
     ("agenda", "Suggest a meeting agenda item anonymously"),
     ("role", "See or change your role"),
+    ("involvement", "Record the meetings you took part in (if your group does)"),
     ("mydata", "See everything stored about you"),
     ("forgetme", "Erase your roles and memberships"),
     ("help", "How to use Equal Say"),
@@ -44,6 +45,7 @@ FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("feedbacksettings", "How anonymous feedback reaches the group"),
     ("outcome", "Record what came of feedback or a poll"),
     ("report", "A PDF report for a period, for the board"),
+    ("involvement", "The involvement record: switch it on, export it"),
 )
 FACILITATOR_GROUP_COMMANDS = POLL_COMMANDS + FACILITATOR_COMMANDS + MEMBER_GROUP_COMMANDS
 # A group whose facilitators let everyone start polls (set for that chat alone).

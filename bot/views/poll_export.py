@@ -46,6 +46,11 @@ def safe_cell(value: object) -> str:
     return text
 
 
+def csv_bytes(rows: Sequence[Sequence[object]]) -> bytes:
+    """Rows as a spreadsheet-safe CSV (every cell quoted, formulas defused), UTF-8 with BOM."""
+    return _to_bytes(rows)
+
+
 def _to_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     out = io.StringIO()
     # Every cell quoted: a program splitting on `;`, tab or `|` still keeps a cell whole.

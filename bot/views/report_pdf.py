@@ -244,6 +244,34 @@ def _meetings(pdf: _Report, facts: ReportFacts) -> None:
         )
 
 
+def _involvement(pdf: _Report, facts: ReportFacts) -> None:
+    """Totals per person who chose to be recorded: for payment claims, never by role."""
+    if not facts.involvement:
+        return
+    pdf.add_page()
+    pdf.heading("Involvement (for payment)")
+    pdf.para(
+        "People who chose to have their involvement recorded, under the name they gave. It "
+        "says nothing about their role or how they voted.",
+        "I",
+        9,
+    )
+    pdf.ln(2)
+    widths = [60.0, 24.0, 24.0, 30.0, 42.0]
+    pdf.row(["Name", "Meetings", "Minutes", "Travel (GBP)", "Payment"], widths, bold=True)
+    for t in facts.involvement:
+        pdf.row(
+            [
+                t.name,
+                str(t.meetings),
+                str(t.minutes),
+                f"{t.expenses_pence / 100:.2f}",
+                "wanted" if t.wants_payment else "not wanted",
+            ],
+            widths,
+        )
+
+
 def _how_it_works(pdf: _Report) -> None:
     pdf.add_page()
     pdf.heading("How equal weight and anonymity work")
@@ -270,6 +298,7 @@ def report_pdf(
         _decision(pdf, number, decision, facts.timezone, draw(decision))
     _feedback(pdf, facts)
     _meetings(pdf, facts)
+    _involvement(pdf, facts)
     _how_it_works(pdf)
     return bytes(pdf.output())
 

@@ -143,6 +143,12 @@ ARITY = {
     Action.OUTCOME_MONTHLY: 2,
     Action.REPORT_GROUP: 1,
     Action.REPORT_PERIOD: 2,
+    Action.INVOLVEMENT_SWITCH: 2,
+    Action.INVOLVEMENT_EXPORT: 1,
+    Action.INVOLVEMENT_GROUP: 1,
+    Action.INVOLVEMENT_NAME: 2,
+    Action.INVOLVEMENT_PAY: 2,
+    Action.TOOK_PART: 1,
 }
 assert set(ARITY) == set(Action)
 
