@@ -96,6 +96,12 @@ FACILITATOR_ACTIONS = frozenset(
         Action.MEETING_CONFIRM,
         Action.WIZARD,
         Action.PIN,  # pin the newcomers' welcome
+        # The board report: which group, then the period (the PDF is made and sent).
+        Action.REPORT_GROUP,
+        Action.REPORT_PERIOD,
+        # The involvement record's switch and its export for payment claims.
+        Action.INVOLVEMENT_SWITCH,
+        Action.INVOLVEMENT_EXPORT,
     }
 )
 MEMBER_ACTIONS = frozenset(
@@ -119,6 +125,12 @@ MEMBER_ACTIONS = frozenset(
         Action.REPLY_ANSWER,
         Action.REPLY_STOP,
         Action.REPLY_CANCEL,  # one's own reply or answer being written (memory only)
+        # One's own involvement record (checked: the group records it; the key is the
+        # presser's own, so nobody can record or change anyone else's).
+        Action.INVOLVEMENT_GROUP,
+        Action.INVOLVEMENT_NAME,
+        Action.INVOLVEMENT_PAY,
+        Action.TOOK_PART,
     }
 )
 FACILITATOR_COMMANDS = frozenset(
@@ -137,6 +149,9 @@ FACILITATOR_COMMANDS = frozenset(
         "poll",
         "newpoll",
         "outcome",  # record what came of feedback and polls
+        "report",  # the board report (in private: only groups one facilitates)
+        # The record's settings and export (in private: one's own record, if a group keeps one).
+        "involvement",
     }
 )
 MEMBER_COMMANDS = frozenset(
@@ -440,6 +455,46 @@ async def pin_target(scene: Scene) -> Target:
     return Target(data, welcome, welcome)
 
 
+async def _report_choices(scene: Scene) -> FakeMessage:
+    await scene.bot.say(scene.fiona, scene.group, "/report")
+    return scene.bot.last(scene.bot.private(scene.fiona))
+
+
+async def report_period_target(scene: Scene) -> Target:
+    choices = await _report_choices(scene)
+    data = encode(Action.REPORT_PERIOD, scene.group_id, 0)
+    assert data == button(choices, "Last month")
+    variants = tuple(encode(Action.REPORT_PERIOD, scene.group_id, c) for c in (1, 2, 3))
+    return Target(data, scene.welcome, choices, variants)
+
+
+async def report_group_target(scene: Scene) -> Target:
+    # The facilitator's private /report names one group; the group button is forged for it.
+    choices = await _report_choices(scene)
+    return Target(encode(Action.REPORT_GROUP, scene.group_id), scene.welcome, choices)
+
+
+async def _involvement_settings(scene: Scene) -> FakeMessage:
+    await scene.bot.say(scene.fiona, scene.group, "/involvement")
+    return scene.bot.last(scene.bot.private(scene.fiona))
+
+
+async def involvement_switch_target(scene: Scene) -> Target:
+    settings = await _involvement_settings(scene)
+    data = encode(Action.INVOLVEMENT_SWITCH, scene.group_id, 1)
+    assert data == button(settings, "Switch on")
+    return Target(
+        data, scene.welcome, settings, (encode(Action.INVOLVEMENT_SWITCH, scene.group_id, 0),)
+    )
+
+
+async def involvement_export_target(scene: Scene) -> Target:
+    settings = await _involvement_settings(scene)
+    data = encode(Action.INVOLVEMENT_EXPORT, scene.group_id)
+    assert data == button(settings, "Export for payment")
+    return Target(data, scene.welcome, settings)
+
+
 @dataclass(frozen=True)
 class ButtonCase:
     action: Action
@@ -501,6 +556,16 @@ BUTTON_CASES = [
     ),
     ButtonCase(Action.WIZARD, wizard_target, frozenset({Effect.DATABASE, Effect.GROUP})),
     ButtonCase(Action.PIN, pin_target, frozenset({Effect.GROUP})),
+    ButtonCase(
+        Action.REPORT_PERIOD, report_period_target, frozenset({Effect.DOCUMENT, Effect.PRIVATE})
+    ),
+    ButtonCase(Action.REPORT_GROUP, report_group_target, frozenset({Effect.BUTTONS})),
+    ButtonCase(
+        Action.INVOLVEMENT_SWITCH,
+        involvement_switch_target,
+        frozenset({Effect.DATABASE, Effect.BUTTONS}),
+    ),
+    ButtonCase(Action.INVOLVEMENT_EXPORT, involvement_export_target, frozenset({Effect.PRIVATE})),
 ]
 
 
@@ -613,6 +678,10 @@ COMMAND_CASES = [
         "poll", "/poll Meet on Fridays? | Yes | No", frozenset({Effect.DATABASE, Effect.GROUP})
     ),
     CommandCase("newpoll", "/newpoll", frozenset({Effect.GROUP, Effect.BUTTONS})),
+    CommandCase("report", "/report", frozenset({Effect.GROUP, Effect.PRIVATE, Effect.BUTTONS})),
+    CommandCase(
+        "involvement", "/involvement", frozenset({Effect.GROUP, Effect.PRIVATE, Effect.BUTTONS})
+    ),
 ]
 
 
