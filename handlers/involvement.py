@@ -17,6 +17,7 @@ from bot.context import AppContext
 from bot.domain.involvement_time import TravelTimeError, read_time_and_travel
 from bot.domain.when import zone_of
 from bot.scheduling.feedback_jobs import now
+from bot.scheduling.group_sender import send_to_group
 from bot.services import involvement, membership
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.involvement import TookPart
@@ -266,6 +267,8 @@ async def switch(update: Update, context: AppContext) -> None:
         await involvement.switch(uow, group.id, on)
     await query.answer("Saved")
     await edit_query_message(query, *views.settings(group.title, on, group.id))
+    if on:
+        await send_to_group(context, group.chat_id, views.SWITCHED_ON_GROUP)
 
 
 async def export(update: Update, context: AppContext) -> None:

@@ -11,7 +11,6 @@ PRIVATE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("feedback", "Give feedback anonymously"),
     ("agenda", "Suggest a meeting agenda item anonymously"),
     ("role", "See or change your role"),
-    ("involvement", "Record the meetings you took part in (if your group does)"),
     ("mydata", "See everything stored about you"),
     ("forgetme", "Erase your roles and memberships"),
     ("help", "How to use Equal Say"),

@@ -23,6 +23,11 @@ NO_GROUPS = (
     "None of your groups records involvement. If yours should, ask a facilitator to type "
     "/involvement in the group."
 )
+SWITCHED_ON_GROUP = (
+    "This group now keeps an involvement record, so people's time can be paid or recognised. "
+    "Nobody is recorded unless they choose it: to be included, type /involvement in your "
+    "private chat with me."
+)
 ASK_NAME = "Type the name to record (for payment, the name payroll knows you by)."
 BAD_NAME = "Please type a name of 1 to 80 characters."
 NOTHING_TO_EXPORT = "Nobody has recorded any involvement in this group yet."

@@ -29,6 +29,7 @@ async def switch_on(bot: SandboxBot, circle: Circle) -> None:
     assert ": off." in (settings.text or "")
     await bot.press(circle.fiona, settings, text="Switch on")
     assert ": on." in bot.last_text(bot.private(circle.fiona))
+    assert "type /involvement in your private chat" in bot.last_text(circle.group)
 
 
 async def choose(bot: SandboxBot, person: FakeUser, *, typed: str | None, payment: bool) -> None:
