@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Chat, Update
+from telegram import CallbackQuery, Chat, Update
 
 from bot.context import AppContext
 from bot.services import groups
 from bot.services.groups import GroupInfo
-from handlers.replies import is_group, reply, user_id_of
+from bot.views import general
+from bot.views.callbacks import decode
+from handlers.replies import is_group, pressed_in_private, reply, user_id_of
 
 
 async def group_of_chat(context: AppContext, chat: Chat) -> GroupInfo:
@@ -46,3 +48,24 @@ async def facilitator_command(
         await reply(update, refusal)
         return None
     return await group_of_chat(context, chat)
+
+
+async def facilitated_group(
+    query: CallbackQuery, context: AppContext, arity: int, refusal: str
+) -> GroupInfo | None:
+    """The group a private button names first (`arity` numbers in all), if the presser is one
+    of its facilitators; otherwise the press is answered (stale, or `refusal`) and None."""
+    press = decode(query.data) if pressed_in_private(query) else None
+    group = None
+    if press is not None and len(press.args) == arity:
+        async with context.uow() as uow:
+            group = await groups.find_group_by_id(uow, press.args[0])
+    if press is None or group is None or not group.active:
+        await query.answer(general.STALE_BUTTON)
+        return None
+    if not await context.facilitators.is_facilitator(
+        context.bot, group.chat_id, query.from_user.id
+    ):
+        await query.answer(refusal, show_alert=True)
+        return None
+    return group

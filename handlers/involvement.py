@@ -24,7 +24,7 @@ from bot.services.involvement import TookPart
 from bot.views import general
 from bot.views import involvement as views
 from bot.views.callbacks import Action, decode, pattern
-from handlers.guards import facilitator_command
+from handlers.guards import facilitated_group, facilitator_command
 from handlers.replies import (
     answer_privately,
     edit_query_message,
@@ -239,26 +239,12 @@ async def press_took_part(update: Update, context: AppContext) -> None:
         await send_private(context.bot, query.from_user.id, views.ASK_TIME)
 
 
-async def _facilitated(query: CallbackQuery, context: AppContext, arity: int) -> GroupInfo | None:
-    press = decode(query.data) if pressed_in_private(query) else None
-    group = None
-    if press is not None and len(press.args) == arity:
-        async with context.uow() as uow:
-            group = await find_group_by_id(uow, press.args[0])
-    if press is None or group is None or not group.active:
-        await query.answer(general.STALE_BUTTON)
-        return None
-    if not await context.facilitators.is_facilitator(
-        context.bot, group.chat_id, query.from_user.id
-    ):
-        await query.answer(views.FACILITATORS_ONLY, show_alert=True)
-        return None
-    return group
-
-
 async def switch(update: Update, context: AppContext) -> None:
     query = update.callback_query
-    if query is None or (group := await _facilitated(query, context, 2)) is None:
+    if (
+        query is None
+        or (group := await facilitated_group(query, context, 2, views.FACILITATORS_ONLY)) is None
+    ):
         return
     press = decode(query.data)
     assert press is not None
@@ -273,7 +259,10 @@ async def switch(update: Update, context: AppContext) -> None:
 
 async def export(update: Update, context: AppContext) -> None:
     query = update.callback_query
-    if query is None or (group := await _facilitated(query, context, 1)) is None:
+    if (
+        query is None
+        or (group := await facilitated_group(query, context, 1, views.FACILITATORS_ONLY)) is None
+    ):
         return
     async with context.uow() as uow:
         rows = await involvement.export(uow, group.id)

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
-from telegram import CallbackQuery, InputFile, Update
+from telegram import InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -32,13 +32,12 @@ from bot.views import general
 from bot.views import reports as views
 from bot.views.callbacks import Action, decode, pattern
 from bot.views.report_pdf import file_name, report_pdf
-from handlers.guards import facilitator_command
+from handlers.guards import facilitated_group, facilitator_command
 from handlers.replies import (
     answer_privately,
     edit_query_message,
     is_private,
     message_of,
-    pressed_in_private,
     reply,
     user_id_of,
 )
@@ -91,27 +90,12 @@ async def _choose_group(update: Update, context: AppContext) -> None:
     await reply(update, *views.choose_group(mine))
 
 
-async def _group_pressed(query: CallbackQuery, context: AppContext, arity: int) -> GroupInfo | None:
-    """The group a button names, if pressed in private by one of its facilitators."""
-    press = decode(query.data) if pressed_in_private(query) else None
-    group = None
-    if press is not None and len(press.args) == arity:
-        async with context.uow() as uow:
-            group = await find_group_by_id(uow, press.args[0])
-    if press is None or group is None or not group.active:
-        await query.answer(general.STALE_BUTTON)
-        return None
-    if not await context.facilitators.is_facilitator(
-        context.bot, group.chat_id, query.from_user.id
-    ):
-        await query.answer(views.FACILITATORS_ONLY, show_alert=True)
-        return None
-    return group
-
-
 async def pick_group(update: Update, context: AppContext) -> None:
     query = update.callback_query
-    if query is None or (group := await _group_pressed(query, context, 1)) is None:
+    if (
+        query is None
+        or (group := await facilitated_group(query, context, 1, views.FACILITATORS_ONLY)) is None
+    ):
         return
     await query.answer()
     await edit_query_message(query, *views.choose_period(group))
@@ -120,7 +104,10 @@ async def pick_group(update: Update, context: AppContext) -> None:
 async def pick_period(update: Update, context: AppContext) -> None:
     """A period button: the report at once, or (Choose dates) a question."""
     query = update.callback_query
-    if query is None or (group := await _group_pressed(query, context, 2)) is None:
+    if (
+        query is None
+        or (group := await facilitated_group(query, context, 2, views.FACILITATORS_ONLY)) is None
+    ):
         return
     press = decode(query.data)
     assert press is not None
