@@ -277,6 +277,67 @@ async def export(update: Update, context: AppContext) -> None:
     )
 
 
+async def _occurrence_facilitated(
+    query: CallbackQuery, context: AppContext, arity: int
+) -> tuple[int, GroupInfo] | None:
+    """The meeting date a facilitator's private button names, and its group, if the presser
+    facilitates it."""
+    press = decode(query.data) if pressed_in_private(query) else None
+    group = None
+    if press is not None and len(press.args) == arity:
+        async with context.uow() as uow:
+            group_id = await involvement.group_of_meeting(uow, press.args[0])
+            group = None if group_id is None else await find_group_by_id(uow, group_id)
+    if press is None or group is None or not group.active:
+        await query.answer(general.STALE_BUTTON)
+        return None
+    if not await context.facilitators.is_facilitator(
+        context.bot, group.chat_id, query.from_user.id
+    ):
+        await query.answer(views.FACILITATORS_ONLY, show_alert=True)
+        return None
+    return press.args[0], group
+
+
+async def attendance_meetings(update: Update, context: AppContext) -> None:
+    """Facilitators: the recent meetings, to mark who took part."""
+    query = update.callback_query
+    if query is None:
+        return
+    group = await facilitated_group(query, context, 1, views.FACILITATORS_ONLY)
+    if group is None:
+        return
+    async with context.uow() as uow:
+        held = await involvement.recent_meetings(uow, group.id, now())
+    zone = zone_of(group.timezone)
+    labels = [(h.occurrence_id, f"{h.starts_at.astimezone(zone):%d %b} {h.title}") for h in held]
+    await query.answer()
+    await edit_query_message(query, *views.attendance_meetings(labels))
+
+
+async def attendance_people(update: Update, context: AppContext) -> None:
+    query = update.callback_query
+    if query is None or (found := await _occurrence_facilitated(query, context, 1)) is None:
+        return
+    async with context.uow() as uow:
+        chosen = await involvement.chosen_for(uow, found[0])
+    await query.answer()
+    await edit_query_message(query, *views.attendance_people(found[0], chosen))
+
+
+async def attendance_mark(update: Update, context: AppContext) -> None:
+    query = update.callback_query
+    if query is None or (found := await _occurrence_facilitated(query, context, 4)) is None:
+        return
+    press = decode(query.data)
+    assert press is not None
+    async with context.uow() as uow:
+        result = await involvement.mark(uow, found[0], views.person_id_of(press.args[1:]), now())
+        chosen = await involvement.chosen_for(uow, found[0])
+    await query.answer(views.MARKED_TEXT[result.value])
+    await edit_query_message(query, *views.attendance_people(found[0], chosen))
+
+
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:
     return [
         CommandHandler("involvement", involvement_command, filters=_NOT_EDITED),
@@ -286,4 +347,7 @@ def handlers() -> list[BaseHandler[Update, AppContext, None]]:
         CallbackQueryHandler(press_took_part, pattern=pattern(Action.TOOK_PART)),
         CallbackQueryHandler(switch, pattern=pattern(Action.INVOLVEMENT_SWITCH)),
         CallbackQueryHandler(export, pattern=pattern(Action.INVOLVEMENT_EXPORT)),
+        CallbackQueryHandler(attendance_meetings, pattern=pattern(Action.ATTENDANCE_MEETINGS)),
+        CallbackQueryHandler(attendance_people, pattern=pattern(Action.ATTENDANCE_PEOPLE)),
+        CallbackQueryHandler(attendance_mark, pattern=pattern(Action.ATTENDANCE_MARK)),
     ]

@@ -98,6 +98,43 @@ async def recent_meetings(uow: UnitOfWork, group_id: int, now: datetime) -> list
 async def took_part(
     uow: UnitOfWork, secret: bytes, occurrence_id: int, user_id: int, now: datetime
 ) -> TookPart:
+    group_id = await group_of_meeting(uow, occurrence_id)
+    if group_id is None:
+        return TookPart.GONE
+    return await _record(uow, occurrence_id, involvement_key(secret, group_id, user_id), now)
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """Someone who chose to be recorded, as facilitators see them to mark attendance."""
+
+    person_id: int
+    name: str
+    marked: bool
+
+
+async def chosen_for(uow: UnitOfWork, occurrence_id: int) -> list[Chosen]:
+    group_id = await group_of_meeting(uow, occurrence_id)
+    if group_id is None:
+        return []
+    marked = await uow.involvement.keys_at(occurrence_id)
+    people = await uow.involvement.people_of_group(group_id)
+    return sorted(
+        (Chosen(p.id, p.name, p.person_key in marked) for p in people),
+        key=lambda c: (c.name.casefold(), c.person_id),
+    )
+
+
+async def mark(uow: UnitOfWork, occurrence_id: int, person_id: int, now: datetime) -> TookPart:
+    """A facilitator marks someone who chose to be recorded as having taken part."""
+    found = await uow.involvement.person_by_id(person_id)
+    group_id = await group_of_meeting(uow, occurrence_id)
+    if found is None or group_id is None or found.group_id != group_id:
+        return TookPart.GONE
+    return await _record(uow, occurrence_id, found.person_key, now)
+
+
+async def _record(uow: UnitOfWork, occurrence_id: int, key: str, now: datetime) -> TookPart:
     view = await uow.meetings.occurrence(occurrence_id)
     meeting = None if view is None else await uow.meetings.get(view.meeting_id)
     if view is None or meeting is None or view.starts_at > now:
@@ -105,7 +142,6 @@ async def took_part(
     group_id = meeting.group_id
     if not await uow.involvement.recording(group_id):
         return TookPart.OFF
-    key = involvement_key(secret, group_id, user_id)
     if await uow.involvement.person(group_id, key) is None:
         return TookPart.NOT_CHOSEN
     group = await uow.groups.by_id(group_id)

@@ -71,6 +71,10 @@ class Action(StrEnum):
     INVOLVEMENT_NAME = "in"  # in:<group>:<0 my Telegram name | 1 type one>
     INVOLVEMENT_PAY = "ip"  # ip:<group>:<1 payment | 0 record my time only>
     TOOK_PART = "it"  # it:<occurrence>               I took part in this meeting
+    # Facilitators mark attendance from the list of people who chose to be recorded
+    ATTENDANCE_MEETINGS = "im"  # im:<group>           the recent meetings to mark
+    ATTENDANCE_PEOPLE = "iw"  # iw:<occurrence>         who chose to be recorded, to mark
+    ATTENDANCE_MARK = "ia"  # ia:<occurrence>:<a>:<b>:<c>  mark one (their row id, 21 bits each)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.involvement_time import EXAMPLE, TimeAndTravel
-from bot.services.involvement import ExportRow, Profile
+from bot.services.involvement import Chosen, ExportRow, Profile
 from bot.views.callbacks import Action, encode
 from bot.views.poll_export import csv_bytes
 
@@ -60,7 +60,55 @@ def settings(title: str, on: bool, group_id: int) -> tuple[str, InlineKeyboardMa
             )
         ],
     ]
+    if on:
+        mark = encode(Action.ATTENDANCE_MEETINGS, group_id)
+        rows.insert(1, [InlineKeyboardButton("Mark who took part", callback_data=mark)])
     return text, InlineKeyboardMarkup(rows)
+
+
+_PART = 21  # a person's 63-bit row id travels as three numbers of 21 bits
+_MASK = (1 << _PART) - 1
+
+
+def person_id_of(parts: Sequence[int]) -> int:
+    a, b, c = parts
+    return (a << 2 * _PART) | (b << _PART) | c
+
+
+def attendance_meetings(held: Sequence[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not held:
+        return "No meetings were held in the last four weeks.", None
+    rows = [
+        [InlineKeyboardButton(label[:60], callback_data=encode(Action.ATTENDANCE_PEOPLE, oid))]
+        for oid, label in held
+    ]
+    return "Which meeting?", InlineKeyboardMarkup(rows)
+
+
+def attendance_people(
+    occurrence_id: int, chosen: Sequence[Chosen]
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    if not chosen:
+        return "Nobody in this group has chosen to have their involvement recorded yet.", None
+    rows = [
+        [
+            InlineKeyboardButton(
+                ("✓ " if c.marked else "") + c.name[:50],
+                callback_data=encode(
+                    Action.ATTENDANCE_MARK,
+                    occurrence_id,
+                    c.person_id >> 2 * _PART,
+                    (c.person_id >> _PART) & _MASK,
+                    c.person_id & _MASK,
+                ),
+            )
+        ]
+        for c in chosen
+    ]
+    return (
+        "Press each person who took part (only people who chose to be recorded are listed).",
+        InlineKeyboardMarkup(rows),
+    )
 
 
 def pick_group(found: Sequence[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup]:
@@ -160,6 +208,15 @@ TOOK_PART_TEXT = {
     "recorded": "Recorded. Thank you for taking part.",
     "already": "That meeting was already recorded.",
     "not_chosen": "Please choose first how to be recorded: type /involvement.",
+    "off": "This group does not record involvement any more.",
+    "gone": "This button is no longer in use. Nothing was changed.",
+}
+
+
+MARKED_TEXT = {
+    "recorded": "Marked.",
+    "already": "Already marked.",
+    "not_chosen": "That person no longer wants to be recorded.",
     "off": "This group does not record involvement any more.",
     "gone": "This button is no longer in use. Nothing was changed.",
 }

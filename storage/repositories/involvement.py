@@ -58,6 +58,26 @@ class InvolvementRepository:
             found.name, found.wants_payment = name, wants_payment
         await self._session.flush()
 
+    async def person_by_id(self, person_id: int) -> InvolvementPerson | None:
+        return await self._session.get(InvolvementPerson, person_id)
+
+    async def people_of_group(self, group_id: int) -> list[InvolvementPerson]:
+        return list(
+            await self._session.scalars(
+                select(InvolvementPerson).where(InvolvementPerson.group_id == group_id)
+            )
+        )
+
+    async def keys_at(self, occurrence_id: int) -> set[str]:
+        """The keys of everyone recorded at this meeting date."""
+        return set(
+            await self._session.scalars(
+                select(InvolvementEntry.person_key).where(
+                    InvolvementEntry.occurrence_id == occurrence_id
+                )
+            )
+        )
+
     async def people_of(self, keys: Sequence[str]) -> list[InvolvementPerson]:
         found: list[InvolvementPerson] = []
         for chunk in chunks(list(keys)):

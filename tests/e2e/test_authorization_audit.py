@@ -41,7 +41,7 @@ from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeUser
 from bot.scheduling import feedback_jobs
 from bot.views.callbacks import Action, decode, encode
-from storage.models import Feedback, Meeting, MeetingOccurrence, Poll
+from storage.models import Feedback, InvolvementPerson, Meeting, MeetingOccurrence, Poll
 from tests.e2e.audit_helpers import (
     Effect,
     Intruder,
@@ -102,6 +102,10 @@ FACILITATOR_ACTIONS = frozenset(
         # The involvement record's switch and its export for payment claims.
         Action.INVOLVEMENT_SWITCH,
         Action.INVOLVEMENT_EXPORT,
+        # Marking attendance: the meetings, the people who chose to be recorded, one of them.
+        Action.ATTENDANCE_MEETINGS,
+        Action.ATTENDANCE_PEOPLE,
+        Action.ATTENDANCE_MARK,
     }
 )
 MEMBER_ACTIONS = frozenset(
@@ -495,6 +499,39 @@ async def involvement_export_target(scene: Scene) -> Target:
     return Target(data, scene.welcome, settings)
 
 
+async def _recording_with_one_chosen(scene: Scene) -> tuple[FakeMessage, int, int]:
+    """The record switched on, a meeting planned, and the member chose to be recorded: the
+    facilitator's settings message, the meeting date's id and the member's record id."""
+    settings = await _involvement_settings(scene)
+    await scene.bot.press(scene.fiona, settings, text="Switch on")
+    occurrence = await _meeting(scene)
+    member = scene.intruders[Intruder.MEMBER]
+    dm = scene.bot.private(member)
+    await scene.bot.say(member, dm, "/involvement")
+    await scene.bot.press(member, scene.bot.last(dm), text=button_text(scene.bot.last(dm), "Use"))
+    await scene.bot.press(member, scene.bot.last(dm), text="I want payment")
+    person = await _only(scene, InvolvementPerson.id)
+    return settings, occurrence, person
+
+
+async def attendance_meetings_target(scene: Scene) -> Target:
+    settings, _, _ = await _recording_with_one_chosen(scene)
+    data = encode(Action.ATTENDANCE_MEETINGS, scene.group_id)
+    assert data == button(settings, "Mark who took part")
+    return Target(data, scene.welcome, settings)
+
+
+async def attendance_people_target(scene: Scene) -> Target:
+    settings, occurrence, _ = await _recording_with_one_chosen(scene)
+    return Target(encode(Action.ATTENDANCE_PEOPLE, occurrence), scene.welcome, settings)
+
+
+async def attendance_mark_target(scene: Scene) -> Target:
+    settings, occurrence, person = await _recording_with_one_chosen(scene)
+    parts = (person >> 42, (person >> 21) & (2**21 - 1), person & (2**21 - 1))
+    return Target(encode(Action.ATTENDANCE_MARK, occurrence, *parts), scene.welcome, settings)
+
+
 @dataclass(frozen=True)
 class ButtonCase:
     action: Action
@@ -566,6 +603,18 @@ BUTTON_CASES = [
         frozenset({Effect.DATABASE, Effect.BUTTONS}),
     ),
     ButtonCase(Action.INVOLVEMENT_EXPORT, involvement_export_target, frozenset({Effect.PRIVATE})),
+    # The facilitator's own presses rewrite their private message (the meeting planned in the
+    # scene is still ahead, so marking it records nothing: tests/e2e/test_involvement.py
+    # shows a mark recorded).
+    ButtonCase(Action.ATTENDANCE_MEETINGS, attendance_meetings_target, frozenset({Effect.PRIVATE})),
+    ButtonCase(
+        Action.ATTENDANCE_PEOPLE,
+        attendance_people_target,
+        frozenset({Effect.PRIVATE, Effect.BUTTONS}),
+    ),
+    ButtonCase(
+        Action.ATTENDANCE_MARK, attendance_mark_target, frozenset({Effect.PRIVATE, Effect.BUTTONS})
+    ),
 ]
 
 

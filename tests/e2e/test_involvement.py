@@ -144,3 +144,37 @@ async def test_people_who_choose_are_recorded_exported_shown_and_erased(bot: San
     async with bot.uow() as uow:
         left = [p.name for p in await uow.session.scalars(select(InvolvementPerson))]
     assert left == [cara.first_name]
+
+
+async def test_facilitators_mark_attendance_only_of_people_who_chose_to_be_recorded(
+    bot: SandboxBot,
+) -> None:
+    circle = await joined_circle(bot)
+    sam, cara = circle.members[Role.SERVICE_USER][0], circle.members[Role.CARER][0]
+    await plan_meeting(bot, circle, "tomorrow 10am | Board preparation | Room 4")
+    await switch_on(bot, circle)
+    await choose(bot, sam, typed="Samuel Payroll-Name", payment=True)
+    dm = bot.private(circle.fiona)
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=2)):
+        await bot.say(circle.fiona, circle.group, "/involvement")
+        await bot.press(circle.fiona, bot.last(dm), text="Mark who took part")
+        meetings = bot.last(dm)
+        await bot.press(circle.fiona, meetings, text=labels(meetings)[0])
+        people = bot.last(dm)
+        assert labels(people) == ["Samuel Payroll-Name"]  # Cara did not choose: not listed
+        # A member forging the facilitators' button is refused and nothing is recorded.
+        forged = await bot.press_raw(
+            cara,
+            bot.private(cara),
+            bot.last(bot.private(cara)).message_id,
+            people.buttons[0][0].data or "",
+        )
+        assert forged is not None and "Only the group's facilitators" in str(forged["text"])
+        answer = await bot.press(circle.fiona, people, text="Samuel Payroll-Name")
+        assert answer is not None and answer["text"] == "Marked."
+        assert labels(bot.last(dm)) == ["✓ Samuel Payroll-Name"]
+        again = await bot.press(circle.fiona, bot.last(dm), text="✓ Samuel Payroll-Name")
+        assert again is not None and again["text"] == "Already marked."
+        rows = await export(bot, circle)
+    assert [r[0] for r in rows[1:]] == ["Samuel Payroll-Name"]
+    assert "Board preparation" in rows[1][2]

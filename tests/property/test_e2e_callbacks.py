@@ -149,6 +149,9 @@ ARITY = {
     Action.INVOLVEMENT_NAME: 2,
     Action.INVOLVEMENT_PAY: 2,
     Action.TOOK_PART: 1,
+    Action.ATTENDANCE_MEETINGS: 1,
+    Action.ATTENDANCE_PEOPLE: 1,
+    Action.ATTENDANCE_MARK: 4,
 }
 assert set(ARITY) == set(Action)
 
