@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.context import AppContext
 from bot.domain.meeting_rules import RSVP_LABELS, Rsvp
+from bot.facilitators import is_in_chat
 from bot.scheduling.meeting_jobs import now, rsvp_changed
 from bot.services import meeting_rsvps, meetings, membership
 from bot.services.groups import find_group_by_id
@@ -114,6 +115,10 @@ async def send_calendar(update: Update, context: AppContext) -> None:
     # A cancelled date (or series) comes as its cancellation: it takes the copy out.
     removing = view.series_cancelled if press.args[1] == 1 else view.cancelled
     caption = views.CALENDAR_CANCEL_CAPTION if removing else views.CALENDAR_CAPTION
+    # Only someone in the group gets its meeting's file (and a send Telegram would refuse).
+    if not await is_in_chat(context.bot, view.chat_id, query.from_user.id):
+        await query.answer("Please use the button on the meeting's message in its group.")
+        return
     try:
         await context.bot.send_document(
             query.from_user.id, InputFile(data, filename=name), caption=caption
