@@ -11,6 +11,7 @@ import re
 import sys
 import tempfile
 from enum import StrEnum
+from fractions import Fraction
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.domain.crisis import DEFAULT_CRISIS_PHRASES
+from bot.domain.disclosure_audit import Bar
 from bot.domain.feedback_rules import (
     DEFAULT_DAILY_LIMIT,
     DEFAULT_RETENTION_DAYS,
@@ -93,6 +95,11 @@ class Settings(BaseSettings):
         None, description="the heartbeat `equalsay health` reads (default: in the temp folder)"
     )
     min_cell: Annotated[int, Field(ge=1, le=50)] = 3
+    # The disclosure bar (docs/PRIVACY.md, "Results in small groups"): nobody may become
+    # certain of another person's choice or role, and an insider's belief about someone may
+    # rise above DISCLOSURE_POSTERIOR_BOUND in at most DISCLOSURE_CHANCE_BOUND of outcomes.
+    disclosure_posterior_bound: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.9
+    disclosure_chance_bound: Annotated[float, Field(ge=0.0, lt=0.5)] = 0.05
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
     crisis_contacts: tuple[str, ...] = UK_CRISIS_CONTACTS
     # Feedback matching any of these (whole words, any case) goes to facilitators, flagged.
@@ -195,6 +202,14 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def disclosure_bar(self) -> Bar:
+        """The bar every poll's publication is audited against (bot/domain/disclosure_audit)."""
+        return Bar(
+            Fraction(self.disclosure_posterior_bound).limit_denominator(1000),
+            Fraction(self.disclosure_chance_bound).limit_denominator(1000),
+        )
 
     @property
     def is_sqlite(self) -> bool:

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppContext
+from bot.domain.disclosure import SmallRoles
 from bot.domain.poll_rules import PollInputError
-from bot.domain.poll_wizard import TEXT_STEPS, Button, StaleButtonError, press, type_text
+from bot.domain.poll_wizard import (
+    TEXT_STEPS,
+    Button,
+    PostChoice,
+    StaleButtonError,
+    Step,
+    WizardState,
+    press,
+    type_text,
+)
 from bot.domain.start_payloads import sign_new_poll, verify_new_poll
 from bot.domain.when import WhenError
 from bot.facilitators import is_in_chat
 from bot.scheduling.poll_jobs import now, post_poll
-from bot.services import poll_drafts
+from bot.services import poll_drafts, polls
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.poll_drafts import Draft
 from bot.views import poll_wizard as views
@@ -76,7 +86,7 @@ async def begin_from_link(update: Update, context: AppContext, payload: str) -> 
         return
     async with context.uow() as uow:
         draft = await poll_drafts.begin(uow, context.secret, user_id, target, now=now())
-    await reply(update, *views.step_message(draft.state, draft.id, group.title, group.timezone))
+    await reply(update, *await _step(context, draft.state, draft.id, group))
 
 
 async def take_text(update: Update, context: AppContext) -> bool:
@@ -94,12 +104,12 @@ async def take_text(update: Update, context: AppContext) -> bool:
         )
     except (PollInputError, WhenError) as error:
         # The draft stays as it was; say what to fix under the same step's buttons.
-        text, keyboard = views.step_message(draft.state, draft.id, group.title, group.timezone)
+        text, keyboard = await _step(context, draft.state, draft.id, group)
         await reply(update, f"{views.problem(error.message)}\n\n{text}", keyboard)
         return True
     async with context.uow() as uow:
         saved = await poll_drafts.save(uow, draft, state, now=moment)
-    await reply(update, *views.step_message(saved.state, saved.id, group.title, group.timezone))
+    await reply(update, *await _step(context, saved.state, saved.id, group))
     return True
 
 
@@ -134,7 +144,10 @@ async def wizard_button(update: Update, context: AppContext) -> None:
         await edit_query_message(query, views.CANCELLED)
         return
     if pressed.button is Button.POST:
-        await _post(update, context, draft, group)
+        if pressed.value not in _POST_CHOICES:
+            await query.answer(views.STALE)  # forged: no such way to post
+            return
+        await _post(update, context, draft, group, _POST_CHOICES[pressed.value])
         return
     try:
         state = press(
@@ -149,12 +162,43 @@ async def wizard_button(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         saved = await poll_drafts.save(uow, draft, state, now=moment)
     await query.answer()
-    await edit_query_message(
-        query, *views.step_message(saved.state, saved.id, group.title, group.timezone)
-    )
+    await edit_query_message(query, *await _step(context, saved.state, saved.id, group))
 
 
-async def _post(update: Update, context: AppContext, draft: Draft, group: GroupInfo) -> None:
+# The Post buttons' values: as planned (the group's default applies), or the facilitator's choice.
+_POST_CHOICES: dict[int, SmallRoles | None] = {
+    PostChoice.AS_PLANNED: None,
+    PostChoice.WITH_NOTICE: SmallRoles.NOTICE,
+    PostChoice.PROTECT: SmallRoles.PROTECT,
+}
+
+
+async def _step(
+    context: AppContext, state: WizardState, draft_id: int, group: GroupInfo
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The step's message; at the preview, with what the poll will show (decided now, from
+    the group's members per role, never votes) and, if a small role could be worked out, the
+    choice between the equal say with notice and protecting small roles."""
+    plan = None
+    if state.step is Step.PREVIEW and state.kind is not None:
+        async with context.uow() as uow:
+            plan, _ = await polls.plan_for(
+                uow,
+                group.id,
+                state.kind,
+                len(state.shown_options),
+                bar=context.settings.disclosure_bar,
+            )
+    return views.step_message(state, draft_id, group.title, group.timezone, plan=plan)
+
+
+async def _post(
+    update: Update,
+    context: AppContext,
+    draft: Draft,
+    group: GroupInfo,
+    small_roles: SmallRoles | None,
+) -> None:
     """Post: check the right again (it may have changed), create the poll, put it in the group."""
     query = update.callback_query
     assert query is not None
@@ -163,7 +207,13 @@ async def _post(update: Update, context: AppContext, draft: Draft, group: GroupI
         return
     try:
         async with context.uow() as uow:
-            outcome = await poll_drafts.create_from_draft(uow, draft, now=now())
+            outcome = await poll_drafts.create_from_draft(
+                uow,
+                draft,
+                now=now(),
+                small_roles=small_roles,
+                bar=context.settings.disclosure_bar,
+            )
     except (PollInputError, StaleButtonError):
         await query.answer(views.STALE)
         return
@@ -172,7 +222,7 @@ async def _post(update: Update, context: AppContext, draft: Draft, group: GroupI
             back = await poll_drafts.current(uow, context.secret, query.from_user.id, now=now())
         await query.answer()
         if back is not None:
-            text, keyboard = views.step_message(back.state, back.id, group.title, group.timezone)
+            text, keyboard = await _step(context, back.state, back.id, group)
             await edit_query_message(query, f"{views.problem(outcome.problem)}\n\n{text}", keyboard)
         return
     if outcome.poll_id is None:

@@ -18,8 +18,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.command_menus import set_group_menu
 from bot.context import AppContext
+from bot.domain.disclosure import SmallRoles
 from bot.domain.join_link import CarriedVote
-from bot.domain.poll_rules import PollInputError, Visibility, parse_poll_line, results_visible
+from bot.domain.poll_rules import PollInputError, parse_poll_line, results_visible
 from bot.scheduling.poll_jobs import close_and_announce, now, poll_changed, post_poll
 from bot.services import membership, outcomes, polls
 from bot.services.groups import GroupInfo, find_group_by_id
@@ -69,7 +70,9 @@ async def create_poll_from_line(update: Update, context: AppContext) -> None:
     try:
         draft = parse_poll_line(line)
         async with context.uow() as uow:
-            poll_id = await polls.create_poll(uow, group.id, draft, now=now())
+            poll_id = await polls.create_poll(
+                uow, group.id, draft, now=now(), bar=context.settings.disclosure_bar
+            )
     except PollInputError as error:
         await reply(update, texts.input_problem(error.message))
         return
@@ -121,6 +124,9 @@ async def _answer_outcome(
         await query.answer(simple[status](), show_alert=status is VoteStatus.WRONG_CHAT)
     elif status is VoteStatus.TOO_MANY:
         await query.answer(acks.too_many_ack(outcome.max_choices), show_alert=True)
+    elif outcome.notice:
+        # The poll said so before voting; a voter of the named role is told again, privately.
+        await query.answer(acks.notice_ack(outcome.notice), show_alert=True)
     elif status is VoteStatus.UNCHANGED and outcome.kind.value != "multiple":
         await query.answer(acks.already_chosen_ack(", ".join(outcome.chosen)))
     else:
@@ -217,7 +223,9 @@ async def _send_private(
 
 
 async def see_results(update: Update, context: AppContext) -> None:
-    """'See results' on an after-voting poll: privately, and only to people who voted."""
+    """'See results' (on polls posted before results waited for the close): a closed poll's
+    results, privately; while open, nothing (results that change with each vote would let a
+    voter who looked before and after someone pressed work out that person's vote)."""
     query = update.callback_query
     if query is None:
         return
@@ -235,19 +243,12 @@ async def see_results(update: Update, context: AppContext) -> None:
         await query.answer(acks.not_in_group_results_ack(), show_alert=True)
         return
     async with context.uow() as uow:
-        voted = await polls.has_voted(uow, context.secret, poll_id, query.from_user.id)
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
     if snap is None:
         await query.answer(texts.poll_gone_ack())
         return
-    if not results_visible(snap.visibility, closed=snap.closed, has_voted=voted):
-        # Also refuses a forged press on a poll whose results are for after it closes.
-        await query.answer(
-            acks.vote_first_ack()
-            if snap.visibility is Visibility.AFTER_VOTING
-            else acks.results_after_close_ack(),
-            show_alert=True,
-        )
+    if not results_visible(snap.visibility, closed=snap.closed, has_voted=False):
+        await query.answer(acks.results_after_close_ack(), show_alert=True)
         return
     if await _send_private(query, context, poll_results.private_results(snap)):
         await query.answer(acks.results_sent_ack())
@@ -271,6 +272,21 @@ async def _facilitator_poll_press(
         await query.answer(acks.facilitators_only_ack(), show_alert=True)
         return None
     return press
+
+
+async def turnout_button(update: Update, context: AppContext) -> None:
+    """'Who has voted?' (facilitators only): which roles have voted so far, as an alert only
+    the presser sees; "none yet" or "some", never a count that changes with one vote."""
+    query = update.callback_query
+    press = None if query is None else await _facilitator_poll_press(query, context)
+    if query is None or press is None:
+        return
+    async with context.uow() as uow:
+        snap = await polls.snapshot(uow, press.args[0], min_cell=context.settings.min_cell)
+    if snap is None or snap.closed:
+        await query.answer(acks.poll_closed_ack())
+        return
+    await query.answer(acks.turnout_ack(snap.participation), show_alert=True)
 
 
 async def close_button(update: Update, context: AppContext) -> None:
@@ -403,15 +419,32 @@ async def decisions(update: Update, context: AppContext) -> None:
     )
 
 
-def _settings_keyboard(group: GroupInfo) -> InlineKeyboardMarkup:
-    def button(label: str, value: int) -> InlineKeyboardButton:
-        chosen = int(group.anyone_can_poll) == value
-        text = f"✓ {label}" if chosen else label
-        return InlineKeyboardButton(
-            text, callback_data=encode(Action.POLL_SETTINGS, group.id, value)
-        )
+# /pollsettings buttons: who may create polls (0, 1); what a poll does when its equal-weight
+# result could let a small role be worked out (2 notice, 3 protect).
+_SMALL_ROLE_VALUES = {2: SmallRoles.NOTICE, 3: SmallRoles.PROTECT}
 
-    return InlineKeyboardMarkup([[button("Facilitators only", 0)], [button("Everyone", 1)]])
+
+def _settings_keyboard(group: GroupInfo) -> InlineKeyboardMarkup:
+    def button(label: str, value: int, chosen: bool) -> list[InlineKeyboardButton]:
+        text = f"✓ {label}" if chosen else label
+        return [
+            InlineKeyboardButton(text, callback_data=encode(Action.POLL_SETTINGS, group.id, value))
+        ]
+
+    return InlineKeyboardMarkup(
+        [
+            button("Facilitators only", 0, not group.anyone_can_poll),
+            button("Everyone", 1, group.anyone_can_poll),
+            *(
+                button(texts.SMALL_ROLES_LABELS[choice], value, group.small_roles is choice)
+                for value, choice in _SMALL_ROLE_VALUES.items()
+            ),
+        ]
+    )
+
+
+def _settings_text(group: GroupInfo) -> str:
+    return texts.settings_text(group.anyone_can_poll, group.small_roles)
 
 
 async def poll_settings(update: Update, context: AppContext) -> None:
@@ -423,7 +456,7 @@ async def poll_settings(update: Update, context: AppContext) -> None:
         refusal=texts.ONLY_FACILITATORS_SETTINGS,
     )
     if group is not None:
-        await reply(update, texts.settings_text(group.anyone_can_poll), _settings_keyboard(group))
+        await reply(update, _settings_text(group), _settings_keyboard(group))
 
 
 async def change_poll_settings(update: Update, context: AppContext) -> None:
@@ -431,7 +464,7 @@ async def change_poll_settings(update: Update, context: AppContext) -> None:
     if query is None:
         return
     press = _press(query, 2)
-    if press is None or press.args[1] not in (0, 1) or query.message is None:
+    if press is None or press.args[1] not in (0, 1, *_SMALL_ROLE_VALUES) or query.message is None:
         await query.answer(general.STALE_BUTTON)
         return
     async with context.uow() as uow:
@@ -444,16 +477,18 @@ async def change_poll_settings(update: Update, context: AppContext) -> None:
     ):
         await query.answer(acks.facilitators_only_ack(), show_alert=True)
         return
+    value = press.args[1]
     async with context.uow() as uow:
-        await polls.set_anyone_can_poll(uow, group.id, bool(press.args[1]))
+        if value in _SMALL_ROLE_VALUES:
+            await polls.set_small_roles(uow, group.id, _SMALL_ROLE_VALUES[value])
+        else:
+            await polls.set_anyone_can_poll(uow, group.id, bool(value))
         group = await find_group_by_id(uow, group.id)
     assert group is not None
     await query.answer("Saved")
     await set_group_menu(context.bot, group.chat_id, anyone_can_poll=group.anyone_can_poll)
     # A double tap saves the same choice again: "not modified" is not an error.
-    await edit_query_message(
-        query, texts.settings_text(group.anyone_can_poll), _settings_keyboard(group)
-    )
+    await edit_query_message(query, _settings_text(group), _settings_keyboard(group))
 
 
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:
@@ -466,6 +501,7 @@ def handlers() -> list[BaseHandler[Update, AppContext, None]]:
         CallbackQueryHandler(ballot_press, pattern=pattern(Action.VOTE)),
         CallbackQueryHandler(ballot_press, pattern=pattern(Action.WITHDRAW)),
         CallbackQueryHandler(see_results, pattern=pattern(Action.SEE_RESULTS)),
+        CallbackQueryHandler(turnout_button, pattern=pattern(Action.TURNOUT)),
         CallbackQueryHandler(close_button, pattern=pattern(Action.CLOSE)),
         CallbackQueryHandler(confirm_close, pattern=pattern(Action.CLOSE_CONFIRM)),
         CallbackQueryHandler(export_csv, pattern=pattern(Action.EXPORT)),

@@ -67,6 +67,8 @@ class Group(Base):
     anyone_can_poll: Mapped[bool] = mapped_column(Boolean, default=False)
     # How many polls were opened here: each poll takes the next number (Poll.number).
     polls_opened: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The group's default when a poll's equal-weight result could give a small role away.
+    small_roles: Mapped[str] = mapped_column(String(16), default="notice", server_default="notice")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # When newcomers were last welcomed: at most one welcome per window, whichever process
@@ -124,6 +126,13 @@ class Poll(Base):
     thread_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # What it may publish (bot/domain/disclosure.py): the rung fixed when posted (NULL: a poll
+    # from before rungs), the rung it closed on, the roles its notice named (bits in ROLES
+    # order) and what it does if too few of a role vote ("notice" or "protect").
+    rung: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    closed_rung: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    notice_roles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    small_roles: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class Ballot(Base):

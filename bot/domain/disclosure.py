@@ -1,217 +1,317 @@
-"""What of a tally may be published (DESIGN section 3, promise 4: small cells are suppressed).
+"""What a poll may publish, and what any view may say about roles (DESIGN section 3).
 
-Threat model
-------------
-The per-role participation counts ``n_r`` are always public (the poll message shows them), so we
-assume an observer knows every ``n_r`` and everything we publish, and tries to work out how a
-*small* role answered: a role with ``0 < n_r < k`` voters (``k`` = minimum cell size, default 3).
-A figure is unsafe if, together with the ``n_r``, it leaves only one possible answer vector
-``(c_r(o))_o`` for a small role. The one exception we accept is unanimity: if every voter made the
-same choice, any per-option figure at all says so, and that is not specific to a role.
+This is the one module that decides; every view renders its answer and nothing else.
 
-The decision depends only on the public ``n_r`` (and ``k``), never on how people voted. A rule
-that withheld figures "only when they would reveal something" would itself reveal something:
-the fact of withholding.
+A poll's *rung* (:mod:`bot.domain.disclosure_ladder`) is chosen when it is posted, from public
+facts only: the kind, the number of options and how many members each role has (never the
+votes: withholding must not itself say anything). The exact audit
+(:mod:`bot.domain.disclosure_audit`) stands behind every rung. When not even the equal-weight
+decision passes, the group's choice decides (:class:`SmallRoles`): protect small roles (a head
+count only) or keep the equal say *with notice*: the poll message says before anyone votes
+which roles could be worked out, and each voter of those roles is told again privately with
+their first press.
 
-The rule
---------
-Let S = voting roles with ``0 < n_r < k`` (small), B = roles with ``n_r >= k`` (big).
+At closing the rung is judged again on the people who actually voted (fewer may have voted
+than are members): it can only go down. If even the decision fails then, the poll's own
+choice applies again, which its message stated before voting.
 
-1. S is empty: publish everything: raw tally, equal-weight scores, every voting role's shares
-   and leaders, the agreement across roles, scale means, block count and who blocked.
-2. S is non-empty: publish no role shares and no per-role leaders or means (a big role's shares
-   plus the raw tally give the small role by subtraction), and **no equal-weight figure**:
-   neither scores, nor the equal-weight leader, nor the equal-weight mean.
+While a poll is open nothing per option and nothing per role is shown (:func:`disclose` with
+``closed=False``): a figure that changes with one vote tells whoever saw that person press.
 
-   - ``|B| >= 1``: publish the raw tally and what follows from it alone (head-count leaders, raw
-     scale mean, block count).
-   - ``|B| == 0``: publish nothing per option, only participation and the reason.
-
-Why no equal-weight figure when S is non-empty (a deliberate change from the first draft of
-this rule, which published raw + scores for ``|B| >= 2`` and scores alone for ``|B| == 1``):
-equal weight gives each of the few small-role voters a weight of ``1 / (#roles * n_s)``, far
-larger than a big-role voter's, so the weighted sum can be decoded. Examples found by the
-brute-force test in ``tests/unit/domain/test_disclosure.py``:
-
-- scores alone, n = (1 service user, 3 carers, 4 staff), A/B: the service user chose A and all
-  the others B gives E(A) = 1/3 with raw A = 1; no other ballots give that pair, and a score
-  such as E(A) = 11/12 (service user A, one staff B) is reachable *only* if the service user
-  chose A, even without raw;
-- two voting roles, n = (1, 3): E(A) = (c_s + c_b/3) / 2 takes the same value for c_s = 0 and
-  c_s = 1 only at 1/2, so the score almost always gives the lone voter away;
-- even the equal-weight *leader* alone leaks: n = (2, 3, 3), A/B, "A and B are tied" is only
-  possible when the two service users split 1:1; and raw + leader leaks for n = (1, 3, 3).
-
-Why the raw tally is safe when S is non-empty and at least two roles voted (single answer):
-the set of small-role vectors consistent with a raw tally ``R`` is every ``c`` with
-``0 <= c <= R`` and ``sum(c) = n_s`` (the other roles can absorb any remainder, one option per
-ballot). If ``R`` has two non-zero options and other voters exist, one unit can be moved
-between options, so ``c`` is never unique unless the vote was unanimous. With only small roles
-(``|B| == 0``) we still withhold raw: the groups are then tiny, and a voter who subtracts their
-own ballot from a handful of others learns too much.
-
-Not covered, stated plainly: a voter knows their own ballot, and colluding voters know several;
-subtracting them from the raw tally can narrow down a small role further. Probabilistic
-inference (e.g. "9 of 10 chose A, so the lone carer probably did") is not prevented either.
+:func:`disclose` turns a tally into a :class:`Publication` that says exactly what the rung's
+audited codes say (``tests/unit/domain/test_disclosure.py`` checks that two tallies with the
+same codes publish the same thing), so the audit's verdict is the verdict on what people see.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from fractions import Fraction
 
-from bot.domain.poll_rules import PollKind
+from bot.domain.disclosure_audit import DEFAULT_BAR, Bar
+from bot.domain.disclosure_ladder import (
+    PollFacts,
+    Rung,
+    choose,
+    close_set,
+    rank,
+    scale_band,
+    support_class,
+    ten_points,
+    tenths,
+)
+from bot.domain.poll_rules import BLOCK_INDEX, PollKind
 from bot.domain.roles import ROLES, Role
 from bot.domain.tally import Tally
 
 DEFAULT_MIN_CELL = 3
 
 
-@dataclass(frozen=True)
-class Publication:
-    """The figures of a tally that may be shown to the group, and why others are not.
+class SmallRoles(StrEnum):
+    """What a poll does when the equal-weight decision could let someone be worked out."""
 
-    A ``None`` (or an empty mapping) means "withheld", never "zero".
+    NOTICE = "notice"  # keep the equal say; say so before anyone votes
+    PROTECT = "protect"  # a head count only
+
+
+DEFAULT_SMALL_ROLES = SmallRoles.NOTICE
+
+
+# ------------------------------------------------------------------------- before voting
+
+
+def facts(kind: PollKind, n_options: int, counts: Mapping[Role, int]) -> PollFacts:
+    su, carers, staff = (max(0, counts.get(r, 0)) for r in ROLES)
+    return PollFacts(kind, n_options, (su, carers, staff))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a poll will publish, fixed when it is posted.
+
+    ``rung``: the highest rung that passes for the members (a ceiling: closing may lower it).
+    ``needs_choice``: not even the decision passes, so protect-or-notice had to be chosen.
+    ``exposed``: the roles whose members could be worked out under the decision.
     """
 
-    k: int
-    participation: Mapping[Role, int]
-    voting_roles: tuple[Role, ...]
+    rung: Rung
+    needs_choice: bool
+    exposed: frozenset[Role] = frozenset()
+
+    @property
+    def notice_roles(self) -> frozenset[Role]:
+        """The roles named in the notice: only when the equal say is kept despite the risk."""
+        return self.exposed if self.needs_choice and self.rung is Rung.DECISION else frozenset()
+
+
+def plan(
+    kind: PollKind,
+    n_options: int,
+    members: Mapping[Role, int],
+    *,
+    small_roles: SmallRoles,
+    bar: Bar = DEFAULT_BAR,
+) -> Plan:
+    """The rung a new poll gets (pure, and cached below: the same facts repeat)."""
+    choice = choose(facts(kind, n_options, members), bar)
+    if choice.rung is not None:
+        return Plan(choice.rung, needs_choice=False)
+    exposed = frozenset(ROLES[i] for i in choice.exposed_roles(bar))
+    if small_roles is SmallRoles.PROTECT:
+        return Plan(Rung.HEAD_COUNT, needs_choice=True, exposed=exposed)
+    return Plan(Rung.DECISION, needs_choice=True, exposed=exposed)
+
+
+def closing_rung(
+    kind: PollKind,
+    n_options: int,
+    voters: Mapping[Role, int],
+    *,
+    posted: Rung | None,
+    small_roles: SmallRoles | None,
+    bar: Bar = DEFAULT_BAR,
+) -> Rung:
+    """The rung a poll closes on: the posted one, or lower if fewer people voted.
+
+    ``posted`` None is a poll from before rungs: it is judged on its voters alone, and keeps the
+    equal say only where that passes (it never told anyone otherwise)."""
+    choice = choose(facts(kind, n_options, voters), bar).rung
+    if posted is Rung.HEAD_COUNT:
+        return Rung.HEAD_COUNT
+    if choice is None:
+        # The poll's message said before voting what happens then.
+        return Rung.DECISION if small_roles is SmallRoles.NOTICE else Rung.HEAD_COUNT
+    if posted is None:
+        return choice
+    return posted if rank(posted) <= rank(choice) else choice
+
+
+# ----------------------------------------------------------------------- what is shown
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The figures of a tally that may be shown, and nothing more.
+
+    ``None`` (or an empty mapping) means "not shown", never "zero". Which fields are filled is a
+    function of the rung alone; their values are functions of the rung's audited codes.
+    """
+
+    rung: Rung
+    closed: bool
+    total_voters: int
     missing_roles: tuple[Role, ...]
-    suppressed_roles: tuple[Role, ...]
-    raw: tuple[int, ...] | None = None
+    voting_roles: tuple[Role, ...]
+    # Per-role participation: only with the full table.
+    participation: Mapping[Role, int] = field(default_factory=dict)
+    # The equal-weight decision: the options within the margin of the best score, and whether
+    # one option leads clearly (single, proposal); support per option 2 most / 1 about half /
+    # 0 few (multiple); the equal-weight average's band 0 low / 1 middle / 2 high (scale).
+    decision: frozenset[int] | None = None
+    support: tuple[int, ...] | None = None
+    band: int | None = None
+    # What a show of hands decides (DECISIONS and up).
     raw_leaders: frozenset[int] | None = None
-    raw_mean: Fraction | None = None
+    raw_support: tuple[int, ...] | None = None  # 2 a majority, 1 exactly half, 0 a minority
+    raw_band: int | None = None
+    # The head count and what follows from it alone.
+    raw: tuple[int, ...] | None = None
+    raw_mean: Fraction | None = None  # to one decimal below the full table
     blocks: int | None = None
+    # Equal-weight figures: rounded to 10 points (scores) or one decimal (average) on ROUNDED.
     scores: tuple[Fraction, ...] | None = None
-    leaders: frozenset[int] | None = None
+    scores_rounded: bool = False
     equal_weight_mean: Fraction | None = None
+    # Each role's answers: the full table only.
     shares: Mapping[Role, tuple[Fraction, ...]] = field(default_factory=dict)
     role_leaders: Mapping[Role, frozenset[int]] = field(default_factory=dict)
     role_means: Mapping[Role, Fraction] = field(default_factory=dict)
     agreement: int | None = None
     blocked_by: frozenset[Role] | None = None
-    withheld_reason: str | None = None
-
-    @property
-    def total_voters(self) -> int:
-        return sum(self.participation.values())
 
     @property
     def balanced(self) -> bool:
         return not self.missing_roles
 
     @property
-    def publishes_raw(self) -> bool:
-        return self.raw is not None
+    def carries_equal_weight(self) -> bool:
+        return self.decision is not None or self.support is not None or self.band is not None
 
     @property
-    def publishes_scores(self) -> bool:
-        return self.scores is not None
-
-    @property
-    def publishes_shares(self) -> bool:
-        return bool(self.shares)
+    def leaders(self) -> frozenset[int] | None:
+        """The equal-weight leader(s) where the decision names a clear one or a close set."""
+        return self.decision
 
     @property
     def publishes_per_role(self) -> bool:
-        """Any figure about one role's answers (shares, leaders, means, who blocked)."""
         return bool(self.shares or self.role_leaders or self.role_means or self.blocked_by)
 
     @property
     def publishes_figures(self) -> bool:
-        """Anything per option beyond participation."""
-        return self.publishes_raw or self.publishes_scores or self.publishes_per_role
-
-    def fingerprint(self) -> tuple[object, ...]:
-        """Every published value as one hashable tuple: two tallies with the same fingerprint
-        are indistinguishable to someone who sees only the publication."""
-        return (
-            self.k,
-            tuple(self.participation.get(r, 0) for r in ROLES),
-            self.raw,
-            None if self.raw_leaders is None else tuple(sorted(self.raw_leaders)),
-            self.raw_mean,
-            self.blocks,
-            self.scores,
-            None if self.leaders is None else tuple(sorted(self.leaders)),
-            self.equal_weight_mean,
-            tuple((r, self.shares[r]) for r in ROLES if r in self.shares),
-            tuple(
-                (r, tuple(sorted(self.role_leaders[r]))) for r in ROLES if r in self.role_leaders
-            ),
-            tuple((r, self.role_means[r]) for r in ROLES if r in self.role_means),
-            self.agreement,
-            None if self.blocked_by is None else tuple(r for r in ROLES if r in self.blocked_by),
-        )
+        """Anything per option at all."""
+        return self.raw is not None or self.carries_equal_weight or self.raw_leaders is not None
 
 
-def small_roles(voters: Mapping[Role, int], k: int = DEFAULT_MIN_CELL) -> tuple[Role, ...]:
-    """Roles that voted, but fewer than k times."""
-    return tuple(r for r in ROLES if 0 < voters.get(r, 0) < k)
+def _missing(t: Tally) -> tuple[Role, ...]:
+    return t.missing_roles if t.voting_roles else ()
 
 
-def _reason(suppressed: tuple[Role, ...], any_big: bool, k: int) -> str:
-    names = _join([r.plural for r in suppressed])
-    if any_big:
-        return (
-            f"Fewer than {k} {names} voted, so results by role and equal-weight scores are held "
-            "back to protect their privacy. Only the head count is shown."
-        )
-    return (
-        f"Too few people of each role voted to show results safely: results are shown only "
-        f"when at least {k} people of a role have voted."
-    )
-
-
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def disclose(t: Tally, k: int = DEFAULT_MIN_CELL) -> Publication:
-    """Apply the small-cell rule of this module's docstring to a tally."""
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    suppressed = small_roles(t.voters, k)
-    big = tuple(r for r in ROLES if t.voters.get(r, 0) >= k)
+def disclose(t: Tally, rung: Rung, *, closed: bool = True) -> Publication:
+    """What of `t` may be shown under `rung`: nothing per option while the poll is open."""
     base = Publication(
-        k=k,
-        participation=dict(t.voters),
-        voting_roles=t.voting_roles,
-        missing_roles=t.missing_roles,
-        suppressed_roles=suppressed,
+        rung=rung,
+        closed=closed,
+        total_voters=t.total_voters,
+        missing_roles=_missing(t) if closed else (),
+        voting_roles=t.voting_roles if closed else (),
     )
-    if not t.voting_roles:
+    if not closed or not t.voting_roles:
         return base
+    if rung is Rung.FULL:
+        return _full(t, base)
+    scale = t.kind is PollKind.SCALE
+    if rung is Rung.HEAD_COUNT:
+        # A scale's head count is its average (the audit counts role sums, not answers).
+        return replace(
+            base,
+            raw_leaders=None if scale else t.raw_leaders,
+            raw_support=_raw_support(t),
+            raw=None if scale else t.raw,
+            raw_mean=t.raw_mean,
+            blocks=t.blocks if t.kind is PollKind.PROPOSAL else None,
+        )
+    pub = _decision(t, base)
+    if rank(rung) >= rank(Rung.DECISIONS):
+        pub = replace(
+            pub,
+            raw_leaders=t.raw_leaders if t.kind not in _NO_LEADER else None,
+            raw_support=_raw_support(t),
+            raw_band=scale_band(t.raw_mean) if t.raw_mean is not None else None,
+        )
+    if rank(rung) >= rank(Rung.DECISION_AND_COUNT):
+        pub = replace(
+            pub,
+            raw=None if scale else t.raw,
+            raw_mean=tenths(t.raw_mean) if t.raw_mean is not None else None,
+            blocks=t.raw[BLOCK_INDEX] if t.kind is PollKind.PROPOSAL else None,
+        )
+    if rank(rung) >= rank(Rung.ROUNDED):
+        if t.kind is PollKind.SCALE:
+            mean = t.equal_weight_mean
+            pub = replace(pub, equal_weight_mean=tenths(mean) if mean is not None else None)
+        else:
+            scores = tuple(Fraction(ten_points(s), 10) for s in t.scores)
+            pub = replace(pub, scores=scores, scores_rounded=True)
+    return pub
+
+
+_NO_LEADER = frozenset({PollKind.MULTIPLE, PollKind.SCALE})
+
+
+def _raw_support(t: Tally) -> tuple[int, ...] | None:
+    if t.kind is not PollKind.MULTIPLE:
+        return None
+    n = t.total_voters
+    return tuple((2 * c > n) * 2 + (2 * c == n) for c in t.raw)
+
+
+def _decision(t: Tally, base: Publication) -> Publication:
+    if t.kind is PollKind.MULTIPLE:
+        return replace(base, support=tuple(support_class(s) for s in t.scores))
+    if t.kind is PollKind.SCALE:
+        mean = t.equal_weight_mean
+        return replace(base, band=scale_band(mean) if mean is not None else None)
+    return replace(base, decision=close_set(t.scores))
+
+
+def _full(t: Tally, base: Publication) -> Publication:
     proposal = t.kind is PollKind.PROPOSAL
-    if not suppressed:
-        return replace(
-            base,
-            raw=t.raw,
-            raw_leaders=t.raw_leaders,
-            raw_mean=t.raw_mean,
-            blocks=t.blocks if proposal else None,
-            scores=t.scores,
-            leaders=t.leaders,
-            equal_weight_mean=t.equal_weight_mean,
-            shares=dict(t.shares),
-            role_leaders=dict(t.role_leaders),
-            role_means=dict(t.role_means),
-            agreement=t.agreement,
-            blocked_by=t.blocked_by if proposal else None,
-        )
-    reason = _reason(suppressed, bool(big), k)
-    if big:
-        # Raw alone is safe (see docstring); everything it yields is a function of raw only.
-        return replace(
-            base,
-            raw=t.raw,
-            raw_leaders=t.raw_leaders,
-            raw_mean=t.raw_mean,
-            blocks=t.blocks if proposal else None,
-            withheld_reason=reason,
-        )
-    return replace(base, withheld_reason=reason)
+    pub = _decision(t, base)
+    return replace(
+        pub,
+        participation=dict(t.voters),
+        raw_leaders=t.raw_leaders if t.kind not in _NO_LEADER else None,
+        raw_support=_raw_support(t),
+        raw_band=scale_band(t.raw_mean) if t.raw_mean is not None else None,
+        raw=t.raw,
+        raw_mean=t.raw_mean,
+        blocks=t.blocks if proposal else None,
+        scores=t.scores if t.kind is not PollKind.SCALE else None,
+        equal_weight_mean=t.equal_weight_mean,
+        shares=dict(t.shares),
+        role_leaders=dict(t.role_leaders),
+        role_means=dict(t.role_means),
+        agreement=t.agreement,
+        blocked_by=t.blocked_by if proposal else None,
+    )
+
+
+# ----------------------------------------------------------- roles counted anywhere else
+
+
+def role_figure(count: int, min_cell: int = DEFAULT_MIN_CELL) -> str:
+    """How one role's size is said (/members): a role of fewer than `min_cell` people is not
+    given as an exact number: in a small group "Carers: 1" all but names the one carer."""
+    if count <= 0:
+        return "none yet"
+    if count < min_cell:
+        return f"fewer than {min_cell}"
+    return str(count)
+
+
+def role_count_is_small(count: int, min_cell: int = DEFAULT_MIN_CELL) -> bool:
+    return 0 < count < min_cell
+
+
+def may_tag_role(role: Role | None, members: Mapping[Role, int], min_cell: int) -> bool:
+    """Whether a feedback item may say its writer's role: only for a role of `min_cell` members
+    or more (a tag on a role of two names one of two people)."""
+    return role is not None and members.get(role, 0) >= min_cell
+
+
+def participation_word(count: int) -> str:
+    """Which roles have voted, for facilitators while a poll is open: never a count that
+    changes with one vote."""
+    return "none yet" if count <= 0 else "some"

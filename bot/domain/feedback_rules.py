@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.disclosure import may_tag_role
 from bot.domain.roles import Role
 
 MAX_FEEDBACK_CHARS = 2000
@@ -67,8 +68,9 @@ def check_text(raw: str | None, limit: int = MAX_FEEDBACK_CHARS) -> CheckedText:
 
 
 def may_tag(role: Role | None, counts: Mapping[Role, int], min_cell: int) -> bool:
-    """A role tag is offered only where at least k members hold that role (promise 4)."""
-    return role is not None and counts.get(role, 0) >= min_cell
+    """A role tag is offered only where at least k members hold that role (promise 4); the
+    disclosure module decides, as for every other place a role is counted."""
+    return may_tag_role(role, counts, min_cell)
 
 
 def next_digest_at(now: datetime, hour: int, zone: ZoneInfo) -> datetime:

@@ -29,8 +29,8 @@ class PollKind(StrEnum):
 
 
 class Visibility(StrEnum):
-    """When results are shown. AFTER_CLOSE is the default because live results leak by
-    differencing (DESIGN section 3, promise 5)."""
+    """When results are shown. Only AFTER_CLOSE is offered: live results leak by differencing
+    (DESIGN section 3, promise 5; issue 12). The other values remain for polls made before."""
 
     LIVE = "live"
     AFTER_VOTING = "after_voting"
@@ -282,9 +282,9 @@ def validate_selection(
 
 
 def results_visible(visibility: Visibility, *, closed: bool, has_voted: bool) -> bool:
-    """Whether someone may see results now, under the poll's visibility setting."""
-    if closed or visibility is Visibility.LIVE:
-        return True
-    if visibility is Visibility.AFTER_VOTING:
-        return has_voted
-    return False
+    """Whether someone may see results now: only once the poll has closed, whatever its
+    visibility said when it was made. Results that change with each vote, in the group or
+    privately, let anyone who saw a person press work out their vote by comparing before and
+    after (issue 12); `live` and `after voting` are kept only so old polls still load."""
+    del visibility, has_voted
+    return closed

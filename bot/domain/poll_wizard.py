@@ -73,10 +73,18 @@ class Button(IntEnum):
     DEADLINE = 5  # value: a DeadlineChoice
     CONFIRM_DEADLINE = 6
     CHANGE_DEADLINE = 7
-    VISIBILITY = 8  # value: index in VISIBILITIES
-    POST = 9
+    VISIBILITY = 8  # value: index in VISIBILITIES (only on set-ups left at that old step)
+    POST = 9  # value: a PostChoice
     START_AGAIN = 10
     BACK_TO_DEADLINES = 11
+
+
+class PostChoice(IntEnum):
+    """How to post, when the equal-weight result could let a small role be worked out."""
+
+    AS_PLANNED = 0  # nothing to choose: the result passes the privacy bar
+    WITH_NOTICE = 1  # keep the equal say, and say so before anyone votes
+    PROTECT = 2  # a head count only
 
 
 class DeadlineChoice(IntEnum):
@@ -290,7 +298,7 @@ def press(
         if choice is DeadlineChoice.TYPE:
             return replace(state, step=Step.TYPE_DEADLINE)
         deadline = preset_deadline(choice, now=now, zone_name=zone_name)
-        return replace(state, deadline_chosen=True, deadline=deadline, step=Step.VISIBILITY)
+        return _to_preview(replace(state, deadline_chosen=True, deadline=deadline))
     if step is Step.TYPE_DEADLINE and button is Button.BACK_TO_DEADLINES:
         return replace(state, step=Step.DEADLINE)
     if step is Step.CONFIRM_DEADLINE and button is Button.CONFIRM_DEADLINE:
@@ -298,19 +306,24 @@ def press(
             raise StaleButtonError("nothing to confirm")
         if state.pending_deadline <= now:
             raise PollInputError("That time has passed in the meantime. Please choose a later one.")
-        return replace(
-            state,
-            deadline_chosen=True,
-            deadline=state.pending_deadline,
-            pending_deadline=None,
-            step=Step.VISIBILITY,
+        return _to_preview(
+            replace(
+                state, deadline_chosen=True, deadline=state.pending_deadline, pending_deadline=None
+            )
         )
     if step is Step.CONFIRM_DEADLINE and button is Button.CHANGE_DEADLINE:
         return replace(state, pending_deadline=None, step=Step.DEADLINE)
     if step is Step.VISIBILITY and button is Button.VISIBILITY:
-        visibility: Visibility = _pick(VISIBILITIES, value)
-        return replace(state, visibility=visibility, step=Step.PREVIEW)
+        # A set-up left at the old results step: whatever is pressed, results come at close.
+        _pick(VISIBILITIES, value)
+        return _to_preview(state)
     raise StaleButtonError("that button does not belong to this step")
+
+
+def _to_preview(state: WizardState) -> WizardState:
+    """Results are shown when the poll closes, always (bot/domain/disclosure.py): there is
+    no results step to ask about any more."""
+    return replace(state, visibility=Visibility.AFTER_CLOSE, step=Step.PREVIEW)
 
 
 def final_draft(state: WizardState) -> PollDraft:

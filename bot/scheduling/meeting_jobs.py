@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import JobQueue
 
+from bot.domain.disclosure import role_count_is_small
 from bot.domain.roles import ROLES
 from bot.scheduling.group_sender import Edit, deliver_to_group, edit_in_group, send_to_group
 from bot.services import meeting_reminders, meeting_rsvps, meetings, polls
@@ -257,7 +258,7 @@ async def _warn_facilitators(context: AppContext, view: OccurrenceView) -> None:
     if not missing:
         return
     coming = view.counts.coming_by_role
-    if any(0 < coming.get(role, 0) < context.settings.min_cell for role in ROLES):
+    if any(role_count_is_small(coming.get(role, 0), context.settings.min_cell) for role in ROLES):
         # "Nobody from the other roles" would say which role the few who are coming hold.
         return
     text = views.role_gap_warning(view, missing)

@@ -106,7 +106,7 @@ def poll_changed(context: AppContext, group_id: int, poll_id: int) -> None:
 async def close_and_announce(context: AppContext, poll_id: int) -> bool:
     """Close the poll (once, whoever asks first) and post its results."""
     async with context.uow() as uow:
-        closed = await polls.close_poll(uow, poll_id, now())
+        closed = await polls.close_poll(uow, poll_id, now(), bar=context.settings.disclosure_bar)
     if closed:
         context.bot_data.coalescer.forget(poll_id, refresh_poll_message)
         for job in _jobs_of(context.job_queue, poll_id):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.disclosure import DEFAULT_SMALL_ROLES, SmallRoles
 from storage.models import Group
 from storage.uow import UnitOfWork
 
@@ -17,6 +18,7 @@ class GroupInfo:
     is_forum: bool
     timezone: str
     anyone_can_poll: bool
+    small_roles: SmallRoles = DEFAULT_SMALL_ROLES
 
     @classmethod
     def of(cls, group: Group) -> GroupInfo:
@@ -28,7 +30,15 @@ class GroupInfo:
             is_forum=group.is_forum,
             timezone=group.timezone,
             anyone_can_poll=group.anyone_can_poll,
+            small_roles=_small_roles(group.small_roles),
         )
+
+
+def _small_roles(value: str | None) -> SmallRoles:
+    try:
+        return SmallRoles(value) if value else DEFAULT_SMALL_ROLES
+    except ValueError:
+        return DEFAULT_SMALL_ROLES
 
 
 async def bot_added(

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.domain.disclosure import SmallRoles
+from bot.domain.disclosure_audit import DEFAULT_BAR, Bar
 from bot.domain.keyed_hash import person_key
 from bot.domain.poll_wizard import Step, WizardState, final_draft, step_of_code
 from bot.domain.start_payloads import NewPollTarget
@@ -106,7 +108,14 @@ class Posted:
     problem: str | None = None
 
 
-async def create_from_draft(uow: UnitOfWork, draft: Draft, *, now: datetime) -> Posted:
+async def create_from_draft(
+    uow: UnitOfWork,
+    draft: Draft,
+    *,
+    now: datetime,
+    small_roles: SmallRoles | None = None,
+    bar: Bar = DEFAULT_BAR,
+) -> Posted:
     """Turn a finished draft into a poll, once: the draft is deleted in the same transaction.
 
     If the deadline has passed while the draft sat in preview, the draft goes back to the
@@ -123,4 +132,14 @@ async def create_from_draft(uow: UnitOfWork, draft: Draft, *, now: datetime) -> 
     if not await uow.poll_drafts.remove(draft.id, step=Step.PREVIEW.value):
         return Posted(None)  # another press got there first
     # create_poll commits, so the draft's removal and the new poll stick together.
-    return Posted(await polls.create_poll(uow, draft.group_id, poll, now=now, deadline=deadline))
+    return Posted(
+        await polls.create_poll(
+            uow,
+            draft.group_id,
+            poll,
+            now=now,
+            deadline=deadline,
+            small_roles=small_roles,
+            bar=bar,
+        )
+    )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.disclosure import DEFAULT_SMALL_ROLES, Plan, SmallRoles, closing_rung, plan
+from bot.domain.disclosure_audit import DEFAULT_BAR, Bar
+from bot.domain.disclosure_ladder import Rung
 from bot.domain.keyed_hash import ballot_key, member_key, reason_key
 from bot.domain.poll_rules import (
     REASON_OPTIONS,
@@ -18,8 +22,9 @@ from bot.domain.poll_rules import (
 )
 from bot.domain.poll_snapshot import PollSnapshot
 from bot.domain.role_changes import RoleRecord, role_at
-from bot.domain.roles import Role
+from bot.domain.roles import ROLES, Role
 from bot.domain.tally import TallyInput, tally
+from bot.services.groups import GroupInfo
 from storage.models import Poll
 from storage.repositories.polls import CLOSED, OPEN, BallotContext
 from storage.uow import UnitOfWork
@@ -53,6 +58,9 @@ class VoteOutcome:
     deadline: datetime | None = None
     visibility: Visibility = Visibility.AFTER_CLOSE
     timezone: str | None = None  # the group's, for showing the deadline in the answer
+    # A first ballot from a role the poll's notice named: told again, privately, what the
+    # result may let others work out (issue 12).
+    notice: frozenset[Role] = frozenset()
 
     @property
     def counted(self) -> bool:
@@ -72,6 +80,41 @@ class PollPlace:
     active: bool
 
 
+def role_bits(roles: Iterable[Role]) -> int:
+    """Roles as bits in ROLES order, for one integer column."""
+    chosen = set(roles)
+    return sum(1 << i for i, role in enumerate(ROLES) if role in chosen)
+
+
+def roles_of_bits(bits: int) -> frozenset[Role]:
+    return frozenset(role for i, role in enumerate(ROLES) if bits >> i & 1)
+
+
+async def group_small_roles(uow: UnitOfWork, group_id: int) -> SmallRoles:
+    group = await uow.groups.by_id(group_id)
+    return DEFAULT_SMALL_ROLES if group is None else GroupInfo.of(group).small_roles
+
+
+async def plan_for(
+    uow: UnitOfWork,
+    group_id: int,
+    kind: PollKind,
+    n_options: int,
+    *,
+    small_roles: SmallRoles | None = None,
+    bar: Bar = DEFAULT_BAR,
+) -> tuple[Plan, SmallRoles]:
+    """What a new poll in this group would publish, from its members per role (never votes).
+
+    The audit can take a second or more for a large group with many options, so it runs in a
+    worker thread; its answers are cached (the same facts repeat)."""
+    chosen = small_roles or await group_small_roles(uow, group_id)
+    members = await uow.members.role_counts(group_id)
+    counts = {role: members.get(role.value, 0) for role in ROLES}
+    found = await asyncio.to_thread(plan, kind, n_options, counts, small_roles=chosen, bar=bar)
+    return found, chosen
+
+
 async def create_poll(
     uow: UnitOfWork,
     group_id: int,
@@ -80,9 +123,17 @@ async def create_poll(
     now: datetime,
     deadline: datetime | None = None,
     remind_before: timedelta = DEFAULT_REMIND_BEFORE,
+    small_roles: SmallRoles | None = None,
+    bar: Bar = DEFAULT_BAR,
 ) -> int:
+    """Store a new poll with what it will publish, decided now from public facts only.
+
+    `small_roles`: the facilitator's choice for this poll, if asked; else the group's default."""
     if deadline is not None and deadline <= now:
         raise PollInputError("That closing time has already passed. Please choose a later one.")
+    found, chosen = await plan_for(
+        uow, group_id, draft.kind, len(draft.options), small_roles=small_roles, bar=bar
+    )
     remind_at = None
     if deadline is not None and deadline - remind_before > now:
         remind_at = deadline - remind_before
@@ -100,6 +151,9 @@ async def create_poll(
             remind_at=remind_at,
             reminder_sent=False,
             created_at=now,
+            rung=found.rung.value,
+            notice_roles=role_bits(found.notice_roles),
+            small_roles=chosen.value,
         )
     )
     await uow.commit()
@@ -134,6 +188,20 @@ async def place_of(uow: UnitOfWork, poll_id: int) -> PollPlace | None:
     )
 
 
+def _rung(value: str | None) -> Rung | None:
+    try:
+        return None if value is None else Rung(value)
+    except ValueError:
+        return None
+
+
+def _small_roles(value: str | None) -> SmallRoles | None:
+    try:
+        return None if value is None else SmallRoles(value)
+    except ValueError:
+        return None
+
+
 async def snapshot(uow: UnitOfWork, poll_id: int, *, min_cell: int) -> PollSnapshot | None:
     """The poll with its tally, from one aggregate query."""
     poll = await uow.polls.get(poll_id)
@@ -163,6 +231,10 @@ async def snapshot(uow: UnitOfWork, poll_id: int, *, min_cell: int) -> PollSnaps
         timezone=group.timezone if group is not None else "Europe/London",
         tally=tally(TallyInput(len(poll.options), voters, chosen, kind)),
         min_cell=min_cell,
+        posted_rung=_rung(poll.rung),
+        closed_rung=_rung(poll.closed_rung),
+        notice_roles=roles_of_bits(poll.notice_roles),
+        small_roles=_small_roles(poll.small_roles),
         created_at=poll.created_at,
         closed_at=poll.closed_at,
         reasons=tuple(reasons),
@@ -228,7 +300,10 @@ async def _checked(
     return found, Role(role_at(held, found.number)), None
 
 
-def _outcome(poll: BallotContext, status: VoteStatus, choices: int) -> VoteOutcome:
+def _outcome(
+    poll: BallotContext, status: VoteStatus, choices: int, role: Role | None = None
+) -> VoteOutcome:
+    notice = roles_of_bits(poll.notice_roles)
     return VoteOutcome(
         status=status,
         poll_id=poll.poll_id,
@@ -239,6 +314,7 @@ def _outcome(poll: BallotContext, status: VoteStatus, choices: int) -> VoteOutco
         deadline=poll.deadline,
         visibility=Visibility(poll.visibility),
         timezone=poll.timezone,
+        notice=notice if status is VoteStatus.RECORDED and role in notice else frozenset(),
     )
 
 
@@ -330,7 +406,7 @@ async def _write_vote(
     else:
         # One answer replaces another: the last press wins, whatever was there.
         await uow.polls.put_ballot(poll.poll_id, key, role.value, after)
-    return _outcome(poll, status, after)
+    return _outcome(poll, status, after, role)
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,21 +470,51 @@ async def has_voted(uow: UnitOfWork, secret: bytes, poll_id: int, user_id: int) 
     return await uow.polls.ballot_choices(poll_id, ballot_key(secret, poll_id, user_id)) is not None
 
 
-async def close_poll(uow: UnitOfWork, poll_id: int, now: datetime) -> bool:
+async def close_poll(
+    uow: UnitOfWork, poll_id: int, now: datetime, *, bar: Bar = DEFAULT_BAR
+) -> bool:
     """Close it once: True for the one caller (of any process) that actually closed it.
 
     In the same transaction its ballots and reasons are unlinked (storage/unlinking.py): a
     closed poll's votes stay in its results and can no longer be traced to anyone, even by
-    someone holding the database and the secret.
+    someone holding the database and the secret. The rung it closes on is fixed here too,
+    from how many of each role voted (bot/domain/disclosure.py): it can only go down.
     """
     closed = await uow.polls.claim_close(poll_id, now)
     if closed:
         await uow.polls.unlink_voters(poll_id)
         await _settle_role_changes(uow, poll_id)
+        await _judge_at_close(uow, poll_id, bar)
     await uow.commit()
     if closed:
         await uow.scrub()  # the old keys, out of the write-ahead log too
     return closed
+
+
+async def _judge_at_close(uow: UnitOfWork, poll_id: int, bar: Bar) -> None:
+    poll = await uow.polls.get(poll_id)
+    if poll is None:
+        return
+    rows = await uow.polls.tally_rows(poll.id, len(poll.options))
+    voters = {Role(role): n for role, n, _ in rows}
+    rung = await asyncio.to_thread(
+        closing_rung,
+        PollKind(poll.kind),
+        len(poll.options),
+        voters,
+        posted=_rung(poll.rung),
+        small_roles=_small_roles(poll.small_roles),
+        bar=bar,
+    )
+    poll.closed_rung = rung.value
+
+
+async def set_small_roles(uow: UnitOfWork, group_id: int, choice: SmallRoles) -> None:
+    """The group's default for new polls whose equal-weight result could give a role away."""
+    group = await uow.groups.by_id(group_id)
+    if group is not None:
+        group.small_roles = choice.value
+        await uow.commit()
 
 
 async def _settle_role_changes(uow: UnitOfWork, poll_id: int) -> None:

@@ -26,11 +26,12 @@ class Action(StrEnum):
     FORGET = "f"  # f:<1 erase | 0 keep>        confirm /forgetme
     VOTE = "v"  # v:<poll>:<option>              vote (or toggle, in multiple choice)
     WITHDRAW = "w"  # w:<poll>                   withdraw my vote
-    SEE_RESULTS = "s"  # s:<poll>                results privately ("after voting" polls)
+    SEE_RESULTS = "s"  # s:<poll>                a closed poll's results privately (old buttons)
+    TURNOUT = "t"  # t:<poll>                    which roles have voted, privately (facilitators)
     CLOSE = "c"  # c:<poll>                      close: asks first (facilitators)
     CLOSE_CONFIRM = "cc"  # cc:<poll>:<1 yes | 0 no>  the answer to "Close this poll now?"
     EXPORT = "x"  # x:<poll>                     CSV of the results by direct message
-    POLL_SETTINGS = "ps"  # ps:<group>:<0|1>     who may create polls
+    POLL_SETTINGS = "ps"  # ps:<group>:<0|1|2|3>  who may create polls (0 1); small roles (2 3)
     WIZARD = "pw"  # pw:<step>:<value>           the guided poll set-up in private
     # Meetings (handlers/meetings.py, handlers/meeting_rsvp.py)
     MEETING_CONFIRM = "mc"  # mc:<draft>:<choice>  Save 0, Change 1, repeat 10 + index

@@ -7,6 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.disclosure import role_count_is_small, role_figure
 from bot.domain.personal_data import AlsoStored
 from bot.domain.role_changes import ChangeKind, RoleChange
 from bot.domain.roles import ROLES, Role
@@ -303,22 +304,11 @@ def forgotten(count: int) -> str:
 FORGET_KEPT = "Nothing was erased. Your roles stay as they were."
 
 
-def member_figure(count: int, min_cell: int) -> str:
-    """How one role's count is shown: the one place that decides (so a stricter disclosure
-    rule replaces this function alone). A role of fewer than `min_cell` people is not given
-    as an exact number: in a small group "Carers: 1" all but names the one carer."""
-    if count == 0:
-        return "none yet"
-    if count < min_cell:
-        return f"fewer than {min_cell}"
-    return str(count)
-
-
 def member_counts(title: str, counts: dict[Role, int], *, min_cell: int) -> str:
     lines = [f"<b>Who has joined {escape(title)}</b> (counts only, never names)", ""]
     for role in ROLES:
-        lines.append(f"• {role.plural.capitalize()}: {member_figure(counts[role], min_cell)}")
-    if any(0 < counts[role] < min_cell for role in ROLES):
+        lines.append(f"• {role.plural.capitalize()}: {role_figure(counts[role], min_cell)}")
+    if any(role_count_is_small(counts[role], min_cell) for role in ROLES):
         # The total minus the exact roles would give the small one back.
         lines.append(
             f"\nThe exact total is held back while a role has fewer than {min_cell} people, "

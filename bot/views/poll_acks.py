@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
+from bot.domain.disclosure import participation_word
 from bot.domain.poll_rules import PollKind
 from bot.domain.results_text import join_words
+from bot.domain.roles import ROLES, Role
 from bot.views.limits import CALLBACK_ANSWER_LIMIT, shorten
 from bot.views.poll_wording import short_time
 
@@ -97,13 +99,30 @@ def no_vote_to_withdraw_ack() -> str:
     return "You have not voted in this poll, so there is nothing to withdraw."
 
 
-def vote_first_ack() -> str:
-    return "Please vote first: results are shown to people who have voted."
-
-
 def results_sent_ack() -> str:
     return "I sent you the results in a private chat."
 
 
 def results_after_close_ack() -> str:
     return "The results will be shown in the group when the poll closes."
+
+
+def notice_ack(roles: Collection[Role]) -> str:
+    """With the first press of a voter whose role the poll's notice named (as an alert, so it
+    is read): their vote is in, and what others may work out."""
+    who = join_words([r.plural for r in ROLES if r in roles])
+    return _fit(
+        f"Your vote is in. Please note: in a group this size, the result could sometimes let "
+        f"others work out how {who} voted. You can withdraw your vote while the poll is open."
+    )
+
+
+def turnout_ack(voters: Mapping[Role, int]) -> str:
+    """For facilitators, privately: which roles have voted so far, never a count that changes
+    with one vote (bot/domain/disclosure.py)."""
+    total = sum(voters.values())
+    if total == 0:
+        return "Nobody has voted yet."
+    parts = [f"{r.plural.capitalize()}: {participation_word(voters.get(r, 0))}" for r in ROLES]
+    people = "1 person has" if total == 1 else f"{total} people have"
+    return _fit(f"{people} voted so far. " + "; ".join(parts) + ".")

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from bot.domain.poll_rules import PollKind
 from bot.domain.poll_snapshot import PollSnapshot
+from bot.domain.results_text import decision_sentence
 from bot.views.limits import shorten
-from bot.views.poll_wording import participation_sentence, percent, raw_shares
+from bot.views.poll_disclosure import turnout_sentence
+from bot.views.poll_wording import percent, raw_shares
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,9 +58,9 @@ def results_chart(s: PollSnapshot) -> bytes | None:
     charmap = set(font_manager.get_font(font_manager.findfont("DejaVu Sans")).get_charmap())
     question = _drawable(shorten(" ".join(s.question.split()), 110), charmap)
     title = "\n".join(textwrap.wrap(question, 40)[:3]) or "Poll results"
-    footer = participation_sentence(pub.participation, closed=s.closed)
-    if pub.scores is None:
-        footer += " Equal-weight scores are held back: too few people in a role voted."
+    # The decision in words (the bars may be rounded or a head count only), then who voted.
+    decision = decision_sentence(pub, s.options, s.kind)
+    footer = " ".join(x for x in (decision, turnout_sentence(pub)) if x)
     footer = "\n".join(textwrap.wrap(footer, 70)[:3])
 
     # Laid out in inches, top to bottom, so the chart grows with the options and nothing overlaps.

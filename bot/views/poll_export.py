@@ -16,9 +16,10 @@ from bot.domain.disclosure import Publication
 from bot.domain.outcomes import OutcomeFacts
 from bot.domain.poll_rules import PollKind
 from bot.domain.poll_snapshot import PollSnapshot
-from bot.domain.results_text import format_mean, results_summary
-from bot.domain.roles import ROLES
+from bot.domain.results_text import decision_sentence, format_mean, results_summary
+from bot.domain.roles import ROLES, Role
 from bot.services.outcomes import OutcomeView
+from bot.views.poll_disclosure import RUNG_LABELS, shown_less
 from bot.views.poll_wording import percent_number, raw_shares, zone
 
 # OWASP's list: a leading =, +, -, @ (or a tab / carriage return that some programs strip
@@ -30,6 +31,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # may strip first. Line breaks (every kind Python knows) start rows, so they count too.
 _PIECE_FORMULA = re.compile(r"""([,;\t|\n\r\v\f\x1c-\x1e\x85\u2028\u2029][\s"]*)([=+\-@])""")
 _NOTHING_HELD_BACK = "Nothing was held back."
+_NOT_SHOWN = "not shown"
 
 
 def safe_cell(value: object) -> str:
@@ -76,9 +78,13 @@ def _header_rows(s: PollSnapshot, pub: Publication) -> list[list[object]]:
         ["Closed at", _local(s) or "still open", s.timezone],
         ["Voters", pub.total_voters],
     ]
-    rows += [[r.plural.capitalize(), pub.participation.get(r, 0)] for r in ROLES]
-    rows.append(["Smallest group shown by role (k)", pub.k])
-    rows.append(["Held back", pub.withheld_reason or _NOTHING_HELD_BACK])
+    # Role by role only where the poll's rung shows it (bot/domain/disclosure.py).
+    rows += [[r.plural.capitalize(), _role_cell(pub, r)] for r in ROLES]
+    rows.append(["Figures shown", RUNG_LABELS[pub.rung]])
+    rows.append(["Held back", shown_less(s) or _NOTHING_HELD_BACK])
+    decision = decision_sentence(pub, s.options, s.kind)
+    if decision:
+        rows.append(["Decision (equal weight)", decision])
     if s.kind is PollKind.SCALE:
         if pub.equal_weight_mean is not None:
             rows.append(["Average (equal weight)", format_mean(pub.equal_weight_mean)])
@@ -91,6 +97,12 @@ def _header_rows(s: PollSnapshot, pub: Publication) -> list[list[object]]:
         ]
     rows.append(["Result", results_summary(pub, s.options, s.kind)])
     return rows
+
+
+def _role_cell(pub: Publication, role: Role) -> object:
+    if pub.participation:
+        return pub.participation.get(role, 0)
+    return _NOT_SHOWN
 
 
 def results_csv(s: PollSnapshot) -> bytes:
@@ -127,7 +139,8 @@ def results_csv(s: PollSnapshot) -> bytes:
 def _leading(s: PollSnapshot, pub: Publication) -> tuple[str, str]:
     """The leading option(s) and the measure that chose them, by the best published measure."""
     if pub.leaders is not None:
-        leaders, measure = pub.leaders, "equal weight"
+        leaders = pub.leaders
+        measure = "equal weight" if len(leaders) == 1 else "equal weight (too close to call)"
     elif pub.raw_leaders is not None:
         leaders, measure = pub.raw_leaders, "head count"
     else:
@@ -180,7 +193,7 @@ def decision_log_csv(
                 s.timezone,
                 s.question,
                 s.kind.value,
-                *(pub.participation.get(r, 0) for r in ROLES),
+                *(_role_cell(pub, r) for r in ROLES),
                 pub.total_voters,
                 leading,
                 measure,

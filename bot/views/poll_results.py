@@ -15,11 +15,11 @@ from bot.domain.poll_snapshot import PollSnapshot
 from bot.domain.results_text import results_sentences
 from bot.domain.roles import ROLES, Role
 from bot.views.limits import MESSAGE_LIMIT, shorten, utf16_length
+from bot.views.poll_disclosure import shown_less, turnout_sentence
 from bot.views.poll_wording import (
     SCALE_MEANING,
     bold_lines,
     fit,
-    participation_sentence,
     percent,
     raw_shares,
     short_options,
@@ -47,7 +47,8 @@ def option_figures(pub: Publication, index: int) -> str | None:
     if pub.raw is None or shares is None:
         return None
     if pub.scores is not None:
-        return f"{votes_word(pub.raw[index])}, {percent(pub.scores[index])} equal weight"
+        about = "about " if pub.scores_rounded else ""
+        return f"{votes_word(pub.raw[index])}, {about}{percent(pub.scores[index])} equal weight"
     return f"{votes_word(pub.raw[index])} ({percent(shares[index])})"
 
 
@@ -75,7 +76,9 @@ def results_table(pub: Publication) -> list[str]:
 
 def _table_key(pub: Publication, kind: PollKind, max_choices: int) -> str:
     parts = ["Votes: how many chose it."]
-    if pub.scores is not None:
+    if pub.scores is not None and pub.scores_rounded:
+        parts.append("Equal: equal-weight score, to the nearest 10%.")
+    elif pub.scores is not None:
         parts.append("Equal: equal-weight score.")
     else:
         parts.append("Share: of everyone who voted.")
@@ -104,16 +107,22 @@ def _body(s: PollSnapshot, options: tuple[str, ...]) -> list[str]:
     lines: list[str] = []
     if pub.total_voters == 0:
         return ["Nobody voted." if s.closed else "Nobody has voted yet."]
-    sentences = [x for x in results_sentences(pub, options, s.kind) if x != pub.withheld_reason]
+    sentences = results_sentences(pub, options, s.kind)
+    # The decision first, in bold: it is what the group came for.
+    if sentences and pub.carries_equal_weight:
+        lines.append(f"<b>{escape(sentences[0])}</b>")
+        sentences = sentences[1:]
     lines += [escape(x) for x in sentences]
     table = results_table(pub)
     if table:
         lines += ["", *_legend(options, s.kind), *table]
         lines.append(f"<i>{escape(_table_key(pub, s.kind, s.max_choices))}</i>")
-    lines += ["", escape(participation_sentence(pub.participation, closed=s.closed))]
-    if pub.withheld_reason:
-        lines.append(f"<b>Held back:</b> {escape(pub.withheld_reason)}")
-    lines.append(EQUAL_WEIGHT_ALL if pub.balanced else EQUAL_WEIGHT_SOME)
+    lines += ["", escape(turnout_sentence(pub))]
+    less = shown_less(s)
+    if less:
+        lines.append(f"<i>{escape(less)}</i>")
+    if pub.carries_equal_weight:
+        lines.append(EQUAL_WEIGHT_ALL if pub.balanced else EQUAL_WEIGHT_SOME)
     return lines
 
 
@@ -164,10 +173,8 @@ def results_message(s: PollSnapshot) -> str:
 
 
 def private_results(s: PollSnapshot) -> str:
-    """Results for one person in a private chat ('See results' on an after-voting poll).
-
-    Reasons stay out: shown while the poll is open, their arrival could be matched to voters.
-    """
+    """Results for one person in a private chat ('See results' on a closed poll); while a poll
+    is open it says only how many have voted (bot/domain/disclosure.py)."""
 
     def render(question_limit: int, option_limit: int) -> str:
         heading = "Results" if s.closed else "Results so far"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.domain.disclosure import DEFAULT_SMALL_ROLES, SmallRoles
 from bot.domain.poll_rules import EXAMPLE_LINE, EXAMPLE_LINES
 
 POLL_IN_GROUP_ONLY = "Polls live in your group's chat. Please use this command there."
@@ -34,9 +35,26 @@ def input_problem(message: str) -> str:
     )
 
 
-def settings_text(anyone_can_poll: bool) -> str:
+SMALL_ROLES_LABELS = {
+    SmallRoles.NOTICE: "Small roles: equal say, with notice",
+    SmallRoles.PROTECT: "Small roles: protect them",
+}
+
+
+def settings_text(anyone_can_poll: bool, small_roles: SmallRoles = DEFAULT_SMALL_ROLES) -> str:
     now = "everyone in the group" if anyone_can_poll else "the facilitators only"
-    return f"<b>Who can start polls?</b>\nNow: {now}. Choose below."
+    usual = (
+        "keep the equal say, and the poll tells everyone before they vote that the few may be "
+        "able to tell how each other voted"
+        if small_roles is SmallRoles.NOTICE
+        else "protect them: the result shows only the votes for each option (a head count)"
+    )
+    return (
+        f"<b>Who can start polls?</b>\nNow: {now}.\n\n"
+        "<b>When only a few people of a role can vote</b>, an equal-weight result could let "
+        f"people work out how they voted. Now: {usual}. The guided /newpoll asks each time.\n\n"
+        "Choose below."
+    )
 
 
 def poll_gone_ack() -> str:

@@ -7,19 +7,24 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.disclosure import Plan
 from bot.domain.poll_rules import OPTIONS_MAX, OPTIONS_MIN, QUESTION_MAX_LEN, PollKind, Visibility
 from bot.domain.poll_wizard import (
     KINDS,
     VISIBILITIES,
     Button,
     DeadlineChoice,
+    PostChoice,
     Step,
     WizardState,
     step_code,
 )
+from bot.domain.results_text import join_words
+from bot.domain.roles import ROLES
 from bot.domain.when import EXAMPLES, describe_when, zone_label
 from bot.views.callbacks import Action, decode, encode
 from bot.views.links import start_link
+from bot.views.poll_disclosure import RUNG_WORDS
 
 KIND_LABELS: dict[PollKind, tuple[str, str]] = {
     PollKind.SINGLE: ("Single choice", "everyone picks one option."),
@@ -158,9 +163,15 @@ def _deadline_words(state: WizardState, zone_name: str) -> str:
 
 
 def step_message(
-    state: WizardState, draft_id: int, group_title: str, zone_name: str
+    state: WizardState,
+    draft_id: int,
+    group_title: str,
+    zone_name: str,
+    *,
+    plan: Plan | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons for the step the draft is at."""
+    """The text and buttons for the step the draft is at (`plan`: what the poll would show,
+    worked out for the preview)."""
     step = state.step
     rows: list[list[InlineKeyboardButton]] = []
     title = escape(group_title)
@@ -230,8 +241,14 @@ def step_message(
             rows.append(_button(label, draft_id, step, Button.VISIBILITY, index))
         text = "\n".join(lines)
     else:
-        text = preview(state, group_title, zone_name)
-        rows.append(_button("Post", draft_id, step, Button.POST))
+        text = preview(state, group_title, zone_name, plan)
+        if plan is not None and plan.needs_choice:
+            rows.append(
+                _button(POST_WITH_NOTICE, draft_id, step, Button.POST, PostChoice.WITH_NOTICE)
+            )
+            rows.append(_button(POST_PROTECTED, draft_id, step, Button.POST, PostChoice.PROTECT))
+        else:
+            rows.append(_button("Post", draft_id, step, Button.POST, PostChoice.AS_PLANNED))
         rows.append(_button("Start again", draft_id, step, Button.START_AGAIN))
     rows.append(_cancel(draft_id, step))
     return text, InlineKeyboardMarkup(rows)
@@ -254,7 +271,25 @@ def _options_text(state: WizardState) -> str:
     return "\n".join(lines)
 
 
-def preview(state: WizardState, group_title: str, zone_name: str) -> str:
+POST_WITH_NOTICE = "Post: equal say, with notice"
+POST_PROTECTED = "Post: protect small roles"
+
+
+def small_roles_choice(plan: Plan) -> list[str]:
+    """Why the facilitator must choose, and what each choice means, in plain words."""
+    who = join_words([r.plural for r in ROLES if r in plan.exposed]) or "some roles"
+    return [
+        f"<b>In a group this size, an equal-weight result could sometimes let people work "
+        f"out how {who} voted</b> (for example if two people compare their own votes).",
+        "Please choose:",
+        f"• <b>{POST_WITH_NOTICE}</b>: the result says what equal weight decides (no "
+        "figures), and the poll tells everyone this before they vote.",
+        f"• <b>{POST_PROTECTED}</b>: the result shows only the votes for each option, with "
+        "no equal-weight result.",
+    ]
+
+
+def preview(state: WizardState, group_title: str, zone_name: str, plan: Plan | None = None) -> str:
     lines = [
         f"<b>Here is your poll for {escape(group_title)}</b>",
         "",
@@ -266,7 +301,12 @@ def preview(state: WizardState, group_title: str, zone_name: str) -> str:
     if state.kind is PollKind.MULTIPLE and state.max_choices is not None:
         lines.append(f"Each person can choose up to {state.max_choices}")
     lines.append(f"Closes: {escape(_deadline_words(state, zone_name))}")
-    if state.visibility is not None:
-        lines.append(f"Results: {VISIBILITY_LABELS[state.visibility][0]}")
+    if plan is not None and plan.needs_choice:
+        lines += ["", *small_roles_choice(plan)]
+        return "\n".join(lines)
+    if plan is not None:
+        lines.append(f"Results: when the poll closes, I will show {RUNG_WORDS[plan.rung]}.")
+    else:
+        lines.append("Results: when the poll closes")
     lines += ["", "Post it in the group?"]
     return "\n".join(lines)

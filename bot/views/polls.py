@@ -12,19 +12,18 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.poll_rules import PollKind, Visibility, results_visible
+from bot.domain.poll_rules import PollKind, results_visible
 from bot.domain.poll_snapshot import PollSnapshot
 from bot.domain.results_text import results_summary
 from bot.views.callbacks import Action, encode
 from bot.views.limits import MESSAGE_LIMIT, shorten, utf16_length
+from bot.views.poll_disclosure import results_promise, total_voters_sentence, turnout_sentence
 from bot.views.poll_results import EQUAL_WEIGHT_ALL, EQUAL_WEIGHT_SOME, option_figures
 from bot.views.poll_wording import (
     SCALE_MEANING,
     bold_lines,
     fit,
     long_time,
-    missing_roles_sentence,
-    participation_sentence,
     short_options,
     short_time,
     time_left,
@@ -33,8 +32,6 @@ from bot.views.poll_wording import (
 
 BUTTON_LABEL_LIMIT = 32  # a phone shows about this much of a full-width button
 PRIVATE_VOTE = "Nobody can see what you chose."
-AFTER_VOTING_NOTE = "Results are shown privately to people who have voted (press See results)."
-AFTER_CLOSE_NOTE = "Results will be shown when the poll closes."
 CLOSED_NOTE = "This poll is closed."
 
 
@@ -88,14 +85,12 @@ def _timing_line(s: PollSnapshot, now: datetime) -> str | None:
 
 def _results_lines(s: PollSnapshot, options: tuple[str, ...], show_results: bool) -> list[str]:
     if not show_results:
-        if s.visibility is Visibility.AFTER_VOTING:
-            return [AFTER_VOTING_NOTE]
-        return [AFTER_CLOSE_NOTE]
+        return [f"<i>{escape(line)}</i>" for line in results_promise(s)]
     pub = s.publication
     if pub.total_voters == 0:
         return []
-    lines = [escape(results_summary(pub, options, s.kind))]
-    if pub.scores is not None:
+    lines = [f"<b>{escape(results_summary(pub, options, s.kind))}</b>"]
+    if pub.carries_equal_weight:
         lines.append(f"<i>{EQUAL_WEIGHT_ALL if pub.balanced else EQUAL_WEIGHT_SOME}</i>")
     return lines
 
@@ -115,7 +110,14 @@ def poll_message(s: PollSnapshot, *, now: datetime) -> str:
             lines.append(f"<b>{CLOSED_NOTE}</b>")
         else:
             lines.append(how_to_vote(s.kind, s.max_choices, len(s.options)))
-        lines += ["", escape(participation_sentence(s.participation, closed=s.closed))]
+        # While open, the number of voters only: a count per role that went up just after
+        # someone pressed would tell their role (issue 12).
+        turnout = (
+            turnout_sentence(s.publication)
+            if s.closed
+            else total_voters_sentence(s.total_voters, closed=False)
+        )
+        lines += ["", escape(turnout)]
         timing = _timing_line(s, now)
         if timing:
             lines.append(escape(timing))
@@ -147,25 +149,18 @@ def poll_keyboard(s: PollSnapshot) -> InlineKeyboardMarkup | None:
             for i, o in enumerate(s.options)
         ]
     rows.append([_button("Withdraw my vote", Action.WITHDRAW, s.id)])
-    if s.visibility is Visibility.AFTER_VOTING:
-        rows.append([_button("See results", Action.SEE_RESULTS, s.id)])
+    rows.append([_button("Who has voted? (facilitators)", Action.TURNOUT, s.id)])
     rows.append([_button("Close poll (facilitators)", Action.CLOSE, s.id)])
     return InlineKeyboardMarkup(rows)
 
 
 def reminder_text(s: PollSnapshot, *, now: datetime) -> str:
-    """A nudge before the deadline: who has voted so far, and which role nobody spoke for."""
+    """A nudge before the deadline: how many have voted so far, never by role (facilitators
+    see which roles have not voted with "Who has voted?", privately)."""
     question = f"<b>{escape(shorten(' '.join(s.question.split()), 200))}</b>"
     when = f"closes {time_left(s.deadline, now)}" if s.deadline else "is still open"
     parts = [f"Reminder: the poll {question} {when}."]
-    if s.total_voters == 0:
-        parts.append("Nobody has voted yet.")
-    else:
-        so_far = participation_sentence(s.participation, closed=False, name_missing=False)
-        parts.append(escape("So far " + so_far[0].lower() + so_far[1:]))
-        missing = missing_roles_sentence(s.participation)
-        if missing:
-            parts.append(escape(missing))
+    parts.append(escape(total_voters_sentence(s.total_voters, closed=False)))
     parts.append("Vote with the buttons under the poll.")
     return " ".join(parts)
 

@@ -34,6 +34,7 @@ class BallotContext:
     status: str
     deadline: datetime | None
     number: int  # the poll's place among its group's polls (bot/domain/role_changes.py)
+    notice_roles: int  # roles told before voting they may be worked out (bits, ROLES order)
     role: str | None  # the voter's role in the group, if the member key was theirs there
     previous_role: str | None  # with role_applies_from: a change of role still settling
     role_applies_from: int | None
@@ -55,6 +56,7 @@ _BALLOT_CONTEXT = (
         Poll.status,
         Poll.deadline,
         Poll.number,
+        Poll.notice_roles,
         Membership.role,
         Membership.previous_role,
         Membership.role_applies_from,
@@ -281,10 +283,11 @@ class PollRepository:
             status=row[8],
             deadline=row[9],
             number=row[10],
-            role=row[11],
-            previous_role=row[12],
-            role_applies_from=row[13],
-            choices=row[14],
+            notice_roles=row[11],
+            role=row[12],
+            previous_role=row[13],
+            role_applies_from=row[14],
+            choices=row[15],
         )
 
     async def ballot_choices(self, poll_id: int, ballot_key: str) -> int | None:

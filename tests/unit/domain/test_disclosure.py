@@ -1,274 +1,279 @@
-"""Small-cell suppression (DESIGN section 3, promise 4), including a brute-force check that no
-publication lets an observer who knows every n_r derive how a small role answered."""
+"""What a poll publishes (bot/domain/disclosure.py): the audited codes, the plan before voting,
+the rung at closing, nothing while open, and the same rule for every other count of roles."""
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from fractions import Fraction
+from collections.abc import Hashable
 
+import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from bot.domain.disclosure import DEFAULT_MIN_CELL, Publication, disclose, small_roles
+from bot.domain.disclosure import (
+    Plan,
+    Publication,
+    SmallRoles,
+    closing_rung,
+    disclose,
+    may_tag_role,
+    participation_word,
+    plan,
+    role_figure,
+)
+from bot.domain.disclosure_audit import DEFAULT_BAR
+from bot.domain.disclosure_ladder import (
+    LADDER,
+    PollFacts,
+    Rung,
+    choose,
+    judge,
+    publisher,
+    rank,
+    scale_codes,
+)
+from bot.domain.outcome_space import choice_space, tick_space
 from bot.domain.poll_rules import PollKind
 from bot.domain.roles import ROLES, Role
 from bot.domain.tally import Tally, TallyInput, tally
 
 from .helpers import CA, ST, SU, from_counts
 
-K = DEFAULT_MIN_CELL
+RUNGS = (Rung.HEAD_COUNT, *LADDER)
+ISSUE_GROUP = {SU: 5, CA: 2, ST: 6}  # the issue's group: 5 service users, 2 carers, 6 staff
 
 
-def test_all_roles_big_publishes_everything() -> None:
-    t = from_counts({SU: [3, 0], CA: [2, 1], ST: [1, 5]})
-    p = disclose(t)
-    assert p.raw == (6, 6)
-    assert p.scores == t.scores
-    assert p.leaders == t.leaders
-    assert set(p.shares) == set(ROLES)
-    assert p.role_leaders == t.role_leaders
-    assert p.suppressed_roles == ()
-    assert p.withheld_reason is None
-    assert p.publishes_per_role
+def _tally(table: np.ndarray, voters: tuple[int, int, int], kind: PollKind) -> Tally:
+    """The tally of one count table (m options x 3 roles)."""
+    m = table.shape[0]
+    chosen = {(ROLES[r], o): int(table[o, r]) for o in range(m) for r in range(3)}
+    return tally(TallyInput(m, dict(zip(ROLES, voters, strict=True)), chosen, kind))
 
 
-def test_design_example_is_suppressed() -> None:
-    # 2 service users and 1 carer are small cells: no shares, no equal weight, raw only.
-    t = from_counts({SU: [2, 0], CA: [1, 0], ST: [1, 5]})
-    p = disclose(t)
-    assert p.suppressed_roles == (SU, CA)
-    assert p.raw == (4, 5)
-    assert p.raw_leaders == frozenset({1})
-    assert p.scores is None
-    assert p.leaders is None
-    assert p.shares == {}
-    assert p.role_leaders == {}
-    assert p.agreement is None
-    assert not p.publishes_per_role
-    assert p.withheld_reason is not None
-    assert "service users or carers" in p.withheld_reason
+def _key(pub: Publication) -> str:
+    return repr(pub)
 
 
-def test_only_small_roles_publishes_nothing_per_option() -> None:
-    p = disclose(from_counts({SU: [2, 0], CA: [1, 1], ST: [0, 2]}))
-    assert not p.publishes_figures
-    assert p.participation == {SU: 2, CA: 2, ST: 2}
-    assert p.withheld_reason is not None
-    assert "at least 3 people" in p.withheld_reason
+# ------------------------------------------------ the publication says what the audit saw
 
 
-def test_single_small_role_alone_publishes_nothing() -> None:
-    p = disclose(from_counts({SU: [1, 1]}))
-    assert not p.publishes_figures
+@pytest.mark.parametrize("rung", RUNGS)
+@pytest.mark.parametrize(
+    ("kind", "m", "voters"),
+    [
+        (PollKind.SINGLE, 2, (2, 1, 3)),
+        (PollKind.SINGLE, 3, (1, 2, 2)),
+        (PollKind.PROPOSAL, 4, (1, 1, 2)),
+        (PollKind.SINGLE, 2, (3, 3, 3)),
+    ],
+)
+def test_tallies_with_the_same_audited_codes_publish_the_same(
+    kind: PollKind, m: int, voters: tuple[int, int, int], rung: Rung
+) -> None:
+    """The audit judges the codes; people see disclose(). If two outcomes the audit cannot tell
+    apart were published differently, the audit's verdict would not be about what people see."""
+    space = choice_space(voters, m)
+    codes = publisher(kind, rung)(space)
+    seen: dict[tuple[int, ...], set[Hashable]] = defaultdict(set)
+    for i in range(space.size):
+        pub = disclose(_tally(space.tables[i], voters, kind), rung)
+        seen[tuple(int(x) for x in codes[i])].add(_key(pub))
+    assert all(len(published) == 1 for published in seen.values())
+    # ...and it is not vacuous: different codes do publish differently somewhere.
+    assert len({next(iter(p)) for p in seen.values()}) == len(seen)
 
 
-def test_single_big_role_publishes_its_figures() -> None:
-    p = disclose(from_counts({ST: [3, 1]}))
-    assert p.raw == (3, 1)
-    assert p.missing_roles == (SU, CA)
-    assert not p.balanced
+# The full table is judged on count tables (full_table_passes), not on role sums.
+@pytest.mark.parametrize("rung", [r for r in RUNGS if r is not Rung.FULL])
+def test_a_scale_publishes_a_function_of_its_audited_codes(rung: Rung) -> None:
+    voters = (2, 1, 3)
+    space = choice_space(voters, 5)
+    seen: dict[int, set[Hashable]] = defaultdict(set)
+    for i in range(space.size):
+        table = space.tables[i]
+        sums = np.array([[sum((o + 1) * int(table[o, r]) for o in range(5)) for r in range(3)]])
+        code = int(scale_codes(rung, sums, voters)[0])
+        seen[code].add(_key(disclose(_tally(table, voters, PollKind.SCALE), rung)))
+    assert all(len(published) == 1 for published in seen.values())
 
 
-def test_no_voters() -> None:
-    p = disclose(from_counts({SU: [0, 0]}))
-    assert not p.publishes_figures
-    assert p.total_voters == 0
-    assert p.withheld_reason is None
+@pytest.mark.parametrize("rung", RUNGS)
+def test_a_multiple_choice_option_publishes_a_function_of_its_audited_code(rung: Rung) -> None:
+    voters = (1, 2, 3)
+    space = tick_space(voters)
+    codes = publisher(PollKind.MULTIPLE, rung)(space)
+    seen: dict[int, set[Hashable]] = defaultdict(set)
+    for i in range(space.size):
+        ticked = space.tables[i][:1]  # column 0 is "ticked": a one-option poll
+        pub = disclose(_tally(ticked, voters, PollKind.MULTIPLE), rung)
+        seen[int(codes[i, 0])].add(_key(pub))
+    assert all(len(published) == 1 for published in seen.values())
 
 
-def test_proposal_block_count_follows_raw() -> None:
-    t = from_counts({SU: [0, 0, 0, 1], ST: [5, 0, 0, 0]}, kind=PollKind.PROPOSAL)
-    p = disclose(t)
-    assert p.blocks == 1
-    assert p.blocked_by is None  # who blocked is per-role: withheld
-    big = disclose(from_counts({SU: [2, 0, 0, 1], ST: [5, 0, 0, 0]}, kind=PollKind.PROPOSAL))
-    assert big.blocks == 1
-    assert big.blocked_by == frozenset({SU})
+def test_each_rung_shows_what_its_name_says() -> None:
+    t = from_counts({SU: [3, 0], CA: [2, 1], ST: [1, 3]})
+    decision = disclose(t, Rung.DECISION)
+    assert decision.decision == frozenset({0}) and decision.raw is None
+    assert decision.scores is None and not decision.publishes_per_role
+    decisions = disclose(t, Rung.DECISIONS)
+    assert decisions.raw_leaders == frozenset({0}) and decisions.raw is None
+    counted = disclose(t, Rung.DECISION_AND_COUNT)
+    assert counted.raw == (6, 4) and counted.scores is None
+    rounded = disclose(t, Rung.ROUNDED)
+    assert rounded.scores is not None and rounded.scores_rounded
+    assert all(s.denominator in (1, 2, 5, 10) for s in rounded.scores)
+    full = disclose(t, Rung.FULL)
+    assert full.shares and full.participation == {SU: 3, CA: 3, ST: 4}
+    head = disclose(t, Rung.HEAD_COUNT)
+    assert head.raw == (6, 4) and not head.carries_equal_weight
+    # Below the full table nobody's role is counted, not even who voted.
+    assert all(not disclose(t, r).participation for r in RUNGS if r is not Rung.FULL)
 
 
-def test_scale_means_follow_the_rule() -> None:
-    counts = {SU: [0, 0, 0, 1, 1], ST: [1, 1, 1, 0, 0]}
-    p = disclose(from_counts(counts, kind=PollKind.SCALE))
-    assert p.raw_mean == Fraction(15, 5)
-    assert p.equal_weight_mean is None
-    assert p.role_means == {}
-    full = disclose(from_counts({SU: [0, 0, 1, 1, 1], ST: [1, 1, 1, 0, 0]}, kind=PollKind.SCALE))
-    assert full.equal_weight_mean == (Fraction(4) + Fraction(2)) / 2
-    assert set(full.role_means) == {SU, ST}
+@pytest.mark.parametrize("rung", RUNGS)
+def test_nothing_per_option_or_role_while_a_poll_is_open(rung: Rung) -> None:
+    t = from_counts({SU: [1, 0], CA: [0, 3], ST: [3, 1]})
+    pub = disclose(t, rung, closed=False)
+    assert pub.total_voters == 8
+    assert not pub.publishes_figures and not pub.publishes_per_role
+    assert not pub.participation and not pub.missing_roles and not pub.voting_roles
 
 
-def test_k_is_configurable() -> None:
-    t = from_counts({SU: [2, 0], CA: [1, 0], ST: [1, 5]})
-    assert disclose(t, k=1).publishes_shares
-    assert disclose(t, k=2).suppressed_roles == (CA,)
-    with pytest.raises(ValueError, match="at least 1"):
-        disclose(t, k=0)
-
-
-@st.composite
-def any_tally(draw: st.DrawFn) -> Tally:
-    kind = draw(st.sampled_from(list(PollKind)))
-    m = {PollKind.PROPOSAL: 4, PollKind.SCALE: 5}.get(kind) or draw(st.integers(2, 4))
-    voters: dict[Role, int] = {}
-    chosen: dict[tuple[Role, int], int] = {}
-    for r in ROLES:
-        if kind is PollKind.MULTIPLE:
-            ballots = draw(st.lists(st.frozensets(st.integers(0, m - 1), min_size=1), max_size=6))
-        else:
-            ballots = [frozenset({o}) for o in draw(st.lists(st.integers(0, m - 1), max_size=6))]
-        voters[r] = len(ballots)
-        for b in ballots:
-            for o in b:
-                chosen[(r, o)] = chosen.get((r, o), 0) + 1
-    return tally(TallyInput(n_options=m, voters=voters, chosen=chosen, kind=kind))
-
-
-@settings(max_examples=300, deadline=None)
-@given(any_tally(), st.integers(1, 5))
-def test_never_a_per_role_figure_for_a_small_role(t: Tally, k: int) -> None:
-    p = disclose(t, k)
-    small = small_roles(t.voters, k)
-    assert p.suppressed_roles == small
-    for r in ROLES:
-        if t.voters[r] < k:
-            assert r not in p.shares
-            assert r not in p.role_leaders
-            assert r not in p.role_means
-    if small:
-        # Any role figure, or any equal-weight figure, could be decoded (see module docstring).
-        assert not p.publishes_per_role
-        assert p.scores is None
-        assert p.leaders is None
-        assert p.equal_weight_mean is None
-        assert p.agreement is None
-        assert p.withheld_reason
-    # The decision depends on public participation only, never on the votes.
-    assert p.participation == t.voters
-
-
-# ---- brute force: non-derivability -------------------------------------------------------
-
-Fingerprint = Callable[[Tally], object]
-
-
-def compositions(n: int, m: int) -> Iterator[tuple[int, ...]]:
-    """All ways n single-answer ballots can fall on m options."""
-    if m == 1:
-        yield (n,)
-        return
-    for first in range(n + 1):
-        for rest in compositions(n - first, m - 1):
-            yield (first, *rest)
-
-
-def multi_vectors(n: int, m: int) -> set[tuple[int, ...]]:
-    """All count vectors n multiple-choice ballots (non-empty subsets of m options) can give."""
-    subsets = [s for s in itertools.product((0, 1), repeat=m) if any(s)]
-    return {
-        tuple(sum(col) for col in zip(*combo, strict=True)) if combo else (0,) * m
-        for combo in itertools.combinations_with_replacement(subsets, n)
-    }
-
-
-def leaks(
-    ns: tuple[int, int, int],
-    m: int,
-    fingerprint: Fingerprint,
-    kind: PollKind = PollKind.SINGLE,
-) -> list[tuple[tuple[int, ...], ...]]:
-    """Configurations (count vectors per role) where a small role's answers are determined by
-    what is published, the vote was not unanimous, and figures were published at all."""
-    if kind is PollKind.MULTIPLE:
-        per_role = [sorted(multi_vectors(n, m)) for n in ns]
-    else:
-        per_role = [list(compositions(n, m)) for n in ns]
-    seen: dict[object, list[set[tuple[int, ...]]]] = defaultdict(lambda: [set(), set(), set()])
-    configs: list[tuple[tuple[tuple[int, ...], ...], object, Tally]] = []
-    for cfg in itertools.product(*per_role):
-        t = tally(
-            TallyInput(
-                n_options=m,
-                voters=dict(zip(ROLES, ns, strict=True)),
-                chosen={(r, o): cfg[i][o] for i, r in enumerate(ROLES) for o in range(m)},
-                kind=kind,
-            )
+def test_an_open_poll_looks_the_same_whoever_voted_but_for_the_total() -> None:
+    """Differencing two views of an open poll gives the number of voters, nothing else."""
+    before = disclose(from_counts({SU: [0, 0], CA: [2, 1], ST: [3, 1]}), Rung.FULL, closed=False)
+    for after_counts in (
+        {SU: [1, 0], CA: [2, 1], ST: [3, 1]},
+        {SU: [0, 0], CA: [2, 1], ST: [3, 2]},
+    ):
+        after = disclose(from_counts(after_counts), Rung.FULL, closed=False)
+        assert after.total_voters == before.total_voters + 1
+        assert _key(after).replace("total_voters=8", "") == _key(before).replace(
+            "total_voters=7", ""
         )
-        fp = fingerprint(t)
-        for i in range(3):
-            seen[fp][i].add(cfg[i])
-        configs.append((cfg, fp, t))
-    bad = []
-    for cfg, fp, t in configs:
-        if t.unanimous or not disclose(t).publishes_figures:
-            continue
-        if any(0 < ns[i] < K and len(seen[fp][i]) < 2 for i in range(3)):
-            bad.append(cfg)
-    return bad
 
 
-def published(t: Tally) -> object:
-    return disclose(t).fingerprint()
-
-
-# Every participation triple with n_r <= 4 where at least one role is small.
-SIZES: list[tuple[int, int, int]] = [
-    (a, b, c)
-    for a, b, c in itertools.product(range(5), repeat=3)
-    if any(0 < n < K for n in (a, b, c))
-]
-
-
-@pytest.mark.parametrize("m", [2, 3])
-def test_brute_force_no_small_role_is_derivable(m: int) -> None:
-    failures = {ns: bad[0] for ns in SIZES if (bad := leaks(ns, m, published))}
-    assert failures == {}
-
-
-@pytest.mark.parametrize("ns", [(1, 0, 3), (2, 1, 3), (1, 3, 3), (2, 0, 4), (1, 1, 1)])
-def test_brute_force_proposal(ns: tuple[int, int, int]) -> None:
-    assert leaks(ns, 4, published, PollKind.PROPOSAL) == []
-
-
-# Kept small: the number of multiple-choice configurations grows fast.
-@pytest.mark.parametrize("ns", [(1, 0, 3), (2, 3, 0), (1, 1, 3), (1, 3, 3), (2, 0, 4)])
-@pytest.mark.parametrize("m", [2, 3])
-def test_brute_force_multiple_choice(ns: tuple[int, int, int], m: int) -> None:
-    assert leaks(ns, m, published, PollKind.MULTIPLE) == []
-
-
-def _scores_only(t: Tally) -> object:
-    return (tuple(t.voters.values()), t.scores)
-
-
-def _raw_and_scores(t: Tally) -> object:
-    return (tuple(t.voters.values()), t.raw, t.scores)
-
-
-def _leaders_only(t: Tally) -> object:
-    return (tuple(t.voters.values()), t.leaders)
+# -------------------------------------------------------------------- before voting
 
 
 @pytest.mark.parametrize(
-    ("ns", "fingerprint"),
-    [
-        ((1, 3, 0), _scores_only),  # |B| == 1: the first draft published scores here
-        ((1, 3, 4), _scores_only),
-        ((1, 3, 4), _raw_and_scores),  # |B| == 2: the first draft published raw + scores here
-        ((2, 3, 3), _leaders_only),  # even the equal-weight leader alone
-    ],
+    ("kind", "m"),
+    [(PollKind.SINGLE, 2), (PollKind.SINGLE, 3), (PollKind.PROPOSAL, 4), (PollKind.MULTIPLE, 3)],
 )
-def test_equal_weight_figures_would_leak(
-    ns: tuple[int, int, int], fingerprint: Fingerprint
+def test_the_issue_group_keeps_its_equal_say_with_notice_of_exactly_what_is_exposed(
+    kind: PollKind, m: int
 ) -> None:
-    """Why the rule publishes no equal-weight figure while a role is small: these do leak."""
-    assert leaks(ns, 2, fingerprint) != []
+    """Done when: in 5 / 2 / 6 every poll ends with an equal-weight decision, and the audit over
+    every outcome finds no certainty (or likely guess) for any insider about a role the voters
+    were not told about before voting."""
+    found = plan(kind, m, ISSUE_GROUP, small_roles=SmallRoles.NOTICE)
+    assert found.rung is Rung.DECISION and found.needs_choice
+    assert CA in found.notice_roles
+    report = judge(PollFacts(kind, m, (5, 2, 6)), Rung.DECISION).report
+    assert report is not None
+    exposed = {ROLES[i] for i in report.exposed_roles(DEFAULT_BAR)}
+    assert exposed <= found.notice_roles
+    # Protecting instead is a knowing choice: a head count.
+    protected = plan(kind, m, ISSUE_GROUP, small_roles=SmallRoles.PROTECT)
+    assert protected.rung is Rung.HEAD_COUNT and not protected.notice_roles
 
 
-def test_publication_is_frozen() -> None:
-    p = disclose(from_counts({ST: [3, 1]}))
-    assert isinstance(p, Publication)
-    with pytest.raises(AttributeError):
-        p.raw = None  # type: ignore[misc]
+def test_the_issue_group_scale_passes_without_notice() -> None:
+    found = plan(PollKind.SCALE, 5, ISSUE_GROUP, small_roles=SmallRoles.PROTECT)
+    assert found.rung is Rung.DECISION and not found.needs_choice and not found.notice_roles
+
+
+def test_equal_roles_get_figures_without_notice() -> None:
+    found = plan(PollKind.SINGLE, 3, {SU: 3, CA: 3, ST: 3}, small_roles=SmallRoles.NOTICE)
+    assert found == Plan(Rung.ROUNDED, needs_choice=False)
+
+
+def test_the_plan_is_the_highest_rung_whose_audit_passes() -> None:
+    for counts in ({SU: 3, CA: 3, ST: 5}, {SU: 4, CA: 4, ST: 4}, {SU: 10, CA: 5, ST: 5}):
+        found = plan(PollKind.SINGLE, 3, counts, small_roles=SmallRoles.NOTICE)
+        choice = choose(PollFacts(PollKind.SINGLE, 3, tuple(counts[r] for r in ROLES)))  # type: ignore[arg-type]
+        assert found.rung is choice.rung
+        above = LADDER[rank(found.rung) + 1]
+        facts = PollFacts(PollKind.SINGLE, 3, tuple(counts[r] for r in ROLES))  # type: ignore[arg-type]
+        assert not judge(facts, above).passes
+
+
+# -------------------------------------------------------------------------- at closing
+
+
+def test_closing_never_goes_above_what_was_posted() -> None:
+    for voters in ({SU: 3, CA: 3, ST: 3}, {SU: 6, CA: 6, ST: 6}):
+        for posted in RUNGS:
+            rung = closing_rung(
+                PollKind.SINGLE, 2, voters, posted=posted, small_roles=SmallRoles.NOTICE
+            )
+            assert rank(rung) <= rank(posted)
+
+
+def test_fewer_voters_lower_the_rung_and_the_posted_choice_decides_below_the_decision() -> None:
+    few = {SU: 1, CA: 3, ST: 3}  # one service user voted
+    assert not judge(PollFacts(PollKind.SINGLE, 2, (1, 3, 3)), Rung.DECISION).passes
+    notice = closing_rung(
+        PollKind.SINGLE, 2, few, posted=Rung.ROUNDED, small_roles=SmallRoles.NOTICE
+    )
+    protect = closing_rung(
+        PollKind.SINGLE, 2, few, posted=Rung.ROUNDED, small_roles=SmallRoles.PROTECT
+    )
+    assert notice is Rung.DECISION  # the message said so before voting
+    assert protect is Rung.HEAD_COUNT
+    # A poll posted protected stays protected, however many vote.
+    assert (
+        closing_rung(
+            PollKind.SINGLE, 2, {SU: 9, CA: 9, ST: 9}, posted=Rung.HEAD_COUNT, small_roles=None
+        )
+        is Rung.HEAD_COUNT
+    )
+
+
+def test_a_poll_from_before_rungs_is_judged_on_its_voters_alone() -> None:
+    equal = closing_rung(PollKind.SINGLE, 2, {SU: 3, CA: 3, ST: 3}, posted=None, small_roles=None)
+    assert equal is Rung.ROUNDED
+    lone = closing_rung(PollKind.SINGLE, 2, {SU: 1, CA: 3, ST: 3}, posted=None, small_roles=None)
+    assert lone is Rung.HEAD_COUNT  # it never told anyone the equal say would be kept
+
+
+@pytest.mark.parametrize("kind", [PollKind.SINGLE, PollKind.PROPOSAL])
+def test_every_turnout_of_the_issue_group_ends_with_an_equal_weight_decision(
+    kind: PollKind,
+) -> None:
+    m = 4 if kind is PollKind.PROPOSAL else 3
+    found = plan(kind, m, ISSUE_GROUP, small_roles=SmallRoles.NOTICE)
+    for su, ca, st in itertools.product(range(6), range(3), range(7)):
+        if su + ca + st == 0:
+            continue
+        rung = closing_rung(
+            kind, m, {SU: su, CA: ca, ST: st}, posted=found.rung, small_roles=SmallRoles.NOTICE
+        )
+        assert rung.carries_equal_weight, (su, ca, st)
+
+
+# ----------------------------------------------- the same rule wherever roles are counted
+
+
+def test_role_figures_hold_small_roles_back() -> None:
+    assert role_figure(0) == "none yet"
+    assert role_figure(1) == role_figure(2) == "fewer than 3"
+    assert role_figure(3) == "3"
+    assert role_figure(4, min_cell=5) == "fewer than 5"
+
+
+def test_a_feedback_role_tag_needs_a_role_of_min_cell() -> None:
+    assert not may_tag_role(CA, {CA: 2}, 3)
+    assert may_tag_role(CA, {CA: 3}, 3)
+    assert not may_tag_role(None, {CA: 9}, 3)
+
+
+def test_facilitators_hear_none_or_some_never_a_count() -> None:
+    assert participation_word(0) == "none yet"
+    assert {participation_word(n) for n in range(1, 30)} == {"some"}
+
+
+def test_a_role_alone_carries_no_figures_that_name_anyone() -> None:
+    """One voting role: equal weight is the head count, every rung passes."""
+    found = plan(PollKind.SINGLE, 2, {Role.STAFF: 2}, small_roles=SmallRoles.NOTICE)
+    assert found.rung is Rung.FULL

@@ -187,12 +187,11 @@ def test_selection_out_of_range() -> None:
         validate_selection(PollKind.SINGLE, 2, 1, frozenset({2}))
 
 
-def test_results_visibility() -> None:
-    assert results_visible(Visibility.LIVE, closed=False, has_voted=False)
-    assert not results_visible(Visibility.AFTER_VOTING, closed=False, has_voted=False)
-    assert results_visible(Visibility.AFTER_VOTING, closed=False, has_voted=True)
-    assert not results_visible(Visibility.AFTER_CLOSE, closed=False, has_voted=True)
-    assert results_visible(Visibility.AFTER_CLOSE, closed=True, has_voted=False)
+def test_results_are_seen_only_once_a_poll_closes_whatever_it_was_set_to() -> None:
+    for visibility in Visibility:
+        for voted in (False, True):
+            assert not results_visible(visibility, closed=False, has_voted=voted)
+            assert results_visible(visibility, closed=True, has_voted=voted)
 
 
 @settings(max_examples=200, deadline=None)

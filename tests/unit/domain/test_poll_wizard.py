@@ -50,14 +50,14 @@ def test_a_multiple_choice_poll_step_by_step() -> None:
     assert state.step is Step.CONFIRM_DEADLINE
     state = tap(state, Button.CONFIRM_DEADLINE)
     assert state.deadline == datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
-    state = tap(state, Button.VISIBILITY, 1)
+    # No results step: results come when the poll closes, always (issue 12).
     assert state.step is Step.PREVIEW
     draft = final_draft(state)
     assert (draft.kind, draft.options, draft.max_choices, draft.visibility) == (
         PollKind.MULTIPLE,
         ("Mon", "Tue"),
         2,
-        Visibility.LIVE,
+        Visibility.AFTER_CLOSE,
     )
     # What is stored comes back the same.
     assert WizardState.from_data(state.step.value, state.to_data()) == state
@@ -67,7 +67,7 @@ def test_proposals_and_scales_skip_the_options() -> None:
     for index, kind in ((2, PollKind.PROPOSAL), (3, PollKind.SCALE)):
         state = typed(tap(WizardState(), Button.KIND, index), "Agreed?")
         assert state.step is Step.DEADLINE
-        state = tap(tap(state, Button.DEADLINE, DeadlineChoice.NONE), Button.VISIBILITY, 0)
+        state = tap(state, Button.DEADLINE, DeadlineChoice.NONE)
         draft = final_draft(state)
         assert draft.kind is kind and len(draft.options) in (4, 5)
 
@@ -97,3 +97,15 @@ def test_step_codes_round_trip() -> None:
     for step in Step:
         assert step_of_code(step_code(step)) is step
     assert step_of_code(99) is None
+
+
+def test_a_set_up_left_at_the_old_results_step_still_finishes_after_close() -> None:
+    """A draft stored at the results step before it was removed: any choice posts a poll whose
+    results wait for the close."""
+    state = typed(tap(WizardState(), Button.KIND, 2), "Agreed?")
+    old = WizardState.from_data(Step.VISIBILITY.value, state.to_data())
+    state = tap(old, Button.VISIBILITY, 1)  # "Live", pressed on the old message
+    assert state.step is Step.PREVIEW
+    assert final_draft(state).visibility is Visibility.AFTER_CLOSE
+    with pytest.raises(StaleButtonError):
+        tap(old, Button.VISIBILITY, 7)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from bot.domain.disclosure import SmallRoles
+from bot.domain.disclosure_ladder import Rung
 from bot.domain.poll_rules import PROPOSAL_OPTIONS, SCALE_OPTIONS, PollKind, Visibility
 from bot.domain.poll_snapshot import PollSnapshot
 from bot.domain.roles import Role
@@ -32,8 +34,15 @@ def snapshot(
     reasons: tuple[tuple[int, str], ...] = (),
     poll_id: int = 42,
     min_cell: int = 3,
+    rung: Rung = Rung.FULL,
+    closed_rung: Rung | None = None,
+    notice_roles: frozenset[Role] = frozenset(),
+    small_roles: SmallRoles | None = SmallRoles.NOTICE,
 ) -> PollSnapshot:
-    """A poll from per-role ballots: an option index each, or a set of them (multiple choice)."""
+    """A poll from per-role ballots: an option index each, or a set of them (multiple choice).
+
+    `rung`: what it was posted to publish (FULL unless a test is about the ladder); a closed
+    poll closes on `closed_rung`, or on the posted rung."""
     if kind is PollKind.PROPOSAL:
         options = PROPOSAL_OPTIONS
     if kind is PollKind.SCALE:
@@ -61,6 +70,10 @@ def snapshot(
         created_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
         closed_at=DEADLINE if closed else None,
         reasons=reasons,
+        posted_rung=rung,
+        closed_rung=(closed_rung or rung) if closed else None,
+        notice_roles=notice_roles,
+        small_roles=small_roles,
     )
 
 

@@ -7,6 +7,7 @@ import time
 
 from PIL import Image
 
+from bot.domain.disclosure_ladder import Rung
 from bot.views.poll_chart import results_chart
 
 from .builders import CA, ST, SU, snapshot
@@ -29,12 +30,13 @@ def test_chart_is_a_small_png_drawn_fast() -> None:
 
 
 def test_head_count_only_chart_when_equal_weight_is_withheld() -> None:
-    png = results_chart(snapshot({SU: [0, 0, 1], CA: [0, 1], ST: [1, 1, 1]}))
+    png = results_chart(snapshot({SU: [0, 0, 1], CA: [0, 1], ST: [1, 1, 1]}, rung=Rung.HEAD_COUNT))
     assert png is not None and png.startswith(PNG_MAGIC)
 
 
 def test_no_chart_when_nothing_per_option_is_published() -> None:
-    assert results_chart(snapshot({SU: [0, 1], CA: [1]})) is None
+    for rung in (Rung.DECISION, Rung.DECISIONS):
+        assert results_chart(snapshot({SU: [0, 1], CA: [1]}, rung=rung)) is None
     assert results_chart(snapshot({})) is None
 
 

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.disclosure_ladder import Rung
 from bot.domain.poll_rules import PollKind
 from bot.views.poll_export import decision_log_csv, results_csv, safe_cell
 
@@ -32,8 +33,9 @@ def test_results_csv_has_every_published_figure() -> None:
     assert header["Poll"] == ["Which plan?"]
     assert header["Closed at"] == ["2026-12-01 17:00", "Europe/London"]
     assert header["Service users"] == ["3"] and header["Staff"] == ["10"]
-    assert header["Smallest group shown by role (k)"] == ["3"]
+    assert header["Figures shown"] == ["full table"]
     assert header["Held back"] == ["Nothing was held back."]
+    assert header["Decision (equal weight)"] == ["On equal weight: Alpha."]
     assert option_rows(table) == [
         [
             "Option number",
@@ -50,22 +52,26 @@ def test_results_csv_has_every_published_figure() -> None:
     ]
 
 
-def test_results_csv_leaves_withheld_figures_blank() -> None:
-    s = snapshot({SU: [0, 0, 1], CA: [0, 0], ST: [0, 1, 1, 1]})
+def test_results_csv_leaves_what_the_rung_withholds_blank() -> None:
+    s = snapshot({SU: [0, 0, 1], CA: [0, 0], ST: [0, 1, 1, 1]}, rung=Rung.DECISION_AND_COUNT)
     table = rows(results_csv(s))
     assert option_rows(table)[1:] == [
         ["1", "Alpha", "5", "55.6", "", "", "", ""],
         ["2", "Beta", "4", "44.4", "", "", "", ""],
     ]
-    held = next(row for row in table if row[0] == "Held back")
-    assert held[1].startswith("Fewer than 3 carers voted")
+    header = {row[0]: row[1:] for row in table if row}
+    assert header["Carers"] == ["not shown"] and header["Staff"] == ["not shown"]
+    assert header["Figures shown"] == ["decision and head count"]
+    assert header["Held back"][0].startswith("Figures role by role are not shown.")
     everything = " ".join(" ".join(row) for row in table)
     assert "100.0" not in everything  # the carers' unanimous share
 
 
-def test_nothing_published_means_no_numbers_per_option() -> None:
-    table = rows(results_csv(snapshot({SU: [0, 1], CA: [1]})))
+def test_the_decision_alone_means_no_numbers_per_option() -> None:
+    table = rows(results_csv(snapshot({SU: [0, 0], CA: [1], ST: [0]}, rung=Rung.DECISION)))
     assert [row[2:] for row in option_rows(table)[1:]] == [[""] * 6, [""] * 6]
+    header = {row[0]: row[1:] for row in table if row}
+    assert header["Decision (equal weight)"] == ["On equal weight: Alpha."]
 
 
 def test_formulas_are_defused() -> None:
@@ -84,7 +90,7 @@ def test_formulas_are_defused() -> None:
 
 def test_decision_log_has_one_row_per_closed_poll() -> None:
     balanced = snapshot({SU: [0, 0, 0], CA: [0, 0, 0], ST: [0] + [1] * 9}, poll_id=1)
-    small = snapshot({SU: [0, 0, 1], CA: [0, 0], ST: [0, 1, 1, 1]}, poll_id=2)
+    small = snapshot({SU: [0, 0, 1], CA: [0, 0], ST: [0, 1, 1, 1]}, poll_id=2, rung=Rung.HEAD_COUNT)
     missing = snapshot({SU: [1, 1, 1]}, poll_id=3, kind=PollKind.SINGLE)
     still_open = snapshot({SU: [1, 1, 1]}, poll_id=4, closed=False)
     table = rows(decision_log_csv([balanced, small, missing, still_open]))

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram import InlineKeyboardMarkup
 
+from bot.domain.disclosure import SmallRoles
+from bot.domain.disclosure_ladder import Rung
 from bot.domain.poll_rules import PollKind, Visibility
 from bot.domain.poll_snapshot import PollSnapshot
 from bot.views.callbacks import MAX_CALLBACK_BYTES, Action, Press, decode
@@ -24,42 +26,50 @@ def worked_example() -> PollSnapshot:
     return snapshot({SU: [0, 0, 0], CA: [0, 0, 0], ST: [0] + [1] * 9})
 
 
-def test_open_poll_says_how_to_vote_who_voted_and_when_it_closes() -> None:
-    s = snapshot({SU: [0, 1, 1], ST: [0, 0]}, closed=False)
+def test_open_poll_says_how_to_vote_how_many_voted_and_when_it_closes() -> None:
+    s = snapshot({SU: [0, 1, 1], ST: [0, 0]}, closed=False, rung=Rung.DECISION_AND_COUNT)
     text = assert_telegram_html(poll_message(s, now=NOW))
     assert "Which plan?" in text
     assert "1. Alpha" in text and "2. Beta" in text
     assert "press a button below. Nobody can see what you chose." in text
-    assert "5 people have voted: 3 service users and 2 staff; no carers yet." in text
+    assert "5 people have voted so far." in text
     assert "Closes Tuesday 1 December 2026 at 17:00 (London time)." in text
-    assert "Results will be shown when the poll closes." in text
-    assert "%" not in text and "votes" not in text  # after-close: no figure while open
+    assert (
+        "When the poll closes, I will show what equal weight decides and the votes for each "
+        "option. Nothing is shown while voting is open" in text
+    )
+    assert "%" not in text and "votes" not in text.replace("votes for each", "")
 
 
-def test_after_voting_poll_points_to_see_results() -> None:
-    s = snapshot({SU: [0, 0, 0]}, closed=False, visibility=Visibility.AFTER_VOTING)
-    text = assert_telegram_html(poll_message(s, now=NOW))
-    assert "Results are shown privately to people who have voted (press See results)." in text
-    assert "%" not in text
-
-
-def test_live_poll_shows_published_figures() -> None:
+@pytest.mark.parametrize("visibility", list(Visibility))
+@pytest.mark.parametrize("rung", list(Rung))
+def test_an_open_poll_never_shows_a_count_per_role_or_a_figure(
+    visibility: Visibility, rung: Rung
+) -> None:
+    """Whatever it was set to: a count per role that went up just after someone pressed would
+    tell their role, and figures that change with each vote would tell their vote."""
     s = snapshot(
-        {SU: [0, 0, 0], CA: [0, 0, 1], ST: [1, 1, 1]}, closed=False, visibility=Visibility.LIVE
+        {SU: [0], CA: [0, 1, 1], ST: [1, 1, 1]}, closed=False, visibility=visibility, rung=rung
     )
     text = assert_telegram_html(poll_message(s, now=NOW))
-    # Alpha: (1 + 2/3 + 0) / 3 = 5/9 = 56%; raw 5 of 9.
-    assert "1. Alpha: 5 votes, 56% equal weight" in text
-    assert "2. Beta: 4 votes, 44% equal weight" in text
+    assert "7 people have voted so far." in text
+    before_the_promise = text.split("When the poll closes")[0]
+    for word in ("service user", "carer", "staff", "%", "votes,", "leads", "equal weight"):
+        assert word not in before_the_promise, word
 
 
-def test_live_poll_with_a_small_role_shows_head_count_only() -> None:
-    s = snapshot(
-        {SU: [0, 0, 0], CA: [0, 1], ST: [1, 1, 1]}, closed=False, visibility=Visibility.LIVE
-    )
+def test_an_open_poll_with_notice_says_who_might_be_worked_out() -> None:
+    s = snapshot({SU: [0]}, closed=False, rung=Rung.DECISION, notice_roles=frozenset({CA}))
     text = assert_telegram_html(poll_message(s, now=NOW))
-    assert "equal weight" not in text.replace("Equal weight:", "")
-    assert "1. Alpha: 4 votes (50%)" in text
+    assert "I will show only what equal weight decides, without figures." in text
+    assert "the result could sometimes let people work out how carers voted" in text
+
+
+def test_an_open_protected_poll_says_it_shows_a_head_count() -> None:
+    s = snapshot({SU: [0]}, closed=False, rung=Rung.HEAD_COUNT, small_roles=SmallRoles.PROTECT)
+    text = assert_telegram_html(poll_message(s, now=NOW))
+    assert "only the votes for each option (a head count)" in text
+    assert "chose to protect small roles" in text
 
 
 def test_closed_poll_says_so_and_summarises() -> None:
@@ -144,7 +154,13 @@ def test_keyboard_for_an_open_single_choice_poll() -> None:
     labels = [[b.text for b in row] for row in markup.inline_keyboard]
     assert labels[0][0].startswith("1. 0&<")
     assert all(len(row[0]) <= 32 for row in labels[:10])
-    assert labels[10:] == [["Withdraw my vote"], ["See results"], ["Close poll (facilitators)"]]
+    # No "See results" while open, whatever the poll was set to: facilitators ask privately
+    # which roles have voted instead.
+    assert labels[10:] == [
+        ["Withdraw my vote"],
+        ["Who has voted? (facilitators)"],
+        ["Close poll (facilitators)"],
+    ]
     presses = [decode(data) for data in _callbacks(markup)]
     assert all(len(data.encode()) <= MAX_CALLBACK_BYTES for data in _callbacks(markup))
     assert [p.args for p in presses if p and p.action is Action.VOTE] == [
@@ -152,7 +168,7 @@ def test_keyboard_for_an_open_single_choice_poll() -> None:
     ]
     assert [p.action for p in presses[10:] if p] == [
         Action.WITHDRAW,
-        Action.SEE_RESULTS,
+        Action.TURNOUT,
         Action.CLOSE,
     ]
 

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from bot.domain.disclosure import SmallRoles
+from bot.domain.disclosure_ladder import Rung
 from bot.domain.poll_rules import PollKind, Visibility
 from bot.domain.roles import Role
 from bot.views.poll_results import private_results, results_message
@@ -26,7 +28,7 @@ def test_worked_example_gives_equal_weight_and_role_shares() -> None:
     text = assert_telegram_html(html)
     assert text.startswith("Results: Which plan?")
     assert "Service users and carers preferred Alpha; staff preferred Beta." in text
-    assert "On equal weight, Alpha leads." in text
+    assert text.split("\n")[2] == "On equal weight: Alpha."  # the decision first
     assert "A show of hands would have picked Beta." in text
     assert "1. Alpha\n2. Beta" in text
     assert table_rows(html) == [
@@ -39,31 +41,60 @@ def test_worked_example_gives_equal_weight_and_role_shares() -> None:
     assert "Held back" not in text
 
 
-def test_two_carers_hide_every_carer_figure_and_equal_weight() -> None:
-    # Carers: 2 < k = 3. Their shares would be 100% / 0%; staff 1/4 Alpha.
-    s = snapshot({SU: [0, 0, 1], CA: [0, 0], ST: [0, 1, 1, 1]})
+def test_a_head_count_shows_no_role_and_no_equal_weight() -> None:
+    s = snapshot(
+        {SU: [0, 0, 1], CA: [0, 0], ST: [0, 1, 1, 1]},
+        rung=Rung.HEAD_COUNT,
+        small_roles=SmallRoles.PROTECT,
+    )
     html = results_message(s)
     text = assert_telegram_html(html)
     rows = table_rows(html)
     assert rows[0] == ["#", "Votes", "Share"]  # no equal-weight or per-role column
     assert rows[1:] == [["1", "5", "56%"], ["2", "4", "44%"]]
-    assert "Car" not in " ".join(rows[0])
-    assert "equal weight," not in text.lower()
+    assert "equal weight" not in text.lower()
     assert "preferred" not in text  # per-role leaders are per-role figures too
-    assert "Held back: Fewer than 3 carers voted" in text
-    assert "9 people voted: 3 service users, 2 carers and 4 staff." in text
-    # Only the head-count shares: 5/9 and 4/9.
+    assert "To protect small roles, this poll shows a head count only, as it said." in text
+    assert "9 people voted." in text and "carer" not in text
     assert sorted(re.findall(r"\d+%", text)) == ["44%", "56%"]
 
 
-def test_only_small_roles_show_no_figure_at_all() -> None:
-    s = snapshot({SU: [0, 1], CA: [1]})
+def test_the_decision_alone_shows_no_figure_and_no_role() -> None:
+    s = snapshot({SU: [0, 0], CA: [1], ST: [0, 0, 0]}, rung=Rung.DECISION)
     html = results_message(s)
     text = assert_telegram_html(html)
     assert table_rows(html) == []
+    assert "%" not in text and "votes" not in text
+    assert "On equal weight: Alpha." in text
+    assert "6 people voted." in text
+    assert "service user" not in text.lower() and "carer" not in text.lower()
+    assert "Figures role by role are not shown." in text
+
+
+def test_a_notice_is_repeated_with_the_result() -> None:
+    s = snapshot(
+        {SU: [0, 1], CA: [1], ST: [0, 0, 0]}, rung=Rung.DECISION, notice_roles=frozenset({CA})
+    )
+    text = assert_telegram_html(results_message(s))
+    assert "As the poll said before voting: Please note:" in text
+
+
+def test_fewer_voters_than_members_lower_the_rung_and_say_why() -> None:
+    s = snapshot(
+        {SU: [0], CA: [1, 1, 0], ST: [0, 0, 0]}, rung=Rung.ROUNDED, closed_rung=Rung.DECISION
+    )
+    text = assert_telegram_html(results_message(s))
+    assert "Fewer people voted than could, so fewer figures are shown." in text
     assert "%" not in text
-    assert "Too few people of each role voted" in text
-    assert "3 people voted: 2 service users and 1 carer; no staff." in text
+
+
+def test_rounded_scores_are_marked_about() -> None:
+    s = snapshot({SU: [0, 0, 1], CA: [0, 1, 1], ST: [0, 1, 1]}, rung=Rung.ROUNDED)
+    html = results_message(s)
+    text = assert_telegram_html(html)
+    assert table_rows(html)[0] == ["#", "Votes", "Equal"]
+    assert "Equal: equal-weight score, to the nearest 10%." in text
+    assert all(cell.endswith("0%") for row in table_rows(html)[1:] for cell in row[2:])
 
 
 def test_nobody_voted() -> None:
@@ -113,7 +144,9 @@ def test_proposal_reasons_are_listed_sorted_and_escaped() -> None:
 def test_reasons_are_hidden_when_no_head_count_is_published() -> None:
     # Only Disagree and Block invite a reason: its mere presence would tell how the lone
     # service user voted.
-    s = snapshot({SU: [3], CA: [0]}, kind=PollKind.PROPOSAL, reasons=((3, "No"),))
+    s = snapshot(
+        {SU: [3], CA: [0]}, kind=PollKind.PROPOSAL, reasons=((3, "No"),), rung=Rung.DECISION
+    )
     text = assert_telegram_html(results_message(s))
     assert "• No" not in text
     assert "Reasons given privately" not in text

@@ -58,7 +58,7 @@ def test_ballot_ack_fits_even_with_ten_long_labels() -> None:
         poll_acks.join_to_vote_ack,
         poll_acks.facilitators_only_ack,
         poll_acks.no_vote_to_withdraw_ack,
-        poll_acks.vote_first_ack,
+        poll_acks.results_after_close_ack,
         poll_acks.results_sent_ack,
     ],
 )
@@ -74,12 +74,14 @@ def test_fixed_acks_say_what_the_brief_says() -> None:
     assert poll_acks.too_many_ack(1).startswith("You can choose up to 1 option.")
 
 
-def test_reminder_names_who_is_missing() -> None:
+def test_a_reminder_counts_voters_never_roles() -> None:
+    """A group message that lost "no carers yet" just after someone pressed would tell their
+    role; facilitators ask privately with "Who has voted?" instead."""
     s = snapshot({SU: [0] * 4, ST: [1] * 5}, closed=False, question="Room <b> & time?")
     text = assert_telegram_html(reminder_text(s, now=DEADLINE - timedelta(hours=3)))
     assert text.startswith("Reminder: the poll Room <b> & time? closes in about 3 hours.")
-    assert "So far 9 people have voted: 4 service users and 5 staff." in text
-    assert "Nobody from carers has voted yet." in text
+    assert "9 people have voted so far." in text
+    assert "carer" not in text and "staff" not in text and "service" not in text
 
 
 def test_reminder_with_nobody_and_no_deadline() -> None:
@@ -108,6 +110,6 @@ def test_polls_list_with_only_closed_and_with_none() -> None:
     closed = [snapshot({SU: [0] * 3, CA: [0] * 3, ST: [1] * 3}, question="Done?")]
     text = assert_telegram_html(polls_list([], closed, now=NOW))
     assert "Recently closed\n• Done?: The roles agree" not in text  # staff chose Beta
-    assert "On equal weight, Alpha leads." in text
+    assert "On equal weight: Alpha." in text
     assert "No poll is open right now." in text
     assert "no polls" in assert_telegram_html(polls_list([], [], now=NOW))
