@@ -126,7 +126,7 @@ async def _answer_outcome(
         await query.answer(acks.too_many_ack(outcome.max_choices), show_alert=True)
     elif outcome.notice:
         # The poll said so before voting; a voter of the named role is told again, privately.
-        await query.answer(acks.notice_ack(outcome.notice), show_alert=True)
+        await query.answer(acks.notice_ack(outcome.notice, outcome.chosen), show_alert=True)
     elif status is VoteStatus.UNCHANGED and outcome.kind.value != "multiple":
         await query.answer(acks.already_chosen_ack(", ".join(outcome.chosen)))
     else:

@@ -107,13 +107,14 @@ def results_after_close_ack() -> str:
     return "The results will be shown in the group when the poll closes."
 
 
-def notice_ack(roles: Collection[Role]) -> str:
+def notice_ack(roles: Collection[Role], option_labels: Sequence[str]) -> str:
     """With the first press of a voter whose role the poll's notice named (as an alert, so it
-    is read): their vote is in, and what others may work out."""
+    is read): what they chose, and what others may work out."""
     who = join_words([r.plural for r in ROLES if r in roles])
+    labels = shorten(join_words([shorten(x, 24) for x in option_labels]), 40)
     return _fit(
-        f"Your vote is in. Please note: in a group this size, the result could sometimes let "
-        f"others work out how {who} voted. You can withdraw your vote while the poll is open."
+        f"You chose: {labels}. Please note: in a group this size, the result could sometimes "
+        f"let others work out how {who} voted. You can change or withdraw it."
     )
 
 

@@ -75,6 +75,7 @@ LONDON = ZoneInfo("Europe/London")
 
 FACILITATOR_ACTIONS = frozenset(
     {
+        Action.TURNOUT,  # which roles have voted so far ("none yet" / "some"), as an alert
         Action.CLOSE,  # ask "Close this poll now?"
         Action.CLOSE_CONFIRM,  # ... and the answer, which closes it
         Action.EXPORT,  # a closed poll's results as CSV, privately
@@ -230,7 +231,6 @@ async def _wizard_at_post(bot: SandboxBot, user: FakeUser, group: FakeChat) -> F
     await bot.press(user, bot.last(dm), text="Proposal")
     await bot.say(user, dm, "We meet on Thursdays")
     await bot.press(user, bot.last(dm), text="No deadline (a facilitator closes it)")
-    await bot.press(user, bot.last(dm), text="After the poll closes (recommended)")
     return bot.last(dm)
 
 
@@ -252,6 +252,13 @@ async def close_target(scene: Scene) -> Target:
     poll = await _poll(scene)
     data = encode(Action.CLOSE, await _only(scene, Poll.id))
     assert data == button(poll, "Close poll")
+    return Target(data, poll, poll)
+
+
+async def turnout_target(scene: Scene) -> Target:
+    poll = await _poll(scene)
+    data = encode(Action.TURNOUT, await _only(scene, Poll.id))
+    assert data == button(poll, "Who has voted?")
     return Target(data, poll, poll)
 
 
@@ -540,6 +547,9 @@ class ButtonCase:
 
 
 BUTTON_CASES = [
+    # Its answer is an alert only the presser sees: nothing else changes, so the check is that
+    # every intruder is refused (no role words reach them).
+    ButtonCase(Action.TURNOUT, turnout_target, frozenset()),
     ButtonCase(Action.CLOSE, close_target, frozenset({Effect.GROUP, Effect.BUTTONS})),
     ButtonCase(
         Action.CLOSE_CONFIRM, close_confirm_target, frozenset({Effect.DATABASE, Effect.GROUP})

@@ -60,7 +60,7 @@ async def test_deadline_closes_the_poll_with_a_frozen_clock(bot: SandboxBot) -> 
         await sweep(context_of(bot))
         await sweep(context_of(bot))  # a second sweep (or a second process) posts nothing more
     assert len(results_in(bot, circle)) == 1
-    assert "The roles agree: Yes" in results_in(bot, circle)[0]
+    assert "On equal weight: Yes." in results_in(bot, circle)[0]
     assert "This poll is closed" in (poll.text or "")
 
 
@@ -102,7 +102,7 @@ async def test_the_alarm_for_a_deadline_is_set_when_the_poll_is_posted(bot: Sand
     assert abs((remind.next_t - (deadline - timedelta(hours=24))).total_seconds()) < 1
 
 
-async def test_reminder_before_the_deadline_shows_participation(bot: SandboxBot) -> None:
+async def test_reminder_before_the_deadline_counts_voters_not_roles(bot: SandboxBot) -> None:
     circle = await joined_circle(bot)
     poll = await post_poll(bot, circle, "Meet monthly? | Yes | No")
     for user in circle.members[Role.STAFF]:
@@ -115,9 +115,16 @@ async def test_reminder_before_the_deadline_shows_participation(bot: SandboxBot)
     reminders = [m for m in bot.tg.messages(circle.group) if "Reminder" in (m.text or "")]
     assert len(reminders) == 1
     text = reminders[0].text or ""
-    assert "4 staff" in text
-    assert "service users" in text and "carers" in text  # who has not voted yet
+    assert "4 people have voted so far." in text
+    assert "staff" not in text and "carers" not in text  # never by role in the group
     assert reminders[0].reply_to_message_id == poll.message_id
+    # Facilitators ask privately which roles have voted: "none yet" or "some", no counts.
+    answer = await vote(bot, circle.fiona, poll, "Who has voted?")
+    assert answer == (
+        "4 people have voted so far. Service users: none yet; Carers: none yet; Staff: some."
+    )
+    refused = await vote(bot, circle.members[Role.STAFF][0], poll, "Who has voted?")
+    assert "facilitators" in refused and "Staff" not in refused
 
 
 async def test_csv_export_for_facilitators_only_and_the_decision_log(bot: SandboxBot) -> None:
@@ -149,7 +156,11 @@ async def test_csv_export_for_facilitators_only_and_the_decision_log(bot: Sandbo
     assert "Which day?" in logs[-1].document.data.decode("utf-8-sig")
 
 
-async def test_after_voting_results_are_private_and_for_voters_only(bot: SandboxBot) -> None:
+async def test_an_old_after_voting_poll_shows_nothing_privately_until_it_closes(
+    bot: SandboxBot,
+) -> None:
+    """A voter who looked before and after someone pressed would learn that person's vote, so
+    'See results' on a poll made before this rule answers only once it has closed."""
     circle = await joined_circle(bot)
     poll = await post_poll(bot, circle, "Meet monthly? | Yes | No")
     async with bot.uow() as uow:
@@ -157,10 +168,13 @@ async def test_after_voting_results_are_private_and_for_voters_only(bot: Sandbox
         await uow.commit()
     sam, cara = circle.members[Role.SERVICE_USER][0], circle.members[Role.CARER][0]
     # The button as it appears once the message is refreshed with the new setting.
-    refused = await bot.press_raw(sam, circle.group, poll.message_id, "s:1")
-    assert refused is not None and "vote first" in str(refused["text"]).lower()
     await vote(bot, sam, poll, "Yes")
     await vote(bot, cara, poll, "No")
+    before = len(bot.tg.messages(bot.private(sam)))
+    refused = await bot.press_raw(sam, circle.group, poll.message_id, "s:1")
+    assert refused is not None and "when the poll closes" in str(refused["text"])
+    assert len(bot.tg.messages(bot.private(sam))) == before
+    await close_by_button(bot, circle.fiona, poll)
     answer = await bot.press_raw(sam, circle.group, poll.message_id, "s:1")
     assert answer is not None and "private chat" in str(answer["text"])
     assert "Meet monthly?" in bot.last_text(bot.private(sam))

@@ -124,15 +124,7 @@ async def test_multiple_choice_poll_from_start_to_group(bot: SandboxBot) -> None
     )
     await bot.press(fiona, confirm, text="Yes")
 
-    visibility = bot.last(dm)
-    assert "guess" in (visibility.text or "")  # live results' risk is explained
-    assert labels(visibility)[:3] == [
-        "After the poll closes (recommended)",
-        "Live",
-        "After voting (privately)",
-    ]
-    await bot.press(fiona, visibility, text="Live")
-
+    # No results step: results come when the poll closes, always (issue 12).
     preview = bot.last(dm)
     text = preview.text or ""
     for part in (
@@ -143,7 +135,7 @@ async def test_multiple_choice_poll_from_start_to_group(bot: SandboxBot) -> None
         "Multiple choice",
         "up to 2",
         "London time",
-        "Live",
+        "Results: when the poll closes, I will show",
     ):
         assert part in text, part
     assert labels(preview) == ["Post", "Start again", "Cancel"]
@@ -161,7 +153,7 @@ async def test_multiple_choice_poll_from_start_to_group(bot: SandboxBot) -> None
         assert sum(option in label for label in buttons) == 1, (option, buttons)
 
     poll = await only_poll(bot)
-    assert (poll.kind, poll.max_choices, poll.visibility) == ("multiple", 2, "live")
+    assert (poll.kind, poll.max_choices, poll.visibility) == ("multiple", 2, "after_close")
     assert poll.options == ["Monday", "Tuesday", "Wednesday evening"]
     assert poll.deadline is not None
     assert poll.deadline.astimezone(london).date() == tomorrow
@@ -186,7 +178,6 @@ async def test_proposal_poll_skips_options_and_goes_in_the_topic(bot: SandboxBot
     await bot.say(fiona, dm, "We move the meeting to Thursdays")
     assert "When should the poll close?" in bot.last_text(dm)
     await bot.press(fiona, bot.last(dm), text="No deadline (a facilitator closes it)")
-    await bot.press(fiona, bot.last(dm), text="After the poll closes (recommended)")
     preview = bot.last_text(dm)
     for part in ("Agree", "Unsure", "Disagree", "Block", "Proposal", "No deadline"):
         assert part in preview, part
@@ -214,7 +205,6 @@ async def test_scale_with_a_preset_deadline(bot_on: SandboxBot) -> None:
     await bot.press(fiona, bot.last(dm), text="Scale 1 to 5")
     await bot.say(fiona, dm, "How useful was today's session?")
     await bot.press(fiona, bot.last(dm), text="Tomorrow at 17:00")
-    await bot.press(fiona, bot.last(dm), text="After voting (privately)")
     assert "at 17:00, London time" in bot.last_text(dm)
     await bot.press(fiona, bot.last(dm), text="Post")
     poll = await only_poll(bot)
@@ -302,7 +292,6 @@ async def test_bad_input_at_each_typed_step_changes_nothing(bot: SandboxBot) -> 
     await bot.press(fiona, bot.last(dm), text="Change")
     assert "When should the poll close?" in bot.last_text(dm)
     await bot.press(fiona, bot.last(dm), text="In a week")
-    await bot.press(fiona, bot.last(dm), text="After the poll closes (recommended)")
     preview = bot.last_text(dm)
     assert "1. The library\n2. The park" in preview
     assert "Single choice" in preview
@@ -323,7 +312,6 @@ async def test_cancel_and_start_again(bot: SandboxBot) -> None:
     await bot.press(fiona, bot.last(dm), text="Scale 1 to 5")
     await bot.say(fiona, dm, "How was it?")
     await bot.press(fiona, bot.last(dm), text="No deadline (a facilitator closes it)")
-    await bot.press(fiona, bot.last(dm), text="Live")
     await bot.press(fiona, bot.last(dm), text="Start again")
     assert "What kind of poll" in bot.last_text(dm)
     await bot.press(fiona, bot.last(dm), text="Cancel")
@@ -425,7 +413,6 @@ async def test_the_draft_survives_a_restart(tg: FakeTelegram, settings: Settings
         await second.say(fiona, dm, "Not sure")
         await second.press(fiona, second.last(dm), text="Done")
         await second.press(fiona, second.last(dm), text="In 3 days")
-        await second.press(fiona, second.last(dm), text="After the poll closes (recommended)")
         assert "3. Not sure" in second.last_text(dm)
         await second.press(fiona, second.last(dm), text="Post")
         poll = await only_poll(second)

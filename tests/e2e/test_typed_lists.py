@@ -17,7 +17,7 @@ async def circle(bot: SandboxBot) -> Circle:
 
 def option_labels(bot: SandboxBot, circle: Circle) -> list[str]:
     poll = bot.last(circle.group)
-    return [b.text for row in poll.buttons for b in row][:-2]  # less Withdraw and Close
+    return [b.text for row in poll.buttons for b in row][:-3]  # less Withdraw, Who has voted, Close
 
 
 @pytest.mark.parametrize(
