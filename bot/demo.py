@@ -172,6 +172,11 @@ async def scene_poll(demo: Demo) -> None:
     demo.t.bot_output_silently()
     await demo.press(priya, poll, "Close poll (facilitators)")
     await demo.press(priya, demo.bot.last(demo.tg.chats[poll.chat_id]), "Yes, close it now")
+    demo.t.note(
+        "A show of hands would have picked Weekday mornings (9 staff outnumber the other 6). "
+        "With 3 / 3 / 9 people, the privacy audit finds that any figure beyond the decision "
+        "could let someone work out how a person voted, so the result says the decision only."
+    )
 
 
 async def scene_newcomer(demo: Demo) -> None:

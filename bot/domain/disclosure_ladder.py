@@ -351,6 +351,8 @@ class Choice:
 @lru_cache(maxsize=512)
 def _space(kind: PollKind, m: int, voters: Counts) -> OutcomeSpace:
     if kind is PollKind.MULTIPLE:
+        if math.prod(n + 1 for n in voters) > EXACT_BUDGET:  # one table per ticks per role
+            raise SpaceTooLarge(f"{voters} ticking")
         return tick_space(voters)
     return choice_space(voters, m, EXACT_BUDGET)
 

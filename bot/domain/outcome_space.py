@@ -122,6 +122,10 @@ def choice_space(voters: Counts, m: int, budget: int = 400_000) -> OutcomeSpace:
     """Single-answer polls: tables up to a permutation of the options."""
     if m < 2:
         raise ValueError("a poll has at least two options")
+    # Up to option order there are at least labelled / m! tables: far past the budget, say so
+    # before enumerating (the enumeration's own budget check comes too late to be quick).
+    if labelled_size(voters, m) > budget * factorial(m):
+        raise SpaceTooLarge(f"{voters} with {m} options")
     tables = list(_multisets(voters, m, budget))
     total_ballots = sum(voters)
     denominator = m**total_ballots

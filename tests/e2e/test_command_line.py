@@ -200,12 +200,13 @@ async def test_first_start_makes_a_key_outside_the_data_folder_and_keeps_to_it(
 
 
 async def _older_deployment(db_url: str, tg: FakeTelegram, title: str, user_id: int) -> None:
-    """A database as a version before key checks left it: set up to 0012 (the revision
-    before), with one member whose role is keyed under the key derived from BOT_TOKEN
-    (SECRET_KEY was not set)."""
+    """A database as a version before key checks left it, once migrated: no key fingerprint
+    stored (0013 adds the table empty), and one member whose role is keyed under the key
+    derived from BOT_TOKEN (SECRET_KEY was not set). Migrated to the head so that the current
+    models can write the member, as the old version's own code once did."""
     engine = create_engine(db_url)
     try:
-        await migrate.upgrade(engine, "0012")
+        await migrate.upgrade(engine)
     finally:
         await engine.dispose()
     group = tg.create_group(title, members=[], admins=[])

@@ -339,7 +339,10 @@ async def test_sigkill_mid_burst_loses_no_answered_press_and_doubles_nothing(
         announced_voters, announced_votes = _announced_counts(results[question])
         recount = Counter(c for (pid, _), c in held.items() if pid == poll_id)
         assert announced_voters == sum(recount.values())
-        assert announced_votes == [recount[1 << i] for i in range(3)]
+        # A group this large gets the decision alone (only the large-group lemma vouches for
+        # it: bot/domain/disclosure_ladder.py), so there are no per-option counts to compare.
+        assert announced_votes == [], "the rung shows no head count here"
+        assert "On equal weight" in results[question]
 
     # The grace rule: the reminder 20 minutes late is sent once, the 2 hours late one never.
     assert _reminders(tg, group, WITHIN_GRACE) == 1

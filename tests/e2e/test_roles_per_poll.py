@@ -9,7 +9,7 @@ from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeUser
 from storage.models import Ballot
-from tests.e2e.poll_helpers import button, joined_circle, post_poll, vote
+from tests.e2e.poll_helpers import button, close_by_button, joined_circle, post_poll, vote
 
 
 async def ballot_roles(bot: SandboxBot) -> list[str]:
@@ -48,7 +48,7 @@ async def test_switching_role_to_vote_and_back_counts_the_ballot_as_staff(
 
     back = await change_role(bot, stan, "Staff")
     assert "as staff" in back and "counts in every poll from now on" in back
-    await bot.press(circle.fiona, poll, data=button(poll, "Close poll"))
+    await close_by_button(bot, circle.fiona, poll)
     assert await ballot_roles(bot) == [Role.STAFF.value]
 
 
@@ -90,7 +90,7 @@ async def test_a_second_change_while_both_roles_are_open_is_refused_kindly(
     assert await ballot_roles(bot) == sorted([Role.STAFF.value, Role.SERVICE_USER.value])
 
     # Once the older poll closes, the change has settled and another one may follow.
-    await bot.press(circle.fiona, first, data=button(first, "Close poll"))
+    await close_by_button(bot, circle.fiona, first)
     await bot.say(stan, dm, "/mydata")
     assert "earlier role" not in bot.last_text(dm)
     allowed = await change_role(bot, stan, "Carer")

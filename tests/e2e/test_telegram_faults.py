@@ -516,7 +516,7 @@ async def test_sendmessage_a_poll_reminder(
     reminders = poll_reminders(bot, circle)
     assert len(reminders) == (2 if kind == "applied-timeout" else 1)
     assert all(m.reply_to_message_id == poll.message_id for m in reminders)
-    assert "1 staff" in (reminders[-1].text or "")
+    assert "1 person has voted so far" in (reminders[-1].text or "")
     await still_answers(bot, circle)
     assert_no_traceback(caplog)
 
@@ -546,7 +546,7 @@ async def test_sendmessage_poll_results(
         await poll_jobs.sweep(context)
     results = results_in(bot, circle)
     assert len(results) == (2 if kind == "applied-timeout" else 1)
-    assert "The roles agree: Yes" in results[-1]
+    assert "On equal weight: Yes." in results[-1]
     assert len(photos(bot, circle)) == 1  # the chart goes with the results that were marked
     late = await bot.press_raw(circle.members[Role.CARER][0], circle.group, poll.message_id, no)
     assert late is not None and "closed" in late["text"]  # and still answering
