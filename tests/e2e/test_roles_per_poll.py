@@ -9,7 +9,7 @@ from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeUser
 from storage.models import Ballot
-from tests.e2e.poll_helpers import button, close_by_button, joined_circle, post_poll, vote
+from tests.e2e.poll_helpers import close_by_button, joined_circle, post_poll, vote
 
 
 async def ballot_roles(bot: SandboxBot) -> list[str]:
