@@ -4,7 +4,7 @@ weight and anonymity work.
 Each decision is the poll's closing results message itself (`poll_results.results_message`)
 and its chart (`poll_chart.results_chart`), rendered from the same snapshot the close path
 uses: the report never works out a figure of its own, so it withholds exactly what the group
-message withheld, and says why on the "Held back" line the message carries.
+message withheld, and says why in the line the message carries.
 
 fpdf2 is pure Python (its dependencies, Pillow and fontTools, already come with matplotlib),
 so it installs from `pip install -e .` and in the slim Docker image with no system library.
@@ -46,16 +46,17 @@ HOW_IT_WORKS = (
     "the average of those shares. The head count (a show of hands) is shown beside it, so a "
     "reader can see where the two differ.",
     "Anonymity: nobody, facilitators included, can see who voted what, who wrote which "
-    "feedback or who holds which role. A figure about a role is shown only when enough people "
-    "of that role voted that it cannot give anyone's choice away; otherwise the decision says "
-    "\u201cHeld back\u201d and why, exactly as the group was told when the poll closed.",
+    "feedback or who holds which role. Before each poll was posted, a privacy check worked out "
+    "which figures could be shown without letting anyone in the group work out how someone "
+    "voted; each decision below shows exactly those, and says why the rest were held back, "
+    "as the group was told when the poll closed.",
     "Feedback is anonymous. Only items a facilitator published in the group are quoted here; "
     "rejected items and urgent ones (a possible crisis, seen by facilitators only) are counted, "
     "never quoted.",
 )
 WITHHELD_LINE = (
-    "Where a figure is missing, the \u201cHeld back\u201d line under that decision says why: too "
-    "few people of a role voted to show it without giving their votes away."
+    "Where a figure is missing, the line under that decision says why: in a group this size "
+    "it could have let people work out how someone voted."
 )
 
 

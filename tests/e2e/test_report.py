@@ -137,7 +137,7 @@ async def test_a_facilitator_gets_the_period_as_a_pdf_privately_with_what_the_gr
             assert flat(line) in text, line
     # The second poll's message held figures back: so does the report, in its words.
     held = closing_message(bot, circle, "Paint the room green?")
-    assert "Held back" in held
+    assert "As the poll said before voting" in held  # posted with notice in this group
     assert "What we did: Planned by the room bookings team" in text
     # Feedback: counts, the published text, never the rejected or urgent one.
     assert "Please send the papers a week before" in text
