@@ -277,3 +277,35 @@ def test_a_role_alone_carries_no_figures_that_name_anyone() -> None:
     """One voting role: equal weight is the head count, every rung passes."""
     found = plan(PollKind.SINGLE, 2, {Role.STAFF: 2}, small_roles=SmallRoles.NOTICE)
     assert found.rung is Rung.FULL
+
+
+# ------------------------------------------------------------ several polls in one group
+
+
+def _publication_of(votes: tuple[int, ...], people: tuple[Role, ...], rung: Rung) -> str:
+    counts = {role: [0, 0] for role in ROLES}
+    for role, vote in zip(people, votes, strict=True):
+        counts[role][vote] += 1
+    return _key(disclose(from_counts(counts), rung))
+
+
+@pytest.mark.parametrize("rung", [Rung.DECISION, Rung.DECISION_AND_COUNT, Rung.HEAD_COUNT])
+def test_combining_two_polls_tells_an_insider_nothing_more_about_either(rung: Rung) -> None:
+    """Person by person, every joint outcome of two polls of the same people: what an insider
+    (person 0, knowing their own two votes) believes about person 1's vote in the first poll is
+    the same whether they look at the first result alone or at both. The audit's even odds make
+    ballots of different polls independent; people whose votes are correlated across polls
+    are outside it (docs/PRIVACY.md)."""
+    people = (SU, CA, ST, ST, CA)
+    n = len(people)
+    outcomes = list(itertools.product(itertools.product((0, 1), repeat=n), repeat=2))
+    alone: dict[tuple[object, ...], list[int]] = defaultdict(lambda: [0, 0])
+    both: dict[tuple[object, ...], list[int]] = defaultdict(lambda: [0, 0])
+    for first, second in outcomes:
+        pub1 = _publication_of(first, people, rung)
+        pub2 = _publication_of(second, people, rung)
+        alone[(first[0], second[0], pub1)][first[1]] += 1
+        both[(first[0], second[0], pub1, pub2)][first[1]] += 1
+    for (own1, own2, pub1, _pub2), counts in both.items():
+        base = alone[(own1, own2, pub1)]
+        assert counts[1] * sum(base) == base[1] * sum(counts)  # the same posterior, exactly
