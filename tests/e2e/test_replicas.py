@@ -323,9 +323,10 @@ async def test_two_replicas_send_each_reminder_once_count_each_voter_once_close_
     assert closed == ("closed", True, True)
     announced = results()[0]
     assert re.search(rf"^{VOTERS} people voted", announced, re.MULTILINE), announced
-    recount = Counter(ballots.values())
-    table = re.findall(r"^\s*(\d)\s+(\d+)\s+\d+%", announced, re.MULTILINE)
-    assert [int(votes) for _, votes in sorted(table)] == [recount[1 << i] for i in range(3)]
+    # Roles of 31 are past the exact audit's budget: the large-group lemma vouches for the
+    # decision alone (bot/domain/disclosure_ladder.py), so no per-option count is announced.
+    assert "On equal weight" in announced
+    assert not re.findall(r"^\s*(\d)\s+(\d+)\s+\d+%", announced, re.MULTILINE)
     print(
         f"{2 * VOTERS} presses, updates per replica {dict(handled)}; restarted replicas up "
         f"after {up_after.total_seconds():.1f} s (reminders due at {REMIND_AFTER.seconds} s)"
