@@ -219,6 +219,9 @@ def _choose(
             moments.append(resolve_local(datetime.combine(on, reading), zone))
     ahead = [m for m in moments if m > now_utc]
     if len(ahead) == 2:
+        # Both readings go through the same checks as one: a day five years off is refused
+        # before anyone is asked "morning or evening?" about it.
+        _checked_future(ahead[1], zone_name, now_utc)
         morning, evening = typed.plausible
         raise AmbiguousTimeError(
             f"Do you mean {typed.spoken} in the morning or in the evening? "

@@ -122,6 +122,8 @@ meeting_lines = st.one_of(
 @given(line=meeting_lines, zone=st.sampled_from(ZONES), now=moments)
 @example(line="31 Dec 9999 23:00 | x", zone="UTC", now=NOW)
 @example(line="31 dec 9999 23:00 EST | x", zone="UTC", now=NOW)
+# A bare hour on a far day was offered as morning-or-evening 25 years ahead.
+@example(line="1 Jan 2025 at 10|\u202e", zone="Europe/London", now=datetime(2000, 1, 1, tzinfo=UTC))
 def test_the_meeting_line_is_parsed_or_refused_kindly(line: str, zone: str, now: datetime) -> None:
     parsed, refused = outcome(lambda: parse_meeting_line(line, zone, now), MeetingInputError)
     if parsed is None:
