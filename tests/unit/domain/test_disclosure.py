@@ -306,6 +306,6 @@ def test_combining_two_polls_tells_an_insider_nothing_more_about_either(rung: Ru
         pub2 = _publication_of(second, people, rung)
         alone[(first[0], second[0], pub1)][first[1]] += 1
         both[(first[0], second[0], pub1, pub2)][first[1]] += 1
-    for (own1, own2, pub1, _pub2), counts in both.items():
-        base = alone[(own1, own2, pub1)]
+    for (own1, own2, seen_first, _seen_second), counts in both.items():
+        base = alone[(own1, own2, seen_first)]
         assert counts[1] * sum(base) == base[1] * sum(counts)  # the same posterior, exactly
