@@ -10,7 +10,13 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.crisis import DEFAULT_CRISIS_PHRASES, compile_phrases, is_crisis, words
+from bot.domain.crisis import (
+    DEFAULT_CRISIS_PHRASES,
+    compile_phrases,
+    is_crisis,
+    lookalike_words,
+    words,
+)
 from tests.property.strategies import any_text, hostile_text
 
 CI = settings.get_profile("ci")
@@ -80,3 +86,59 @@ def test_any_text_and_any_configured_phrases_never_fail(text: str, phrases: list
         assert is_crisis(text, [" ".join(said[: len(said) // 2 + 1])])
     if not compiled:
         assert not found
+
+
+# Letters of other scripts that look like Latin ones on a phone (Cyrillic, Greek).
+_LOOK_ALIKES = {
+    "a": "\u0430",
+    "c": "\u0441",
+    "e": "\u0435",
+    "i": "\u0456",
+    "o": "\u043e\u03bf",
+    "p": "\u0440",
+    "s": "\u0455",
+    "x": "\u0445",
+    "y": "\u0443",
+    "k": "\u043a",
+}
+
+
+@st.composite
+def disguised(draw: st.DrawFn) -> str:
+    """A crisis phrase with some letters swapped for look-alikes from another script."""
+    phrase = draw(st.sampled_from(DEFAULT_CRISIS_PHRASES))
+    return "".join(
+        draw(st.sampled_from(_LOOK_ALIKES[ch]))
+        if ch in _LOOK_ALIKES and draw(st.booleans())
+        else ch
+        for ch in phrase
+    )
+
+
+@settings(CI, max_examples=400)
+@given(text=disguised(), before=hostile_text(max_size=4))
+@example(text="k\u0456ll myself", before="")
+def test_a_crisis_in_look_alike_letters_is_found(text: str, before: str) -> None:
+    assert is_crisis(f"{before} {text}.", DEFAULT_CRISIS_PHRASES), text
+
+
+_PLAIN = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,!?'-\n"),
+    max_size=80,
+)
+
+
+@settings(CI, max_examples=400)
+@given(text=_PLAIN, phrases=st.lists(_PLAIN, max_size=4))
+@example(text="The new skill myself", phrases=["kill myself"])
+@example(text="I want to diet", phrases=["want to die"])
+def test_look_alike_matching_adds_no_match_to_plain_english(text: str, phrases: list[str]) -> None:
+    """On Latin letters alone the look-alike reading is the typed one with "l" written "1":
+    the second comparison can find nothing the first would not."""
+    assert lookalike_words(text) == tuple(w.replace("l", "1") for w in words(text))
+    typed_only = any(
+        words(text)[i : i + len(p)] == p
+        for p in compile_phrases(phrases)
+        for i in range(len(words(text)))
+    )
+    assert is_crisis(text, phrases) == typed_only
