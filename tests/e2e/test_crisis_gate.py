@@ -5,6 +5,7 @@ feedback the person chose to send."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from bot.sandbox import FakeChat, FakeMessage, FakeUser
 from storage.models import Base
 from tests.e2e.feedback_helpers import labels, stored
 from tests.e2e.meeting_helpers import plan_meeting
-from tests.e2e.poll_helpers import button, close_by_button, joined_circle, vote
+from tests.e2e.poll_helpers import button, close_by_button, joined_circle, post_poll, vote
 
 CRISIS = "I want to kill myself, nobody would notice"
 MARK = "nobody would notice"  # searched for wherever the words could have gone
@@ -218,3 +219,110 @@ async def test_the_words_go_no_further_when_telegram_fails_or_sends_them_twice(
     await bot.say(fiona, circle.group, "/poll Tea or coffee? | Tea | Coffee")
     assert "Tea or coffee?" in bot.last_text(circle.group)
     assert button(bot.last(circle.group), "Tea")
+
+
+# "kill" with a Cyrillic "і" (U+0456): looks the same on a phone, and NFKC leaves it alone.
+LOOK_ALIKE = "I want to k\u0456ll myself, nobody would notice"
+
+
+async def test_look_alike_letters_do_not_get_a_crisis_past_the_gate(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot, SMALL)
+    await plan_meeting(bot, circle, f"{typed_date(5)} | Forum | Room 3")
+    sam, fiona = circle.members[Role.SERVICE_USER][0], circle.fiona
+    group, dm = circle.group, bot.private(sam)
+    in_group = len(bot.tg.messages(group))
+    for person, chat, line in [
+        (sam, dm, f"/agenda {LOOK_ALIKE}"),
+        (fiona, group, f"/poll {LOOK_ALIKE}? | Yes | No"),
+        (sam, dm, LOOK_ALIKE.replace("myself", "mys\u0435lf")),  # and a Cyrillic е
+    ]:
+        before = contacts_in(bot, person)
+        await bot.say(person, chat, line)
+        assert contacts_in(bot, person) == before + 1, line
+    assert len(bot.tg.messages(group)) == in_group
+    assert await stored_anywhere(bot, MARK) == []
+    # No false alarm: "skіll" with the same Cyrillic "і" is still "skill", and goes on the
+    # agenda like any item.
+    await bot.say(sam, dm, "/agenda The new sk\u0456ll: myself and others on the rota")
+    assert contacts_in(bot, sam) == 2
+    await bot.say(fiona, group, "/meetings")
+    assert "myself and others on the rota" in bot.last_text(group)
+
+
+async def test_a_crisis_in_the_group_from_someone_the_bot_can_write_to_is_offered_privately(
+    bot: SandboxBot,
+) -> None:
+    circle = await joined_circle(bot, SMALL)
+    sam, fiona = circle.members[Role.SERVICE_USER][0], circle.fiona
+    group, dm = circle.group, bot.private(sam)
+    bot.tg.privacy_mode = False  # the bot sees the group's talk, as in a small group it may
+    in_group = len(bot.tg.messages(group))
+    await bot.say(sam, group, CRISIS)
+    assert contacts_in(bot, sam) == 1
+    assert len(bot.tg.messages(group)) == in_group  # nothing said in the group, no name
+    # Privately: the offer to pass it on, marked urgent, for this group; nothing without Send.
+    offer = bot.last(dm)
+    assert MARK in (offer.text or "") and "urgent" in (offer.text or "")
+    assert labels(offer)[:2] == ["Send", "Cancel"]
+    assert await stored_anywhere(bot, MARK) == []
+    await bot.press(sam, offer, text="Send")
+    (urgent,) = said(bot, bot.private(fiona), MARK)
+    assert "URGENT" in (urgent.text or "")
+    assert not re.search(rf"\b{sam.first_name}\b", urgent.text or "")  # "Samaritans" aside
+    assert len(bot.tg.messages(group)) == in_group
+    (item,) = await stored(bot)
+    assert item.urgent and item.status == "urgent"
+
+
+async def test_later_set_up_steps_and_outcome_words_never_take_a_crisis(bot: SandboxBot) -> None:
+    """The steps after the first: a poll's options, a meeting's place, and the words a
+    facilitator types for "You said, we did" (why not possible, who will do it), which the
+    group would read."""
+    circle = await joined_circle(bot, SMALL)
+    fiona, dm, group = circle.fiona, bot.private(circle.fiona), circle.group
+    # The poll set-up's options.
+    await bot.say(fiona, group, "/newpoll")
+    url = next(b.url for b in bot.last(group).all_buttons() if b.url)
+    assert url is not None
+    await bot.start(fiona, url.split("?start=", 1)[1])
+    await bot.press(fiona, bot.last(dm), text="Single choice")
+    await bot.say(fiona, dm, "Which day suits you?")
+    await bot.say(fiona, dm, "Monday")
+    await bot.say(fiona, dm, CRISIS)
+    assert contacts_in(bot, fiona) == 1
+    await bot.say(fiona, dm, "Tuesday")
+    options = bot.last(dm)
+    assert "2. Tuesday" in (options.text or "") and MARK not in (options.text or "")
+    await bot.press(fiona, options, text="Cancel")
+    # The meeting set-up's place.
+    await bot.say(fiona, group, "/meeting")
+    link = next(b.url for b in bot.last(group).all_buttons() if b.url)
+    assert link is not None
+    await bot.start(fiona, link.split("?start=", 1)[1])
+    await bot.say(fiona, dm, typed_date(4))
+    await bot.say(fiona, dm, "Peer support planning")
+    assert "Where is it?" in bot.last_text(dm)
+    await bot.say(fiona, dm, CRISIS)
+    assert contacts_in(bot, fiona) == 2
+    assert "Where is it?" not in bot.last_text(dm)  # the step is not answered by it
+    await bot.say(fiona, dm, "Room 3")
+    assert "Room 3" in bot.last_text(dm) and MARK not in bot.last_text(dm)
+    # An outcome's "why" and "who": both would be posted in the group.
+    poll = await post_poll(bot, circle, "Move the meeting to Thursdays? | Yes | No")
+    await close_by_button(bot, fiona, poll)
+    await bot.say(fiona, group, "/outcome")
+    listing = bot.last(dm)
+    await bot.press(fiona, listing, text=labels(listing)[0])
+    await bot.press(fiona, bot.last(dm), text="Not possible")
+    await bot.say(fiona, dm, CRISIS)
+    assert contacts_in(bot, fiona) == 3
+    await bot.say(fiona, dm, "The room is booked on Thursdays")
+    assert "Who will do it?" in bot.last_text(dm)
+    await bot.say(fiona, dm, CRISIS)
+    assert contacts_in(bot, fiona) == 4
+    await bot.say(fiona, dm, "the room bookings team")
+    await bot.press(fiona, bot.last(dm), text="No review date")
+    (told,) = [m.text or "" for m in bot.tg.messages(group) if "You said, we did" in (m.text or "")]
+    assert "The room is booked on Thursdays" in told and "the room bookings team" in told
+    assert not said(bot, group, MARK)
+    assert await stored_anywhere(bot, MARK) == []

@@ -152,3 +152,26 @@ async def test_rejected_and_urgent_texts_are_deleted_after_the_retention_period(
         for path in sqlite_files(sqlite_url):
             data = path.read_bytes()
             assert b"Rejected words" not in data and b"Urgent words" not in data, path.name
+
+
+async def test_by_default_rejected_and_urgent_texts_are_kept_90_days(bot: SandboxBot) -> None:
+    """FEEDBACK_RETENTION_DAYS unset: 90 days, as the issue and README say."""
+    assert bot.settings.feedback_retention_days == 90
+    circle = await joined_circle(bot)
+    sam = circle.members[Role.SERVICE_USER][0]
+    await _item_with(bot, sam, "Rejected words about the lift")
+    await _item_with(bot, sam, "Urgent words: I want to die")
+    (lift,) = for_fiona(bot, bot.private(circle.fiona), "Rejected words")
+    await bot.press(circle.fiona, lift, text="Reject")
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=89), tick=False):
+        await housekeep(context_of(bot))
+    assert sorted(item.text for item in await stored(bot)) == [
+        "Rejected words about the lift",
+        "Urgent words: I want to die",
+    ]
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=91), tick=False):
+        await housekeep(context_of(bot))
+    assert sorted((item.status, item.text) for item in await stored(bot)) == [
+        ("rejected", ""),
+        ("urgent", ""),
+    ]

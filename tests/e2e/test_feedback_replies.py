@@ -187,3 +187,29 @@ async def test_a_crisis_in_a_reply_passes_and_one_in_an_answer_goes_urgent(
         (urgent,) = with_words(bot, bot.private(person), "Honestly I want to kill myself")
         assert "URGENT" in (urgent.text or "")
     assert not with_words(bot, circle.group, "kill myself")
+
+
+async def test_replies_end_at_30_days_on_both_sides_even_before_housekeeping(
+    bot: SandboxBot,
+) -> None:
+    circle, _ = await two_facilitators(bot)
+    sam = circle.members[Role.SERVICE_USER][0]
+    await send_allowing_replies(bot, sam, "The menu never changes")
+    copy = with_words(bot, bot.private(circle.fiona), "menu never changes")[-1]
+    assert "Sent privately" in await reply_as(bot, circle.fiona, copy, "Which meals?")
+    to_sam = bot.last(bot.private(sam))
+    start = datetime.now(UTC)
+    # The item's hour plus 30 days: still open an hour before it.
+    with time_machine.travel(start + timedelta(days=29, hours=22)):
+        assert "Sent privately" in await reply_as(bot, circle.fiona, copy, "Still with us?")
+        await bot.press(sam, to_sam, text="Answer")
+        await bot.say(sam, bot.private(sam), "Yes, the suppers")
+        assert "Sent to the facilitators" in bot.last_text(bot.private(sam))
+    # Just past it, nothing passes either way, though housekeeping has not run yet.
+    with time_machine.travel(start + timedelta(days=30, hours=1)):
+        for person, message, label in ((sam, to_sam, "Answer"), (circle.fiona, copy, REPLY)):
+            late = await bot.press(person, message, text=label)
+            assert late is not None and "have ended" in str(late["text"]), label
+        assert len(await channels(bot)) == 1
+        await housekeep(context_of(bot))
+        assert await channels(bot) == []

@@ -7,15 +7,17 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
 
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
-from bot.sandbox import FakeMessage, FakeUser
+from bot.sandbox import FakeMessage, FakeTelegram, FakeUser
 from bot.scheduling.housekeeping import housekeep
 from bot.views.callbacks import Action, encode
+from tests.conftest import make_settings
 from tests.e2e.feedback_helpers import labels, stored, write
 from tests.e2e.poll_helpers import Circle, close_by_button, context_of, joined_circle, post_poll
 
@@ -169,3 +171,60 @@ async def test_reviews_remind_facilitators_and_the_monthly_digest_is_a_setting(
         m.text or "" for m in bot.tg.messages(circle.group) if "This month" in (m.text or "")
     ]
     assert len(digests) == 1 and "Please put the agenda out earlier" in digests[0]
+
+
+async def test_a_changed_outcome_is_told_again_and_reviews_and_the_digest_survive_a_restart(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    settings = make_settings(tg, f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    async with SandboxBot(tg, settings) as bot:
+        circle = await joined_circle(bot)
+        sam = circle.members[Role.SERVICE_USER][0]
+        await published_item(bot, circle, sam, "The garden gate sticks")
+        dm = bot.private(circle.fiona)
+        listing = await outcome_list(bot, circle)
+        await bot.press(circle.fiona, listing, text=labels(listing)[0])
+        await bot.press(circle.fiona, bot.last(dm), text="Planned")
+        await bot.say(circle.fiona, dm, "the estates team")
+        await bot.press(circle.fiona, bot.last(dm), text="In 2 weeks")
+        await bot.say(circle.fiona, circle.group, "/yousaid")
+        board = bot.last(circle.group)
+        await bot.press(circle.fiona, board, text=labels(board)[0])  # the digest on
+    async with SandboxBot(tg, settings) as bot:  # restarted
+        # Changed: the group hears once more, in one short message, and so does Sam.
+        listing = await outcome_list(bot, circle)
+        await bot.press(circle.fiona, listing, text=labels(listing)[0])
+        await bot.press(circle.fiona, bot.last(dm), text="Agreed")
+        await bot.press(circle.fiona, bot.last(dm), text="Skip")
+        await bot.press(circle.fiona, bot.last(dm), text="In a month")
+        assert "The group has been told" in bot.last_text(dm)
+        posts = [p for p in group_posts(bot, circle) if p.startswith("📣")]
+        assert len(posts) == 2 and "Planned" in posts[0] and "Agreed" in posts[1]
+        told = [
+            m.text or ""
+            for m in bot.tg.messages(bot.private(sam))
+            if "recorded what came of your feedback" in (m.text or "")
+        ]
+        assert len(told) == 2 and "Agreed" in told[1]
+    async with SandboxBot(tg, settings) as bot:  # and again: the review date was stored
+
+        def reviews() -> int:
+            return sum("Review due" in (m.text or "") for m in bot.tg.messages(dm))
+
+        with time_machine.travel(datetime.now(UTC) + timedelta(days=20)):
+            await housekeep(context_of(bot))
+        assert reviews() == 0  # the review moved to a month when the outcome changed
+        with time_machine.travel(datetime.now(UTC) + timedelta(days=32)):
+            await housekeep(context_of(bot))
+            await housekeep(context_of(bot))
+        assert reviews() == 1
+        first = datetime.now(LONDON).replace(day=1, hour=10, minute=30) + timedelta(days=32)
+        with time_machine.travel(first.replace(day=1)):
+            await housekeep(context_of(bot))
+            await housekeep(context_of(bot))
+        digests = [
+            m.text or "" for m in bot.tg.messages(circle.group) if "This month" in (m.text or "")
+        ]
+        assert len(digests) == 1
+        assert "You said: " in digests[0] and "The garden gate sticks" in digests[0]
+        assert "We did: Agreed" in digests[0]

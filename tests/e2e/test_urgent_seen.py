@@ -144,3 +144,33 @@ async def test_in_waking_hours_only_a_night_reminder_waits_for_the_morning(
         with time_machine.travel(late + timedelta(hours=10, minutes=11)):  # 08:01
             await feedback_jobs.sweep(context_of(bot))
         assert len(urgent_copies(bot, bot.private(gita))) == 2
+
+
+async def test_an_urgent_item_can_be_answered_privately_when_its_writer_allowed_it(
+    bot: SandboxBot,
+) -> None:
+    """The private reply of section 2: seen, then answered, without either side's name."""
+    circle, gita = await circle_with_two_facilitators(bot)
+    sam = circle.members[Role.SERVICE_USER][0]
+    preview = await write(bot, sam, CRISIS)
+    await bot.press(sam, preview, text="Let the facilitators reply to me privately")
+    await bot.press(sam, bot.last(bot.private(sam)), text="Send")
+    (fionas,) = urgent_copies(bot, bot.private(circle.fiona))
+    (gitas,) = urgent_copies(bot, bot.private(gita))
+    assert labels(fionas) == [SEEN, "Reply privately", MUTE] == labels(gitas)
+    await bot.press(gita, gitas, text=SEEN)
+    # Seen is recorded on every copy; "Reply privately" stays while replies are allowed.
+    assert "A facilitator marked this as seen" in (current(bot, fionas).text or "")
+    assert labels(current(bot, fionas)) == ["Reply privately", MUTE]
+    await bot.press(circle.fiona, current(bot, fionas), text="Reply privately")
+    await bot.say(circle.fiona, bot.private(circle.fiona), "We are here for you. Call 116 123.")
+    to_sam = bot.last(bot.private(sam))
+    text = to_sam.text or ""
+    assert "We are here for you" in text and "Fiona" not in text and "Gita" not in text
+    await bot.press(sam, to_sam, text="Answer")
+    await bot.say(sam, bot.private(sam), "Thank you, I called them")
+    for person in (circle.fiona, gita):
+        (answer,) = [
+            m for m in bot.tg.messages(bot.private(person)) if "I called them" in (m.text or "")
+        ]
+        assert sam.first_name not in (answer.text or "")
