@@ -35,6 +35,7 @@ from bot.views.callbacks import Action, Press, decode, pattern
 from handlers.guards import facilitator_command, group_command
 from handlers.replies import (
     answer_privately,
+    edit_query_markup,
     edit_query_message,
     message_of,
     pressed_in_private,
@@ -75,9 +76,10 @@ async def you_said(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         found = await outcomes.listing(uow, group.id, now())
         monthly = await outcomes.monthly(uow, group.id)
-    await reply(
-        update, views.listing(group.title, found), views.monthly_keyboard(group.id, monthly)
-    )
+    *parts, last = views.listing_parts(group.title, found)
+    for part in parts:
+        await reply(update, part)
+    await reply(update, last, views.monthly_keyboard(group.id, monthly))
 
 
 async def switch_monthly(update: Update, context: AppContext) -> None:
@@ -104,11 +106,9 @@ async def switch_monthly(update: Update, context: AppContext) -> None:
     on = bool(press.args[1])
     async with context.uow() as uow:
         await outcomes.set_monthly(uow, group.id, on)
-        found = await outcomes.listing(uow, group.id, now())
     await query.answer("Saved")
-    await edit_query_message(
-        query, views.listing(group.title, found), views.monthly_keyboard(group.id, on)
-    )
+    # Only the button changes: the list above it (perhaps the last of several parts) stays.
+    await edit_query_markup(query, views.monthly_keyboard(group.id, on))
 
 
 async def _topic_pressed(

@@ -114,6 +114,19 @@ async def edit_query_message(
             raise
 
 
+async def edit_query_markup(query: CallbackQuery, markup: InlineKeyboardMarkup) -> None:
+    """Change only the buttons of the message a button sits on; a double tap is no error."""
+    if not isinstance(query.message, Message) or query.message.text is None:
+        return
+    try:
+        # The text as it is, with new buttons: editMessageReplyMarkup would do, but the
+        # library sends the default parse_mode with it, which that method does not take.
+        await query.edit_message_text(query.message.text_html, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
 async def confirm_done(
     query: CallbackQuery, toast: str, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:

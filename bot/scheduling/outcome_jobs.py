@@ -51,8 +51,11 @@ async def post_monthly_digests(context: AppContext) -> int:
             found = await outcomes.listing(uow, group.id, now())
         if not found:
             continue  # nothing to say this month: no empty message in the group
-        posted += (
-            await send_to_group(context, group.chat_id, views.digest(group.title, found))
-            is not None
-        )
+        # A busy month does not fit in one message: in parts, each outcome whole (one message
+        # too long would be refused, and the month is already claimed).
+        sent = [
+            await send_to_group(context, group.chat_id, part)
+            for part in views.digest_parts(group.title, found)
+        ]
+        posted += all(message is not None for message in sent)
     return posted

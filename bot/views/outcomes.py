@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.outcomes import REVIEW_CHOICES, STATUSES, SUBJECTS, OutcomeFacts, OutcomeStatus
 from bot.services.outcomes import OutcomeView, Topic
 from bot.views.callbacks import Action, encode
-from bot.views.limits import shorten
+from bot.views.limits import MESSAGE_LIMIT, shorten, split_message, visible_length
 
 _REVIEW_LABELS = {14: "In 2 weeks", 30: "In a month", 90: "In 3 months", 0: "No review date"}
 SKIP = "Skip"
@@ -143,22 +143,42 @@ def review_due(title: str, view: OutcomeView) -> str:
     )
 
 
-def listing(title: str, found: Sequence[OutcomeView]) -> str:
+def listing(title: str, found: Sequence[OutcomeView], heading: str = "You said, we did") -> str:
+    """All in one text; `listing_parts` for sending."""
+    return "\n\n".join(listing_parts(title, found, heading, limit=None))
+
+
+def listing_parts(
+    title: str,
+    found: Sequence[OutcomeView],
+    heading: str = "You said, we did",
+    *,
+    limit: int | None = MESSAGE_LIMIT,
+) -> list[str]:
+    """/yousaid or the digest as messages that fit, each outcome whole in one of them (its
+    "You said" never apart from its "We did")."""
     if not found:
-        return (
-            f"<b>You said, we did</b> in {escape(title)}: nothing recorded yet. Facilitators "
+        return [
+            f"<b>{heading}</b> in {escape(title)}: nothing recorded yet. Facilitators "
             "can record what came of feedback and polls with /outcome."
-        )
-    lines = [f"<b>You said, we did</b> in {escape(title)}"]
-    for view in found:
-        lines += ["", f"You said: {_said(view.topic, 120)}", f"We did: {_we_did(view.facts)}"]
-    return "\n".join(lines)
+        ]
+    blocks = [f"<b>{heading}</b> in {escape(title)}"] + [
+        f"You said: {_said(view.topic, 120)}\nWe did: {_we_did(view.facts)}" for view in found
+    ]
+    if limit is None:
+        return blocks
+    parts: list[str] = []
+    for block in blocks:
+        joined = f"{parts[-1]}\n\n{block}" if parts else block
+        if parts and visible_length(joined) <= limit:
+            parts[-1] = joined
+        else:
+            parts += split_message(block, limit)  # one block fits (a why is at most 500)
+    return parts
 
 
-def digest(title: str, found: Sequence[OutcomeView]) -> str:
-    return listing(title, found).replace(
-        "<b>You said, we did</b> in", "<b>This month: you said, we did</b> in", 1
-    )
+def digest_parts(title: str, found: Sequence[OutcomeView]) -> list[str]:
+    return listing_parts(title, found, "This month: you said, we did")
 
 
 def monthly_keyboard(group_id: int, on: bool) -> InlineKeyboardMarkup:

@@ -10,14 +10,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 
 from bot.domain.roles import Role
-from bot.harness import SandboxBot
+from bot.harness import NoRateLimits, SandboxBot
 from bot.sandbox import FakeMessage, FakeTelegram, FakeUser
+from bot.sandbox.flood import FloodLimits
 from bot.scheduling.housekeeping import housekeep
 from bot.views.callbacks import Action, encode
-from tests.conftest import make_settings
+from tests.conftest import make_settings, spec_path
 from tests.e2e.feedback_helpers import labels, stored, write
 from tests.e2e.poll_helpers import Circle, close_by_button, context_of, joined_circle, post_poll
 
@@ -36,6 +38,12 @@ async def outcome_list(bot: SandboxBot, circle: Circle) -> FakeMessage:
     await bot.say(circle.fiona, circle.group, "/outcome")
     assert "sent you the list privately" in bot.last_text(circle.group)
     return bot.last(bot.private(circle.fiona))
+
+
+@pytest.fixture
+def tg_unlimited() -> FakeTelegram:
+    """Without flood limits: a month of polls and outcomes in one group, in seconds."""
+    return FakeTelegram(spec_path=spec_path(), flood=FloodLimits(enabled=False))
 
 
 def group_posts(bot: SandboxBot, circle: Circle) -> list[str]:
@@ -228,3 +236,59 @@ async def test_a_changed_outcome_is_told_again_and_reviews_and_the_digest_surviv
         assert len(digests) == 1
         assert "You said: " in digests[0] and "The garden gate sticks" in digests[0]
         assert "We did: Agreed" in digests[0]
+
+
+async def test_a_long_digest_and_list_reach_the_group_in_parts(
+    tg_unlimited: FakeTelegram, tmp_path: Path
+) -> None:
+    """A busy group's month: more than one message can hold. Nothing is lost to the limit."""
+    settings = make_settings(tg_unlimited, f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    async with SandboxBot(tg_unlimited, settings, rate_limiter=NoRateLimits()) as bot:
+        await _long_digest(bot)
+
+
+async def _long_digest(bot: SandboxBot) -> None:
+    circle = await joined_circle(bot)
+    fiona, dm = circle.fiona, bot.private(circle.fiona)
+    for n in range(9):
+        poll = await post_poll(bot, circle, f"Proposal {n}: open on Sundays? | Yes | No")
+        await close_by_button(bot, fiona, poll)
+        listing = await outcome_list(bot, circle)
+        await bot.press(
+            fiona, listing, text=next(x for x in labels(listing) if f"Proposal {n}:" in x)
+        )
+        await bot.press(fiona, bot.last(dm), text="Not possible")
+        await bot.say(fiona, dm, f"Reason {n}: " + "the building is shut at weekends. " * 14)
+        await bot.press(fiona, bot.last(dm), text="Skip")
+        await bot.press(fiona, bot.last(dm), text="No review date")
+    assert len(group_posts(bot, circle)) == 9
+    before = len(bot.tg.messages(circle.group))
+    await bot.say(circle.members[Role.CARER][0], circle.group, "/yousaid")
+    listed = bot.tg.messages(circle.group)[before:]
+    assert len(listed) >= 2 and all_whole([m.text or "" for m in listed])
+    board = listed[-1]
+    assert labels(board) == ["Monthly digest: off (tap to turn on)"]
+    assert [labels(m) for m in listed[:-1]] == [[] for _ in listed[:-1]]
+    shown = board.text
+    await bot.press(fiona, board, text=labels(board)[0])
+    board = bot.tg.find_message(board.chat_id, board.message_id) or board
+    assert labels(board) == ["Monthly digest: on (tap to turn off)"]
+    assert board.text == shown  # only the button changed, not the part above it
+    first = (datetime.now(LONDON).replace(day=1, hour=10, minute=30) + timedelta(days=32)).replace(
+        day=1
+    )
+    before = len(bot.tg.messages(circle.group))
+    with time_machine.travel(first):
+        await housekeep(context_of(bot))
+        await housekeep(context_of(bot))
+    parts = [m.text or "" for m in bot.tg.messages(circle.group)[before:]]
+    assert len(parts) >= 2 and "This month" in parts[0]
+    assert all_whole(parts)
+
+
+def all_whole(parts: list[str]) -> bool:
+    """Every outcome once, its "You said" and "We did" in the same message."""
+    for n in range(9):
+        (part,) = [p for p in parts if f"Proposal {n}:" in p]
+        assert f"Reason {n}:" in part, n
+    return True
