@@ -109,7 +109,7 @@ async def _answer_from_group(
     update: Update, context: AppContext, message: Message, words: str
 ) -> None:
     user = update.effective_user
-    if user is not None and not user.is_bot and await _reached_privately(context, user.id):
+    if user is not None and not user.is_bot and await _reached_privately_or_not(context, user.id):
         async with context.uow() as uow:
             group = await groups.find_group(uow, message.chat.id)
         if group is not None and group.active:
@@ -122,6 +122,16 @@ async def _answer_from_group(
             context.bot.username, views.CRISIS_IN_GROUP_BUTTON, HELP_PAYLOAD
         )
         await reply(update, views.CRISIS_IN_GROUP, keyboard)
+
+
+async def _reached_privately_or_not(context: AppContext, user_id: int) -> bool:
+    """As `_reached_privately`, but a failure there (the database gone for a moment) falls
+    back to the note in the group: help is offered somewhere, whatever broke."""
+    try:
+        return await _reached_privately(context, user_id)
+    except Exception as error:
+        log.warning("could not answer a crisis privately: %s", type(error).__name__)
+        return False
 
 
 async def _reached_privately(context: AppContext, user_id: int) -> bool:

@@ -10,11 +10,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeUser
+from bot.services import reachable
 from storage.models import Base
 from tests.e2e.feedback_helpers import labels, stored
 from tests.e2e.meeting_helpers import plan_meeting
@@ -325,4 +327,30 @@ async def test_later_set_up_steps_and_outcome_words_never_take_a_crisis(bot: San
     (told,) = [m.text or "" for m in bot.tg.messages(group) if "You said, we did" in (m.text or "")]
     assert "The room is booked on Thursdays" in told and "the room bookings team" in told
     assert not said(bot, group, MARK)
+    assert await stored_anywhere(bot, MARK) == []
+
+
+async def test_when_the_private_answer_fails_the_group_still_gets_the_help_note(
+    bot: SandboxBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database gone for a moment, or Telegram refusing the private message: help is
+    still offered, in the group, naming nobody."""
+    circle = await joined_circle(bot, SMALL)
+    sam, group = circle.members[Role.SERVICE_USER][0], circle.group
+
+    async def broken(*_: object, **__: object) -> object:
+        raise ConnectionError("database unavailable")
+
+    monkeypatch.setattr(reachable, "among", broken)
+    await bot.say(sam, group, f"/agenda {CRISIS}")
+    note = bot.last(group)
+    assert "Get help privately" in labels(note) and MARK not in (note.text or "")
+    monkeypatch.undo()
+    # Telegram fails the private message every time it is tried: the group note instead.
+    bot.tg.faults.inject("sendMessage", "500", times=20, chat_id=bot.private(sam).id)
+    in_group = len(bot.tg.messages(group))
+    await bot.say(sam, group, f"/agenda {CRISIS}")
+    bot.tg.faults.clear()
+    assert len(bot.tg.messages(group)) == in_group + 1
+    assert "Get help privately" in labels(bot.last(group))
     assert await stored_anywhere(bot, MARK) == []
