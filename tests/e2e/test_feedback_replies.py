@@ -19,6 +19,7 @@ from storage.models import FeedbackReplyChannel
 from tests.conftest import make_settings
 from tests.e2e.feedback_helpers import labels, set_delivery, stored, write
 from tests.e2e.poll_helpers import Circle, context_of, joined_circle
+from tests.e2e.test_crisis_gate import stored_anywhere
 
 ALLOW = "Let the facilitators reply to me privately"
 REPLY = "Reply privately"
@@ -205,6 +206,9 @@ async def test_replies_end_at_30_days_on_both_sides_even_before_housekeeping(
         await bot.press(sam, to_sam, text="Answer")
         await bot.say(sam, bot.private(sam), "Yes, the suppers")
         assert "Sent to the facilitators" in bot.last_text(bot.private(sam))
+    # Replies and answers pass through; neither is kept.
+    for words in ("Which meals?", "Still with us?", "Yes, the suppers"):
+        assert await stored_anywhere(bot, words) == [], words
     # Just past it, nothing passes either way, though housekeeping has not run yet.
     with time_machine.travel(start + timedelta(days=30, hours=1)):
         for person, message, label in ((sam, to_sam, "Answer"), (circle.fiona, copy, REPLY)):
