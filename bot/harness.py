@@ -146,7 +146,8 @@ class SandboxBot:
 
     def last_text(self, chat: FakeChat) -> str:
         """The visible text of the bot's latest message in the chat."""
-        return self.last(chat).text or ""
+        message = self.last(chat)
+        return message.text or message.caption or ""
 
     def last(self, chat: FakeChat) -> FakeMessage:
         message = self.tg.last_message(chat)

@@ -38,6 +38,7 @@ class PollSnapshot:
     closed_at: datetime | None = None
     # Anonymous reasons sent privately with proposal votes: (option index, text).
     reasons: tuple[tuple[int, str], ...] = field(default_factory=tuple)
+    group_title: str = ""  # the group's name, for the chart
 
     @property
     def participation(self) -> Mapping[Role, int]:

@@ -31,6 +31,16 @@ class Delivery:
         return self.message is None and not self.gone
 
 
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A picture with its caption, and the text to send instead if Telegram refuses it."""
+
+    image: bytes
+    caption: str
+    instead: str
+    complete: bool = True  # the caption holds every word `instead` does
+
+
 async def deliver_to_group(
     context: AppContext,
     chat_id: int,
@@ -39,20 +49,44 @@ async def deliver_to_group(
     thread_id: int | None = None,
     markup: InlineKeyboardMarkup | None = None,
     reply_to: int | None = None,
+    photo: Photo | None = None,
 ) -> Delivery:
-    """Send to a group, following a supergroup upgrade and remembering a removal."""
-    for _ in range(2):  # a second try only after following a supergroup upgrade
+    """Send to a group, following a supergroup upgrade and remembering a removal.
+
+    With `photo`, one message: the picture with its caption (`text` is then unused). If
+    Telegram refuses the picture itself (a 400: it will refuse it again), `photo.instead` goes
+    as text, so the words are never held up by the picture."""
+    for _ in range(3):  # again only after following a supergroup upgrade or a refused picture
+        reply = (
+            None
+            if reply_to is None
+            else ReplyParameters(reply_to, allow_sending_without_reply=True)
+        )
         try:
-            message = await context.bot.send_message(
-                chat_id,
-                text,
-                message_thread_id=thread_id,
-                reply_markup=markup,
-                reply_parameters=None
-                if reply_to is None
-                else ReplyParameters(reply_to, allow_sending_without_reply=True),
-            )
+            if photo is not None:
+                message = await context.bot.send_photo(
+                    chat_id,
+                    photo.image,
+                    caption=photo.caption,
+                    message_thread_id=thread_id,
+                    reply_markup=markup,
+                    reply_parameters=reply,
+                )
+            else:
+                message = await context.bot.send_message(
+                    chat_id,
+                    text,
+                    message_thread_id=thread_id,
+                    reply_markup=markup,
+                    reply_parameters=reply,
+                )
             return Delivery(message=message)
+        except BadRequest as error:
+            if photo is None:
+                log.warning("could not send to a group: %s", type(error).__name__)
+                return Delivery()
+            log.warning("a picture was refused, sending its words alone: %s", error.message)
+            text, photo = photo.instead, None
         except ChatMigrated as moved:
             async with context.uow() as uow:
                 await groups.chat_migrated(uow, chat_id, moved.new_chat_id)

@@ -7,10 +7,16 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
-from bot.scheduling.group_sender import Edit, deliver_to_group, edit_in_group, send_to_group
+from bot.domain.poll_snapshot import PollSnapshot
+from bot.scheduling.group_sender import (
+    Edit,
+    Photo,
+    deliver_to_group,
+    edit_in_group,
+    send_to_group,
+)
 from bot.services import polls
 from bot.services.groups import GroupInfo
 from bot.services.polls import ScheduledPoll
@@ -134,18 +140,18 @@ async def announce_results(context: AppContext, poll_id: int) -> None:
                 poll_views.poll_message(snap, now=moment),
                 poll_views.poll_keyboard(snap),
             )
+        photo = await _results_photo(snap)
         delivery = await deliver_to_group(
             context,
             place.chat_id,
             poll_results.results_message(snap),
             thread_id=place.thread_id,
-            markup=poll_views.poll_keyboard(snap),
+            markup=poll_views.results_keyboard(snap, complete=photo is None or photo.complete),
             reply_to=place.message_id,
+            photo=photo,
         )
         if delivery.retry_later:
             return  # not marked done: the lease runs out and the sweep posts them then
-        if delivery.message is not None:
-            await _send_chart(context, place.chat_id, place.thread_id, snap)
         # A vote refresh that read the poll just before it closed may land after the closing
         # edit; one more refresh, coalesced like any other, leaves the final state showing.
         poll_changed(context, place.group_id, poll_id)
@@ -155,21 +161,15 @@ async def announce_results(context: AppContext, poll_id: int) -> None:
         await polls.announced(uow, poll_id)
 
 
-async def _send_chart(context: AppContext, chat_id: int, thread_id: int | None, snap: Any) -> None:
+async def _results_photo(snap: PollSnapshot) -> Photo | None:
+    """The chart with the results as its caption: one message (issue 14, point 7). None
+    where nothing per option is published: then the words go alone."""
     # Drawing takes a few hundred milliseconds: off the event loop, so votes keep flowing.
     chart = await asyncio.to_thread(poll_chart.results_chart, snap)
     if chart is None:
-        return
-    try:
-        await context.bot.send_photo(
-            chat_id,
-            chart,
-            caption="Head count and equal-weight result, side by side.",
-            message_thread_id=thread_id,
-        )
-    except TelegramError as error:
-        # The text already holds every figure; the picture is a courtesy.
-        log.warning("could not send the results chart: %s", type(error).__name__)
+        return None
+    caption = poll_results.results_caption(snap)
+    return Photo(chart, caption.text, poll_results.results_message(snap), caption.complete)
 
 
 async def remind(context: AppContext, poll_id: int) -> None:

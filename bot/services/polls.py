@@ -238,6 +238,7 @@ async def snapshot(uow: UnitOfWork, poll_id: int, *, min_cell: int) -> PollSnaps
         created_at=poll.created_at,
         closed_at=poll.closed_at,
         reasons=tuple(reasons),
+        group_title=group.title if group is not None else "",
     )
 
 

@@ -127,6 +127,12 @@ def long_time(moment: datetime, timezone: str) -> str:
     )
 
 
+def long_day(moment: datetime, timezone: str) -> str:
+    """'Friday 4 December 2026', the day in the group's zone."""
+    local = moment.astimezone(zone(timezone))
+    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
+
+
 def short_time(moment: datetime, timezone: str) -> str:
     """'Tue 1 Dec 17:00', for the 200-character button answers."""
     local = moment.astimezone(zone(timezone))

@@ -154,6 +154,19 @@ def poll_keyboard(s: PollSnapshot) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
+FULL_RESULTS_BUTTON = "All figures, privately"
+
+
+def results_keyboard(s: PollSnapshot, *, complete: bool) -> InlineKeyboardMarkup:
+    """Under the results message: the facilitators' export, and the full words for anyone in
+    the group when the message could not hold them all (a chart's caption is short)."""
+    rows = []
+    if not complete:
+        rows.append([_button(FULL_RESULTS_BUTTON, Action.SEE_RESULTS, s.id)])
+    rows.append([_button("Results as CSV (facilitators)", Action.EXPORT, s.id)])
+    return InlineKeyboardMarkup(rows)
+
+
 def reminder_text(s: PollSnapshot, *, now: datetime) -> str:
     """A nudge before the deadline: how many have voted so far, never by role (facilitators
     see which roles have not voted with "Who has voted?", privately)."""

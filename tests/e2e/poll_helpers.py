@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from bot.context import AppContext
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
-from bot.sandbox import FakeChat, FakeMessage, FakeUser
+from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser
 from bot.services import groups, membership
 
 ROLE_BUTTON = {Role.SERVICE_USER: "Service user", Role.CARER: "Carer", Role.STAFF: "Staff"}
@@ -115,3 +115,17 @@ async def stored_role_counts(bot: SandboxBot, chat: FakeChat) -> dict[Role, int]
         group = await groups.find_group(uow, chat.id)
         assert group is not None, "the bot does not know that group"
         return await membership.role_counts(uow, group.id)
+
+
+def shown(message: FakeMessage) -> str:
+    """What a message shows in words: its text, or a photo's caption."""
+    return message.text or message.caption or ""
+
+
+def is_results(message: FakeMessage) -> bool:
+    """A closing results message: the decision in words first, then 'Results: <question>'."""
+    return any(line.startswith("Results: ") for line in shown(message).split("\n")[:2])
+
+
+def results_posts(tg: FakeTelegram, chat: FakeChat | int) -> list[FakeMessage]:
+    return [m for m in tg.messages(chat) if is_results(m)]

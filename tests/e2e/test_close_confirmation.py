@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from storage.models import Poll
-from tests.e2e.poll_helpers import button, joined_circle, post_poll, vote
+from tests.e2e.poll_helpers import button, joined_circle, post_poll, results_posts, vote
 
 
 async def status(bot: SandboxBot) -> str:
@@ -40,4 +40,4 @@ async def test_close_asks_first_and_only_a_facilitators_yes_closes(bot: SandboxB
     # A second Yes (a double tap that got through) closes nothing twice.
     answer = await bot.press_raw(circle.fiona, circle.group, question.message_id, yes)
     assert answer is not None and "closed" in str(answer.get("text")).lower()
-    assert len([m for m in bot.tg.messages(circle.group) if "Results" in (m.text or "")]) == 1
+    assert len(results_posts(bot.tg, circle.group)) == 1

@@ -43,7 +43,7 @@ from storage import migrate
 from storage.engine import create_engine
 from storage.models import Ballot, Meeting, MeetingOccurrence, MeetingReminder
 from storage.unlinking import UNLINKED
-from tests.e2e.poll_helpers import button
+from tests.e2e.poll_helpers import button, is_results, shown
 from tests.e2e.processes import (
     STARTUP_SECONDS,
     BotProcess,
@@ -185,9 +185,9 @@ def _results(tg: FakeTelegram, group: FakeChat) -> dict[str, str]:
     """The results announcements in the group, by question."""
     found: dict[str, str] = {}
     for message in tg.messages(group):
-        text = message.text or ""
-        if text.startswith("Results: "):
-            found[text.splitlines()[0].removeprefix("Results: ")] = text
+        text = shown(message)
+        if is_results(message):
+            found[text.splitlines()[1].removeprefix("Results: ")] = text
     return found
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.harness import SandboxBot
-from tests.e2e.poll_helpers import ask_members, close_by_button
+from tests.e2e.poll_helpers import ask_members, close_by_button, results_posts
 
 
 async def test_supergroup_upgrade_keeps_members_and_roles(bot: SandboxBot) -> None:
@@ -87,4 +87,4 @@ async def test_open_polls_are_posted_again_after_a_supergroup_upgrade(bot: Sandb
     sam = next(iter(circle.everyone()))
     assert "You chose: Yes" in await vote(bot, sam, again, "Yes")
     await close_by_button(bot, circle.fiona, again)
-    assert any((m.text or "").startswith("Results") for m in bot.tg.messages(supergroup))
+    assert results_posts(bot.tg, supergroup)

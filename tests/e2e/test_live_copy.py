@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.domain.keyed_hash import ballot_key, member_key, person_key
 from bot.harness import SandboxBot
 from storage.engine import _tune_sqlite
-from tests.e2e.poll_helpers import button, joined_circle, post_poll, vote
+from tests.e2e.poll_helpers import button, joined_circle, post_poll, results_posts, vote
 from tests.e2e.privacy_helpers import sqlite_files
 from tests.e2e.processes import spawn
 
@@ -64,7 +64,7 @@ async def test_a_live_copy_keeps_no_closed_ballot_key_and_no_forgotten_person(
     assert _found(_copy_while_running(bot, tmp_path / "open"), keys) == keys
 
     await bot.say(circle.fiona, circle.group, "/close", reply_to=message)
-    assert any("Results" in (m.text or "") for m in bot.tg.messages(circle.group))
+    assert results_posts(bot.tg, circle.group)
     copied = _copy_while_running(bot, tmp_path / "closed")
     assert not _found(copied, keys), "a closed poll's old ballot keys survive in a live copy"
 

@@ -23,6 +23,8 @@ from tests.e2e.poll_helpers import (
     eventually,
     joined_circle,
     post_poll,
+    results_posts,
+    shown,
     vote,
 )
 
@@ -83,7 +85,7 @@ async def test_a_deadline_missed_while_the_bot_was_down_is_kept_after_restart(
 
 
 def results_in_chat(tg: FakeTelegram, circle: Circle) -> list[str]:
-    return [m.text or "" for m in tg.messages(circle.group) if (m.text or "").startswith("Results")]
+    return [shown(m) for m in results_posts(tg, circle.group)]
 
 
 async def test_the_alarm_for_a_deadline_is_set_when_the_poll_is_posted(bot: SandboxBot) -> None:
@@ -210,7 +212,7 @@ async def test_no_reminder_once_the_deadline_has_passed(bot: SandboxBot) -> None
         await sweep(context_of(bot))  # down over both the reminder and the deadline
     texts = [m.text or "" for m in bot.tg.messages(circle.group)]
     assert not [t for t in texts if t.startswith("Reminder")]
-    assert len([t for t in texts if t.startswith("Results")]) == 1
+    assert len(results_posts(bot.tg, circle.group)) == 1
 
 
 async def test_a_poll_typed_on_a_new_line_keeps_its_first_word(bot: SandboxBot) -> None:

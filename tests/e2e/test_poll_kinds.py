@@ -10,7 +10,16 @@ from bot.harness import SandboxBot
 from bot.sandbox import FakeMessage
 from bot.scheduling.poll_jobs import post_poll
 from bot.services import groups, polls
-from tests.e2e.poll_helpers import Circle, close_by_button, context_of, joined_circle, vote
+from tests.e2e.poll_helpers import (
+    Circle,
+    close_by_button,
+    context_of,
+    is_results,
+    joined_circle,
+    results_posts,
+    shown,
+    vote,
+)
 
 
 async def posted(
@@ -67,9 +76,7 @@ async def test_proposal_block_with_a_private_anonymous_reason(bot: SandboxBot) -
         if user is not cara:
             await vote(bot, user, poll, "Agree")
     await close_by_button(bot, circle.fiona, poll)
-    results = next(
-        m.text or "" for m in bot.tg.messages(circle.group) if (m.text or "").startswith("Results")
-    )
+    results = next(shown(m) for m in results_posts(bot.tg, circle.group))
     assert "The library has no step-free access." in results
     assert "blocked" in results
     assert cara.first_name not in results
@@ -83,9 +90,7 @@ async def test_scale_shows_the_equal_weight_average(bot: SandboxBot) -> None:
         for user in users:
             await bot.press(user, poll, text=marks[role])
     await close_by_button(bot, circle.fiona, poll)
-    results = next(
-        m.text or "" for m in bot.tg.messages(circle.group) if (m.text or "").startswith("Results")
-    )
+    results = next(shown(m) for m in results_posts(bot.tg, circle.group))
     assert "3.3 out of 5" in results  # (2 + 3 + 5) / 3, each role counting the same
 
 
@@ -99,7 +104,7 @@ async def test_close_by_replying_to_the_poll(bot: SandboxBot) -> None:
     await bot.say(circle.fiona, circle.group, "/close")
     assert "reply to the poll" in bot.last_text(circle.group)
     await bot.say(circle.fiona, circle.group, "/close", reply_to=poll)
-    assert bot.last_text(circle.group).startswith("Results")
+    assert is_results(bot.last(circle.group))
     await bot.say(circle.fiona, circle.group, "/close", reply_to=poll)
     assert "already closed" in bot.last_text(circle.group)
 
@@ -140,7 +145,5 @@ async def test_reasons_wait_with_the_figures_when_the_poll_shows_only_its_decisi
     await vote(bot, sam, poll, "Block")
     await bot.say(sam, bot.private(sam), "Green makes me feel unwell.")
     await close_by_button(bot, circle.fiona, poll)
-    results = next(
-        m.text or "" for m in bot.tg.messages(circle.group) if (m.text or "").startswith("Results")
-    )
+    results = next(shown(m) for m in results_posts(bot.tg, circle.group))
     assert "Green makes me feel unwell." not in results

@@ -49,7 +49,15 @@ from storage.unlinking import UNLINKED
 from tests.conftest import make_settings, spec_path
 from tests.e2e.feedback_helpers import posted, send_feedback, set_delivery, write
 from tests.e2e.meeting_helpers import plan_meeting, reminders_in
-from tests.e2e.poll_helpers import Circle, ask_members, button, close_by_button, context_of
+from tests.e2e.poll_helpers import (
+    Circle,
+    ask_members,
+    button,
+    close_by_button,
+    context_of,
+    results_posts,
+    shown,
+)
 from tests.e2e.privacy_helpers import (
     Identity,
     Row,
@@ -398,7 +406,7 @@ async def polls_and_a_move(audit: Audit, group: FakeChat) -> FakeChat:
             await poll_jobs.sweep(context_of(bot))
     with time_machine.travel(deadline + timedelta(seconds=1), tick=False):
         await poll_jobs.sweep(context_of(bot))
-    results = [m.text or "" for m in bot.tg.messages(supergroup) if "Results" in (m.text or "")]
+    results = [shown(m) for m in results_posts(bot.tg, supergroup)]
     assert len(results) == 4, results
     # The proposal shows only its decision in this group (the audit found a small role could
     # be worked out from more), so its reasons stay in the database unpublished: still audited.

@@ -222,7 +222,7 @@ async def _start_replicas(
 
 
 def _texts(tg: FakeTelegram, chat: FakeChat) -> list[str]:
-    return [m.text or "" for m in tg.messages(chat)]
+    return [m.text or m.caption or "" for m in tg.messages(chat)]
 
 
 @pytest.mark.postgres
@@ -271,7 +271,7 @@ async def test_two_replicas_send_each_reminder_once_count_each_voter_once_close_
         up_after = datetime.now(UTC) - start
 
         def results() -> list[str]:
-            return [t for t in _texts(tg, group) if t.startswith(f"Results: {QUESTION}")]
+            return [t for t in _texts(tg, group) if f"\nResults: {QUESTION}" in t]
 
         await eventually(lambda: bool(results()), "the results", 60)
         await asyncio.sleep(1)  # room for a second announcement, were there one

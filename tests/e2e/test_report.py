@@ -15,7 +15,15 @@ from bot.sandbox import FakeMessage
 from bot.views.callbacks import Action, encode
 from tests.e2e.feedback_helpers import labels, write
 from tests.e2e.meeting_helpers import plan_meeting
-from tests.e2e.poll_helpers import Circle, close_by_button, joined_circle, post_poll, vote
+from tests.e2e.poll_helpers import (
+    Circle,
+    close_by_button,
+    joined_circle,
+    post_poll,
+    results_posts,
+    shown,
+    vote,
+)
 from tests.e2e.report_helpers import flat, pdf_text, report_for_dates, reports_in
 
 CRISIS = "I want to die, I cannot do this any more"
@@ -23,9 +31,7 @@ CRISIS = "I want to die, I cannot do this any more"
 
 def closing_message(bot: SandboxBot, circle: Circle, question: str) -> str:
     (found,) = [
-        m.text or ""
-        for m in bot.tg.messages(circle.group)
-        if (m.text or "").startswith("Results: " + question)
+        shown(m) for m in results_posts(bot.tg, circle.group) if f"Results: {question}" in shown(m)
     ]
     return found
 

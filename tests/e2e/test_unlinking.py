@@ -20,7 +20,15 @@ from bot.services.meeting_reminders import SETTLE
 from storage.models import Ballot, MeetingRsvp
 from storage.unlinking import UNLINKED
 from tests.e2e.meeting_helpers import plan_meeting
-from tests.e2e.poll_helpers import button, context_of, joined_circle, post_poll, vote
+from tests.e2e.poll_helpers import (
+    button,
+    context_of,
+    joined_circle,
+    post_poll,
+    results_posts,
+    shown,
+    vote,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -48,7 +56,7 @@ async def test_a_closed_polls_ballots_name_nobody_and_its_results_stand(bot_on: 
     assert all(key.startswith(UNLINKED) for key in keys)
     assert not keys & {ballot_key(secret, poll_id, p.id) for p in voters}
     assert before is not None and after is not None and after.tally == before.tally
-    results = [m.text or "" for m in bot.tg.messages(circle.group) if "Results" in (m.text or "")]
+    results = [shown(m) for m in results_posts(bot.tg, circle.group)]
     assert results and f"{len(voters)} people voted" in results[-1]
 
     # A press on the closed poll finds no ballot to change and adds none.

@@ -89,7 +89,11 @@ async def make_vote_close(world: World, drawn: Drawn) -> None:
         await w.check(before, f"{what}: closed")
         status = w.db.execute("SELECT status FROM polls WHERE id = ?", (poll_id,)).fetchone()
         assert status[0] == "closed", f"{what}: not closed"
-        results = [t for t in w.sent_texts(before) if t.startswith("<b>Results")]
+        results = [
+            t
+            for t in w.sent_texts(before)
+            if any(line.startswith("<b>Results: ") for line in t.split("\n")[:2])
+        ]
         assert results, f"{what}: no results posted"
         people = len(expected)
         assert any(

@@ -301,7 +301,7 @@ class World:
         return [
             str(params.get("text") or params.get("caption") or "")
             for method, params in self.new_calls(since)
-            if method in {"sendMessage", "editMessageText", "sendDocument"}
+            if method in {"sendMessage", "editMessageText", "sendDocument", "sendPhoto"}
         ]
 
     async def check(self, since: Mark, what: str) -> None:

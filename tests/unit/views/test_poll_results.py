@@ -10,14 +10,21 @@ from bot.domain.disclosure import SmallRoles
 from bot.domain.disclosure_ladder import Rung
 from bot.domain.poll_rules import PollKind, Visibility
 from bot.domain.roles import Role
-from bot.views.poll_results import private_results, results_message
+from bot.views.limits import utf16_length
+from bot.views.poll_results import (
+    CAPTION_LIMIT,
+    CUT_NOTE,
+    private_results,
+    results_caption,
+    results_message,
+)
 
 from .builders import CA, ST, SU, assert_telegram_html, snapshot
 
 
-def table_rows(html: str) -> list[list[str]]:
-    """The monospace table, one list of cells per row."""
-    return [row.split() for row in re.findall(r"<code>(.*?)</code>", html)]
+def table_rows(html: str) -> list[str]:
+    """The figures, one plain-words line per option ('1. Alpha: 7 votes, ...')."""
+    return [line for line in html.split("\n") if re.match(r"^(\d+\. .*|\d): \d+ votes?", line)]
 
 
 def test_worked_example_gives_equal_weight_and_role_shares() -> None:
@@ -26,16 +33,17 @@ def test_worked_example_gives_equal_weight_and_role_shares() -> None:
     s = snapshot({SU: [0, 0, 0], CA: [0, 0, 0], ST: [0] + [1] * 9})
     html = results_message(s)
     text = assert_telegram_html(html)
-    assert text.startswith("Results: Which plan?")
+    # The decision in words first, then which poll (issue 14, point 7).
+    assert text.startswith("On equal weight: Alpha.\nResults: Which plan?")
     assert "Service users and carers preferred Alpha; staff preferred Beta." in text
-    assert text.split("\n")[2] == "On equal weight: Alpha."  # the decision first
     assert "A show of hands would have picked Beta." in text
-    assert "1. Alpha\n2. Beta" in text
+    # The table in plain words: roles named as people chose them, never "SU" or "Car".
     assert table_rows(html) == [
-        ["#", "Votes", "Equal", "SU", "Car", "Staff"],
-        ["1", "7", "70%", "100%", "100%", "10%"],
-        ["2", "9", "30%", "0%", "0%", "90%"],
+        "1. Alpha: 7 votes, 70% equal weight (service users 100%, carers 100%, staff 10%)",
+        "2. Beta: 9 votes, 30% equal weight (service users 0%, carers 0%, staff 90%)",
     ]
+    assert "In brackets: the share of each role who chose it." in text
+    assert not re.search(r"\b(SU|Car)\b", text)
     assert "16 people voted: 3 service users, 3 carers and 10 staff." in text
     assert "Equal weight: each role counts for a third, however many people are in it." in text
     assert "Held back" not in text
@@ -49,9 +57,9 @@ def test_a_head_count_shows_no_role_and_no_equal_weight() -> None:
     )
     html = results_message(s)
     text = assert_telegram_html(html)
-    rows = table_rows(html)
-    assert rows[0] == ["#", "Votes", "Share"]  # no equal-weight or per-role column
-    assert rows[1:] == [["1", "5", "56%"], ["2", "4", "44%"]]
+    # No equal-weight or per-role figure.
+    assert table_rows(html) == ["1. Alpha: 5 votes (56%)", "2. Beta: 4 votes (44%)"]
+    assert text.startswith("By head count, Alpha leads.\nResults: Which plan?")
     assert "equal weight" not in text.lower()
     assert "preferred" not in text  # per-role leaders are per-role figures too
     assert "To protect small roles, this poll shows a head count only, as it said." in text
@@ -92,9 +100,10 @@ def test_rounded_scores_are_marked_about() -> None:
     s = snapshot({SU: [0, 0, 1], CA: [0, 1, 1], ST: [0, 1, 1]}, rung=Rung.ROUNDED)
     html = results_message(s)
     text = assert_telegram_html(html)
-    assert table_rows(html)[0] == ["#", "Votes", "Equal"]
-    assert "Equal: equal-weight score, to the nearest 10%." in text
-    assert all(cell.endswith("0%") for row in table_rows(html)[1:] for cell in row[2:])
+    rows = table_rows(html)
+    assert len(rows) == 2 and all("0% equal weight" in row and "about" in row for row in rows)
+    assert "Equal-weight scores are to the nearest 10%." in text
+    assert "service users" not in text.split("Results:")[1].split("\n\n")[1]
 
 
 def test_nobody_voted() -> None:
@@ -123,7 +132,7 @@ def test_scale_reports_averages() -> None:
     text = assert_telegram_html(html)
     assert "Average (equal weight): 3.2 out of 5." in text
     assert "Scale: 1 = lowest, 5 = highest." in text
-    assert len(table_rows(html)) == 6
+    assert len(table_rows(html)) == 5
 
 
 def test_proposal_reasons_are_listed_sorted_and_escaped() -> None:
@@ -181,3 +190,36 @@ def test_private_results_say_they_can_change() -> None:
     assert text.startswith("Results so far: Which plan?")
     assert "These can change until the poll closes." in text
     assert "secret timing" not in text  # reasons only once the poll is closed
+
+
+def test_the_caption_under_the_chart_starts_with_the_decision_and_fits() -> None:
+    s = snapshot({SU: [0, 0, 0], CA: [0, 0, 0], ST: [0] + [1] * 9})
+    post = results_caption(s)
+    text = assert_telegram_html(post.text)
+    assert post.complete and text == assert_telegram_html(results_message(s))
+    assert text.startswith("On equal weight: Alpha.")
+    assert len(text) <= CAPTION_LIMIT
+
+
+@pytest.mark.parametrize("emoji", [False, True])
+def test_a_caption_too_long_keeps_the_decision_and_points_to_the_rest(emoji: bool) -> None:
+    filler = "🧩" if emoji else "&"
+    options = tuple(f"{i}" + filler * 99 for i in range(10))
+    votes = {SU: list(range(10)) * 2, CA: list(range(10)), ST: list(range(10)) * 3}
+    s = snapshot(votes, question="<" * 300, options=options)
+    post = results_caption(s)
+    text = assert_telegram_html(post.text)
+    assert utf16_length(text) <= CAPTION_LIMIT
+    assert text.startswith("On equal weight it is too close to call")
+    assert not post.complete and text.endswith(CUT_NOTE)
+
+
+def test_a_caption_with_many_reasons_says_there_is_more() -> None:
+    reasons = tuple((3, f"{i:02} " + "too dear " * 10) for i in range(20))
+    s = snapshot({SU: [3] * 3, CA: [0] * 3, ST: [1] * 3}, kind=PollKind.PROPOSAL, reasons=reasons)
+    post = results_caption(s)
+    text = assert_telegram_html(post.text)
+    assert utf16_length(text) <= CAPTION_LIMIT and not post.complete
+    assert "…and 19 more." in text and text.endswith(CUT_NOTE)
+    # Asked for privately, the reasons come with the rest.
+    assert "19 too dear" in assert_telegram_html(private_results(s))
