@@ -264,6 +264,40 @@ class MethodsMixin(SandboxState):
         message.edit_date = self.now()
         return self.message_to_api(message)
 
+    async def m_edit_message_caption(self, p: dict[str, Any]) -> Any:
+        chat, message = self._bot_message(p, errors.EDIT_NOT_FOUND)
+        if not message.from_bot:
+            raise errors.bad_request("Bad Request: message can't be edited")
+        if message.photo is None and message.document is None:
+            raise errors.bad_request("Bad Request: there is no caption in the message to edit")
+        parsed = render(
+            p.get("caption") or "",
+            p.get("parse_mode"),
+            p.get("caption_entities"),
+            limit=MAX_CAPTION,
+            caption=True,
+        )
+        markup = check_reply_markup(p.get("reply_markup"))
+        old_entities = message.extra.get("caption_entities", [])
+        if (
+            parsed.text == (message.caption or "")
+            and parsed.entities == old_entities
+            and markup == message.reply_markup
+        ):
+            raise errors.bad_request(errors.NOT_MODIFIED)
+        self._count_flood(chat)
+        message.history.append(message.caption or "")
+        message.caption = parsed.text or None
+        message.html = str(p.get("caption") or "")
+        if parsed.entities:
+            message.extra["caption_entities"] = parsed.entities
+        else:
+            message.extra.pop("caption_entities", None)
+        message.reply_markup = markup
+        message.edit_count += 1
+        message.edit_date = self.now()
+        return self.message_to_api(message)
+
     async def m_edit_message_reply_markup(self, p: dict[str, Any]) -> Any:
         chat, message = self._bot_message(p, errors.EDIT_NOT_FOUND)
         if not message.from_bot:
@@ -477,6 +511,7 @@ METHODS: dict[str, Handler] = {
     "close": MethodsMixin.m_close,
     "sendMessage": MethodsMixin.m_send_message,
     "editMessageText": MethodsMixin.m_edit_message_text,
+    "editMessageCaption": MethodsMixin.m_edit_message_caption,
     "editMessageReplyMarkup": MethodsMixin.m_edit_message_reply_markup,
     "deleteMessage": MethodsMixin.m_delete_message,
     "answerCallbackQuery": MethodsMixin.m_answer_callback_query,
