@@ -30,6 +30,7 @@ from bot.domain.feedback_rules import (
     DEFAULT_RETENTION_DAYS,
     DEFAULT_URGENT_DAILY_LIMIT,
 )
+from bot.domain.meeting_rules import DEFAULT_AGENDA_PER_MEETING, DEFAULT_AGENDA_PER_PERSON
 from bot.domain.urgent_rules import DEFAULT_REMINDER_MINUTES, ReminderHours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./equalsay.db"
@@ -114,6 +115,10 @@ class Settings(BaseSettings):
     # pressed "I've seen this"; and whether at any hour or only 08:00-22:00 in the group's zone.
     urgent_reminder_minutes: Annotated[int, Field(ge=1, le=1440)] = DEFAULT_REMINDER_MINUTES
     urgent_reminder_hours: ReminderHours = ReminderHours.ALWAYS
+    # Agenda items one person may send privately for one meeting date, and items one date's
+    # agenda may hold (typed in the group or sent privately, waiting for a facilitator too).
+    agenda_per_person: Annotated[int, Field(ge=1, le=50)] = DEFAULT_AGENDA_PER_PERSON
+    agenda_per_meeting: Annotated[int, Field(ge=1, le=200)] = DEFAULT_AGENDA_PER_MEETING
 
     @field_validator("bot_token")
     @classmethod

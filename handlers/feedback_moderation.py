@@ -11,6 +11,7 @@ from bot.context import AppContext
 from bot.domain.feedback_rules import DELIVERIES, Status
 from bot.scheduling.feedback_jobs import now, post_item, schedule_digest
 from bot.services import feedback_delivery
+from bot.services.feedback_delivery import Item
 from bot.services.groups import find_group_by_id
 from bot.views import feedback_posts as views
 from bot.views import general
@@ -50,6 +51,12 @@ async def decide(update: Update, context: AppContext) -> None:
     if not first:
         await _decided_before(query, context, item.id, publish=publish)
         return
+    if item.agenda:
+        await query.answer("Added" if publish else "Rejected")
+        await edit_query_message(
+            query, _decided_text(item, views.listed(item.meeting) if publish else views.REJECTED)
+        )
+        return
     await query.answer("Published" if publish else "Rejected")
     if not publish:
         outcome = views.REJECTED
@@ -61,10 +68,14 @@ async def decide(update: Update, context: AppContext) -> None:
             else views.published(item.group_title, posted.number)
         )
     await edit_query_message(
-        query,
-        views.decided(item.group_title, item.role_tag, item.text, outcome),
-        await reply_keyboard(context, item.id),
+        query, _decided_text(item, outcome), await reply_keyboard(context, item.id)
     )
+
+
+def _decided_text(item: Item, outcome: str) -> str:
+    if item.agenda:
+        return views.agenda_decided(item.group_title, item.meeting, item.text, outcome)
+    return views.decided(item.group_title, item.role_tag, item.text, outcome)
 
 
 async def _decided_before(
@@ -78,7 +89,10 @@ async def _decided_before(
     if item is None:
         await query.answer(general.STALE_BUTTON)
         return
-    if publish and item.status in (Status.TO_POST, Status.PUBLISHED):
+    if publish and item.agenda and item.status is Status.PUBLISHED:
+        await query.answer(views.ALREADY_LISTED)
+        outcome = views.listed(item.meeting)
+    elif publish and item.status in (Status.TO_POST, Status.PUBLISHED):
         await query.answer(views.ALREADY_PUBLISHED)
         outcome = (
             views.publish_failed(item.group_title)
@@ -92,9 +106,7 @@ async def _decided_before(
         await query.answer(views.ALREADY_DECIDED, show_alert=True)
         outcome = views.ALREADY_DECIDED
     await edit_query_message(
-        query,
-        views.decided(item.group_title, item.role_tag, item.text, outcome),
-        await reply_keyboard(context, item.id),
+        query, _decided_text(item, outcome), await reply_keyboard(context, item.id)
     )
 
 

@@ -10,8 +10,10 @@ from bot.domain.meeting_payloads import verify_new_meeting
 from bot.domain.meeting_rules import MeetingInputError, clean_agenda_item
 from bot.domain.meeting_setup import MeetingSetup, SetupStep, type_text
 from bot.facilitators import is_in_chat
+from bot.scheduling.feedback_routing import to_facilitators
 from bot.scheduling.meeting_jobs import now
-from bot.services import meeting_drafts, meetings, membership
+from bot.services import agenda, meeting_drafts, meetings, membership
+from bot.services.agenda import AgendaCaps
 from bot.services.groups import find_group_by_id
 from bot.views import meetings as views
 from handlers.replies import command_argument, message_of, reply, user_id_of
@@ -100,8 +102,29 @@ async def agenda_in_private(update: Update, context: AppContext) -> None:
     except MeetingInputError as error:
         await reply(update, views.problem(error.message))
         return
+    caps = agenda_caps(context)
     async with context.uow() as uow:
-        view = await meetings.add_agenda_item(uow, group.id, item, now=moment)
-    await reply(
-        update, views.NO_GROUP_WITH_MEETINGS if view is None else views.agenda_added_privately(view)
+        done = await agenda.suggest_privately(
+            uow, context.secret, group.id, user_id, item, caps=caps, now=moment
+        )
+    view = done.view
+    if view is None:
+        await reply(update, views.NO_GROUP_WITH_MEETINGS)
+    elif done.outcome is agenda.Outcome.MEETING_FULL:
+        await reply(update, views.agenda_full(view))
+    elif done.outcome is agenda.Outcome.PERSON_FULL:
+        await reply(update, views.agenda_share_used(view, caps.per_person))
+    elif done.outcome is agenda.Outcome.WAITING:
+        await reply(update, views.agenda_waiting(view))
+        # Like moderated feedback: to the facilitators now, or by the sweep when none is
+        # reachable yet (their daily notice in the group included).
+        await to_facilitators(context, done.feedback_id)
+    else:
+        await reply(update, views.agenda_added_privately(view))
+
+
+def agenda_caps(context: AppContext) -> AgendaCaps:
+    return AgendaCaps(
+        per_person=context.settings.agenda_per_person,
+        per_meeting=context.settings.agenda_per_meeting,
     )

@@ -28,14 +28,14 @@ from bot.scheduling.meeting_jobs import (
     refresh_meeting_message,
     set_alarms,
 )
-from bot.services import meeting_drafts, meetings
+from bot.services import agenda, meeting_drafts, meetings
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.meeting_drafts import MeetingDraft
 from bot.views import meetings as views
 from bot.views.callbacks import Action, Press, decode, pattern
 from bot.views.links import start_link
 from handlers.guards import group_of_chat
-from handlers.meeting_setup import agenda_in_private
+from handlers.meeting_setup import agenda_caps, agenda_in_private
 from handlers.replies import (
     command_argument,
     edit_query_message,
@@ -340,8 +340,13 @@ async def agenda_in_group(update: Update, context: AppContext) -> None:
         await reply(update, views.problem(error.message))
         return
     async with context.uow() as uow:
-        view = await meetings.add_agenda_item(uow, group.id, item, now=now())
-    await reply(update, views.NOTHING_PLANNED if view is None else views.agenda_added(view))
+        done = await agenda.add_in_group(uow, group.id, item, caps=agenda_caps(context), now=now())
+    if done.view is None:
+        await reply(update, views.NOTHING_PLANNED)
+    elif done.outcome is agenda.Outcome.MEETING_FULL:
+        await reply(update, views.agenda_full(done.view))
+    else:
+        await reply(update, views.agenda_added(done.view))
 
 
 def valid_zone(name: str) -> str | None:

@@ -243,6 +243,10 @@ class Feedback(Base):
     # to remind the facilitators if nobody has (cleared once reminded or seen).
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # An agenda item sent privately to a group whose feedback is moderated: the meeting date
+    # it is for. It goes through the same moderation, and Publish lists it on that agenda
+    # instead of posting it. No foreign key: a date deleted since just cannot take it.
+    occurrence_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
 
 
 class FeedbackReplyChannel(Base):

@@ -37,6 +37,12 @@ def daily_key(secret: bytes, day: date, purpose: str, group_id: int, user_id: in
     return _digest(secret, "daily", day.isoformat(), purpose, group_id, user_id)
 
 
+def agenda_key(secret: bytes, occurrence_id: int, user_id: int) -> str:
+    """Counts one person's private agenda items for one meeting date: its own label, so it
+    matches no other key, and no item row carries it (the count names no item)."""
+    return _digest(secret, "agenda", occurrence_id, user_id)
+
+
 def involvement_key(secret: bytes, group_id: int, user_id: int) -> str:
     """Identifies one person's involvement record in one group: its own label, so it matches
     no membership, ballot, answer or reason key (nothing joins it to a role or a vote)."""

@@ -18,6 +18,11 @@ from bot.domain.when import EXAMPLES, AmbiguousTimeError, WhenError, parse_when
 TITLE_MAX = 120
 PLACE_MAX = 200
 AGENDA_MAX = 300
+# How many items one person may suggest privately for one meeting date, and how many one
+# date's agenda holds: an anonymous way in must not flood the group, nor grow its reminders
+# past what a message can carry.
+DEFAULT_AGENDA_PER_PERSON = 3
+DEFAULT_AGENDA_PER_MEETING = 20
 DEFAULT_OFFSETS: tuple[int, ...] = (24 * 60, 60)  # minutes before: a day, and an hour
 MAX_OFFSETS = 4
 MAX_OFFSET = 14 * 24 * 60

@@ -58,6 +58,9 @@ def _copy_for(
             item.group_title, item.role_tag, item.text, contacts, reminder=reminder
         )
         keyboard = views.seen_keyboard(item.id)
+    elif item.agenda:
+        parts = views.agenda_for_moderation(item.group_title, item.meeting, item.text)
+        keyboard = views.moderation_keyboard(item.id, views.ADD_TO_AGENDA)
     else:
         parts = views.for_moderation(item.group_title, item.role_tag, item.text)
         keyboard = views.moderation_keyboard(item.id)

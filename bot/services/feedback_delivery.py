@@ -20,6 +20,16 @@ NOTICE_HOUR = 10
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingRef:
+    """The meeting date an agenda item waiting for moderation is for."""
+
+    occurrence_id: int
+    title: str
+    starts_at: datetime
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """A feedback item as views show it: never anything about its sender."""
 
@@ -36,6 +46,10 @@ class Item:
     # Sent to the facilitators to publish or reject (waiting, or decided by one of them);
     # direct, digest and urgent items never were, so nobody may "decide" them.
     moderated: bool = False
+    # An agenda item sent privately: Publish lists it on this date's agenda, never posts it.
+    # The date may be gone since (None then, with `agenda` still True).
+    agenda: bool = False
+    meeting: MeetingRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +75,17 @@ async def _item(uow: UnitOfWork, row: Feedback) -> Item | None:
         urgent=row.urgent,
         number=row.number,
         moderated=row.status == Status.PENDING.value or row.decided_at is not None,
+        agenda=row.occurrence_id is not None,
+        meeting=None if row.occurrence_id is None else await _meeting(uow, row.occurrence_id),
     )
+
+
+async def _meeting(uow: UnitOfWork, occurrence_id: int) -> MeetingRef | None:
+    occurrence = await uow.meetings.occurrence(occurrence_id)
+    meeting = None if occurrence is None else await uow.meetings.get(occurrence.meeting_id)
+    if occurrence is None or meeting is None:
+        return None
+    return MeetingRef(occurrence.id, meeting.title, occurrence.starts_at, meeting.zone)
 
 
 async def forget_old_texts(uow: UnitOfWork, now: datetime, keep_days: int) -> int:
@@ -81,8 +105,17 @@ async def item(uow: UnitOfWork, feedback_id: int) -> Item | None:
 
 
 async def decide(uow: UnitOfWork, feedback_id: int, *, publish: bool, now: datetime) -> bool:
-    """A facilitator's Publish or Reject; False when someone decided first."""
+    """A facilitator's Publish or Reject; False when someone decided first.
+
+    A published agenda item is listed on its meeting date's agenda in the same transaction,
+    and marked published then and there: it is never posted as feedback, nor numbered.
+    """
     decided = await uow.feedback.decide(feedback_id, publish=publish, now=now)
+    row = await uow.feedback.get(feedback_id) if decided and publish else None
+    if row is not None and row.occurrence_id is not None:
+        if await uow.meetings.occurrence(row.occurrence_id) is not None:
+            await uow.meetings.add_agenda_item(row.occurrence_id, row.text)
+        await uow.feedback.posted(feedback_id, now)
     await uow.commit()
     return decided
 

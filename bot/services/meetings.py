@@ -1,5 +1,6 @@
 """Meetings: create a series, keep its occurrences a bounded horizon ahead, list, cancel, move,
-agenda items and the group's meeting settings. Plain values in, plain values out."""
+and the group's meeting settings (agenda items: bot/services/agenda.py). Plain values in,
+plain values out."""
 
 from __future__ import annotations
 
@@ -327,18 +328,6 @@ async def move(
 async def next_occurrence(uow: UnitOfWork, group_id: int, now: datetime) -> int | None:
     rows = await uow.meetings.upcoming(group_id, now, limit=1)
     return rows[0][0].id if rows else None
-
-
-async def add_agenda_item(
-    uow: UnitOfWork, group_id: int, text: str, *, now: datetime
-) -> OccurrenceView | None:
-    """Add an item to the group's next meeting; None if nothing is planned."""
-    occurrence_id = await next_occurrence(uow, group_id, now)
-    if occurrence_id is None:
-        return None
-    await uow.meetings.add_agenda_item(occurrence_id, text)
-    await uow.commit()
-    return await view_of(uow, occurrence_id)
 
 
 async def set_timezone(uow: UnitOfWork, group_id: int, zone: str) -> None:

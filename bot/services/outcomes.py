@@ -48,7 +48,12 @@ async def topic(uow: UnitOfWork, subject: Subject, subject_id: int) -> Topic | N
     recorded only on what the group has seen)."""
     if subject is Subject.FEEDBACK:
         item = await uow.feedback.get(subject_id)
-        if item is None or item.status != "published" or not item.text:
+        if (
+            item is None
+            or item.status != "published"
+            or not item.text
+            or item.occurrence_id is not None
+        ):
             return None
         return Topic(subject, item.id, item.group_id, item.text, item.number)
     poll = await uow.polls.get(subject_id)

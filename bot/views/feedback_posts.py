@@ -9,6 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.feedback_rules import DELIVERIES, DIGEST_HOURS, Delivery
 from bot.domain.roles import Role
+from bot.domain.when import describe_when
+from bot.services.feedback_delivery import MeetingRef
 from bot.views.callbacks import Action, encode
 from bot.views.feedback import heading, urgent_help
 from bot.views.limits import MESSAGE_LIMIT, split_message, visible_length
@@ -77,12 +79,55 @@ def decided(title: str, role: Role | None, text: str, outcome: str) -> str:
     return _copy(heading, text, outcome, title)[-1]
 
 
-def moderation_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
+def _meeting_words(meeting: MeetingRef | None) -> str:
+    if meeting is None:
+        return "a meeting date that is no longer planned"
+    when = describe_when(meeting.starts_at, meeting.zone)
+    return f"<b>{escape(meeting.title)}</b> ({escape(when)})"
+
+
+def agenda_for_moderation(title: str, meeting: MeetingRef | None, text: str) -> list[str]:
+    """A private agenda item, for a facilitator to add or reject (the group's feedback is
+    checked first, and this came in the same anonymous way)."""
+    return _copy(
+        f"<b>Agenda item suggested anonymously for {escape(title)}</b>\n"
+        f"For: {_meeting_words(meeting)}",
+        text,
+        "Add it to that meeting's agenda (the group sees it in the reminders and /meetings), "
+        "or reject it so nobody else sees it. Please check any link before you add it. "
+        "I do not know who sent it, and neither will you.",
+        title,
+    )
+
+
+def agenda_decided(title: str, meeting: MeetingRef | None, text: str, outcome: str) -> str:
+    """The agenda item's copy once dealt with, as `decided` is for feedback."""
+    heading = (
+        f"<b>Agenda item suggested anonymously for {escape(title)}</b>\n"
+        f"For: {_meeting_words(meeting)}"
+    )
+    return _copy(heading, text, outcome, title)[-1]
+
+
+def listed(meeting: MeetingRef | None) -> str:
+    if meeting is None:
+        return AGENDA_GONE
+    return f"Added to the agenda of {_meeting_words(meeting)}."
+
+
+AGENDA_GONE = "That meeting date is no longer planned, so it was not added to any agenda."
+ALREADY_LISTED = "Already added to the agenda."
+ADD_TO_AGENDA = "Add to the agenda"
+
+
+def moderation_keyboard(
+    feedback_id: int, publish: str = "Publish in the group"
+) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    "Publish in the group",
+                    publish,
                     callback_data=encode(Action.FEEDBACK_DECIDE, feedback_id, 1),
                 ),
                 InlineKeyboardButton(

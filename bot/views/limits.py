@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape, unescape
 
 MESSAGE_LIMIT = 4096
@@ -46,6 +47,21 @@ def split_message(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     if current:
         chunks.append("\n".join(current).strip("\n"))
     return [chunk for chunk in chunks if chunk] or [text[:1] or " "]
+
+
+def fit_message(render: Callable[[int], str], count: int, limit: int = MESSAGE_LIMIT) -> str:
+    """One message for a text that lists `count` items but cannot be split: it is edited in
+    place, or its buttons belong under the whole of it.
+
+    `render(n)` gives the text showing only the first n items (and saying how many more there
+    are); the most that fit are shown. Should even `render(0)` not fit, its first part is.
+    """
+    text = render(count)
+    for shown in range(count - 1, -1, -1):
+        if visible_length(text) <= limit:
+            return text
+        text = render(shown)
+    return text if visible_length(text) <= limit else split_message(text, limit)[0]
 
 
 def shorten(text: str, limit: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -22,6 +23,7 @@ from bot.domain.roles import Role
 from bot.domain.when import EXAMPLES, describe_when, zone_label, zone_of
 from bot.services.meetings import OccurrenceView, RsvpCounts
 from bot.views.callbacks import Action, encode
+from bot.views.limits import fit_message
 
 SAVE, CHANGE, MORNING, EVENING, REPEAT_BASE = 0, 1, 2, 3, 10
 ROLE_WORDS = {Role.SERVICE_USER: "service users", Role.CARER: "carers", Role.STAFF: "staff"}
@@ -216,10 +218,20 @@ def _counts(view: OccurrenceView) -> str:
     return answer_totals(view.counts)
 
 
-def _agenda(items: Sequence[str]) -> list[str]:
+def _agenda(items: Sequence[str], shown: int | None = None) -> list[str]:
+    """The agenda's lines; with `shown`, only that many items and a line for the rest."""
     if not items:
         return []
-    return ["", "<b>Agenda</b>", *(f"• {escape(item)}" for item in items)]
+    shown = len(items) if shown is None else shown
+    lines = ["", "<b>Agenda</b>", *(f"• {escape(item)}" for item in items[:shown])]
+    return lines + _more(len(items) - shown, "item", "/meetings")
+
+
+def _more(left: int, what: str, command: str) -> list[str]:
+    if left <= 0:
+        return []
+    words = f"1 more {what}" if left == 1 else f"{left} more {what}s"
+    return [f"… and {words}: send {command} in the group to see them all."]
 
 
 def _details(view: OccurrenceView) -> list[str]:
@@ -232,6 +244,12 @@ def _details(view: OccurrenceView) -> list[str]:
 
 
 def meeting_message(view: OccurrenceView) -> str:
+    """The date's message, which is edited as answers come: one message, so a long agenda
+    is shortened (all of it is in /meetings)."""
+    return fit_message(partial(_meeting_message, view), len(view.agenda))
+
+
+def _meeting_message(view: OccurrenceView, shown: int) -> str:
     if view.cancelled:
         return "\n".join(
             [
@@ -244,7 +262,7 @@ def meeting_message(view: OccurrenceView) -> str:
         [
             head,
             *_details(view),
-            *_agenda(view.agenda),
+            *_agenda(view.agenda, shown),
             "",
             _counts(view),
             "Let us know if you can come. Nobody sees who answered what.",
@@ -311,22 +329,32 @@ def _starts_in(view: OccurrenceView, now: datetime) -> str:
 
 
 def reminder_text(view: OccurrenceView, open_polls: Sequence[str], *, now: datetime) -> str:
-    lines = [
-        f"⏰ Reminder: <b>{escape(view.title)}</b> is {_starts_in(view, now)}.",
-        *_details(view),
-        *_agenda(view.agenda),
-    ]
-    if open_polls:
-        lines += ["", "<b>Open polls</b> (vote before the meeting)"]
-        lines += [f"• {escape(question)}" for question in open_polls]
-    lines += ["", _counts(view)]
-    return "\n".join(lines)
+    """The group's reminder, one message: its buttons are the meeting's, and it becomes the
+    message edited as answers come. Long lists are shortened (/meetings and /polls have all)."""
+
+    def render(shown: int) -> str:
+        lines = [
+            f"⏰ Reminder: <b>{escape(view.title)}</b> is {_starts_in(view, now)}.",
+            *_details(view),
+            *_agenda(view.agenda, min(shown, len(view.agenda))),
+        ]
+        if open_polls:
+            lines += ["", "<b>Open polls</b> (vote before the meeting)"]
+            lines += [f"• {escape(question)}" for question in open_polls[:shown]]
+            lines += _more(len(open_polls) - shown, "open poll", "/polls")
+        lines += ["", _counts(view)]
+        return "\n".join(lines)
+
+    return fit_message(render, max(len(view.agenda), len(open_polls)))
 
 
 def personal_reminder(view: OccurrenceView, *, now: datetime) -> str:
-    lines = [f"🔔 <b>{escape(view.title)}</b> is {_starts_in(view, now)}.", *_details(view)]
-    lines += [*_agenda(view.agenda), "", "You asked me to remind you. See you there!"]
-    return "\n".join(lines)
+    def render(shown: int) -> str:
+        lines = [f"🔔 <b>{escape(view.title)}</b> is {_starts_in(view, now)}.", *_details(view)]
+        lines += [*_agenda(view.agenda, shown), "", "You asked me to remind you. See you there!"]
+        return "\n".join(lines)
+
+    return fit_message(render, len(view.agenda))
 
 
 def role_gap_warning(view: OccurrenceView, missing: Sequence[Role]) -> str:
@@ -466,6 +494,35 @@ def which_group(titles: Sequence[str]) -> str:
     lines += [f"{n}. {escape(title)}" for n, title in enumerate(titles, start=1)]
     lines += ["", "Send it again with the number first, for example: /agenda 1 Transport"]
     return "\n".join(lines)
+
+
+def _meeting_words(view: OccurrenceView) -> str:
+    return f"<b>{escape(view.title)}</b> ({escape(_when(view.starts_at, view.zone))})"
+
+
+def agenda_full(view: OccurrenceView) -> str:
+    return (
+        f"Sorry, the agenda of {_meeting_words(view)} is full: it has as many items as one "
+        "meeting can take. Nothing was added. You could raise it with a facilitator, or "
+        "suggest it again for the meeting after."
+    )
+
+
+def agenda_share_used(view: OccurrenceView, per_person: int) -> str:
+    items = "1 item" if per_person == 1 else f"{per_person} items"
+    return (
+        f"Sorry, you have already sent {items} for {_meeting_words(view)}, as many as one "
+        "person can send privately for one meeting. Nothing was added. You could raise it at "
+        "the meeting, or with a facilitator."
+    )
+
+
+def agenda_waiting(view: OccurrenceView) -> str:
+    return (
+        "Thank you. In this group a facilitator checks what is sent privately, as for "
+        f"feedback: if they agree, it goes on the agenda of {_meeting_words(view)}. "
+        "Nobody will know it came from you, not even them."
+    )
 
 
 def agenda_added_privately(view: OccurrenceView) -> str:

@@ -69,6 +69,15 @@ class FeedbackRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
+    async def agenda_waiting(self, occurrence_id: int) -> int:
+        """Agenda items for this date still waiting for a facilitator's decision."""
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(Feedback)
+            .where(Feedback.occurrence_id == occurrence_id, Feedback.status == PENDING)
+        )
+        return int(count or 0)
+
     async def get(self, feedback_id: int) -> Feedback | None:
         return await self._session.get(Feedback, feedback_id)
 

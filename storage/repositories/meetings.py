@@ -171,6 +171,14 @@ class MeetingRepository:
         self._session.add(AgendaItem(occurrence_id=occurrence_id, text=text))
         await self._session.flush()
 
+    async def agenda_count(self, occurrence_id: int) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(AgendaItem)
+            .where(AgendaItem.occurrence_id == occurrence_id)
+        )
+        return int(count or 0)
+
     async def agenda(self, occurrence_id: int) -> list[str]:
         rows = await self._session.scalars(
             select(AgendaItem.text)

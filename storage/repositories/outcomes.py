@@ -55,7 +55,11 @@ class OutcomeRepository:
     async def published_feedback(self, group_id: int, limit: int) -> Sequence[Feedback]:
         rows = await self._session.scalars(
             select(Feedback)
-            .where(Feedback.group_id == group_id, Feedback.status == PUBLISHED)
+            .where(
+                Feedback.group_id == group_id,
+                Feedback.status == PUBLISHED,
+                Feedback.occurrence_id.is_(None),  # an agenda item is listed, not published
+            )
             .order_by(Feedback.number.desc())
             .limit(limit)
         )

@@ -66,6 +66,7 @@ class ReportRepository:
                 Feedback.group_id == group_id,
                 Feedback.received_at >= start,
                 Feedback.received_at < end,
+                Feedback.occurrence_id.is_(None),  # agenda items waiting or decided: not feedback
             )
             .order_by(Feedback.received_at, Feedback.id)
         )

@@ -303,6 +303,10 @@ async def test_someone_who_left_the_group_cannot_add_agenda_items(bot: SandboxBo
     await bot.say(leaver, bot.private(leaver), "/agenda Something from outside")
     stayer = circle.members[Role.CARER][1]
     await bot.say(stayer, bot.private(stayer), "/agenda Parking at the centre")
+    # Feedback is checked first here (the default): so are private agenda items.
+    copy = bot.last(bot.private(circle.fiona))
+    assert "Parking at the centre" in (copy.text or "")
+    await bot.press(circle.fiona, copy, data=button(copy, "Add to the agenda"))
     await bot.say(circle.fiona, circle.group, "/meetings")
     listing = bot.last_text(circle.group)
     assert "Parking at the centre" in listing
