@@ -113,7 +113,7 @@ async def agenda_in_private(update: Update, context: AppContext) -> None:
     elif done.outcome is agenda.Outcome.MEETING_FULL:
         await reply(update, views.agenda_full(view))
     elif done.outcome is agenda.Outcome.PERSON_FULL:
-        await reply(update, views.agenda_share_used(view, caps.per_person))
+        await reply(update, views.agenda_share_used(view, caps.per_person, private=True))
     elif done.outcome is agenda.Outcome.WAITING:
         await reply(update, views.agenda_waiting(view))
         # Like moderated feedback: to the facilitators now, or by the sweep when none is

@@ -339,12 +339,17 @@ async def agenda_in_group(update: Update, context: AppContext) -> None:
     except MeetingInputError as error:
         await reply(update, views.problem(error.message))
         return
+    caps = agenda_caps(context)
     async with context.uow() as uow:
-        done = await agenda.add_in_group(uow, group.id, item, caps=agenda_caps(context), now=now())
+        done = await agenda.add_in_group(
+            uow, context.secret, group.id, user_id_of(update), item, caps=caps, now=now()
+        )
     if done.view is None:
         await reply(update, views.NOTHING_PLANNED)
     elif done.outcome is agenda.Outcome.MEETING_FULL:
         await reply(update, views.agenda_full(done.view))
+    elif done.outcome is agenda.Outcome.PERSON_FULL:
+        await reply(update, views.agenda_share_used(done.view, caps.per_person, private=False))
     else:
         await reply(update, views.agenda_added(done.view))
 

@@ -37,10 +37,11 @@ def daily_key(secret: bytes, day: date, purpose: str, group_id: int, user_id: in
     return _digest(secret, "daily", day.isoformat(), purpose, group_id, user_id)
 
 
-def agenda_key(secret: bytes, occurrence_id: int, user_id: int) -> str:
-    """Counts one person's private agenda items for one meeting date: its own label, so it
-    matches no other key, and no item row carries it (the count names no item)."""
-    return _digest(secret, "agenda", occurrence_id, user_id)
+def agenda_key(secret: bytes, occurrence_id: int, user_id: int, *, private: bool) -> str:
+    """Counts one person's agenda items for one meeting date, those sent privately apart
+    from those typed in the group (so a refusal in the group says nothing of private ones):
+    its own label, so it matches no other key, and no item row carries it."""
+    return _digest(secret, "agenda", "private" if private else "group", occurrence_id, user_id)
 
 
 def involvement_key(secret: bytes, group_id: int, user_id: int) -> str:

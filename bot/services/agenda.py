@@ -5,9 +5,9 @@ A private item is an anonymous way into the group, so it is held to the group's 
 setting: where feedback is moderated, it goes to the facilitators as a feedback item that
 names its meeting date, and only their Publish lists it (bot/services/feedback_delivery.py);
 otherwise it is listed at once. Each date's agenda holds at most `per_meeting` items, and
-one person may send at most `per_person` privately for one date. That count is kept under a
-keyed hash of the person and the date (never on an item, so it names no item), and goes
-with the feedback counters once the date is past.
+one person may add at most `per_person` to one date privately, and as many in the group
+(counted apart). Those counts are kept under keyed hashes of the person and the date (never
+on an item, so they name no item), and go with the feedback counters once the date is past.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.domain.feedback_rules import Delivery, Status, received_hour
 from bot.domain.keyed_hash import agenda_key
 from bot.domain.meeting_rules import DEFAULT_AGENDA_PER_MEETING, DEFAULT_AGENDA_PER_PERSON
 from bot.services.meetings import OccurrenceView, next_occurrence, view_of
-from storage.models import Feedback
+from storage.models import Feedback, MeetingOccurrence
 from storage.uow import UnitOfWork
 
 
@@ -46,21 +46,49 @@ class Suggested:
 
 
 async def add_in_group(
-    uow: UnitOfWork, group_id: int, text: str, *, caps: AgendaCaps, now: datetime
+    uow: UnitOfWork,
+    secret: bytes,
+    group_id: int,
+    user_id: int,
+    text: str,
+    *,
+    caps: AgendaCaps,
+    now: datetime,
 ) -> Suggested:
-    """An item typed in the group: listed at once on the next meeting's agenda, if it has room.
+    """An item typed in the group: listed at once on the next meeting's agenda, if it and
+    the person's share of it have room.
 
-    Only listed items count here: a refusal in the group must not hint that private items
-    wait for a facilitator.
+    Only what the group could see counts here (listed items; the person's items typed in
+    the group): a refusal in the group must not hint at private items, listed or waiting.
     """
     occurrence_id = await next_occurrence(uow, group_id, now)
-    if occurrence_id is None:
+    occurrence = None if occurrence_id is None else await uow.meetings.occurrence(occurrence_id)
+    if occurrence is None:
         return Suggested(Outcome.NOTHING_PLANNED)
-    if await uow.meetings.agenda_count(occurrence_id) >= caps.per_meeting:
-        return Suggested(Outcome.MEETING_FULL, await view_of(uow, occurrence_id))
-    await uow.meetings.add_agenda_item(occurrence_id, text)
+    if await uow.meetings.agenda_count(occurrence.id) >= caps.per_meeting:
+        return Suggested(Outcome.MEETING_FULL, await view_of(uow, occurrence.id))
+    if not await _counted(uow, secret, occurrence, user_id, caps, private=False):
+        return Suggested(Outcome.PERSON_FULL, await view_of(uow, occurrence.id))
+    await uow.meetings.add_agenda_item(occurrence.id, text)
     await uow.commit()
-    return Suggested(Outcome.ADDED, await view_of(uow, occurrence_id))
+    return Suggested(Outcome.ADDED, await view_of(uow, occurrence.id))
+
+
+async def _counted(
+    uow: UnitOfWork,
+    secret: bytes,
+    occurrence: MeetingOccurrence,
+    user_id: int,
+    caps: AgendaCaps,
+    *,
+    private: bool,
+) -> bool:
+    """Count one more item of this person's for the date; False when that is one too many
+    (the caller does not commit then, so the count does not grow)."""
+    counted = await uow.feedback_counters.increment(
+        agenda_key(secret, occurrence.id, user_id, private=private), occurrence.starts_at.date()
+    )
+    return counted <= caps.per_person
 
 
 async def suggest_privately(
@@ -84,11 +112,7 @@ async def suggest_privately(
     waiting = await uow.feedback.agenda_waiting(occurrence.id)
     if listed + waiting >= caps.per_meeting:
         return Suggested(Outcome.MEETING_FULL, await view_of(uow, occurrence.id))
-    counted = await uow.feedback_counters.increment(
-        agenda_key(secret, occurrence.id, user_id), occurrence.starts_at.date()
-    )
-    if counted > caps.per_person:
-        # Not committed: the count does not grow.
+    if not await _counted(uow, secret, occurrence, user_id, caps, private=True):
         return Suggested(Outcome.PERSON_FULL, await view_of(uow, occurrence.id))
     settings = await uow.feedback.settings(group_id)
     feedback_id = 0

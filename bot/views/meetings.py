@@ -508,12 +508,14 @@ def agenda_full(view: OccurrenceView) -> str:
     )
 
 
-def agenda_share_used(view: OccurrenceView, per_person: int) -> str:
+def agenda_share_used(view: OccurrenceView, per_person: int, *, private: bool) -> str:
     items = "1 item" if per_person == 1 else f"{per_person} items"
+    how = "sent" if private else "added"
+    way = "send privately" if private else "add here"
     return (
-        f"Sorry, you have already sent {items} for {_meeting_words(view)}, as many as one "
-        "person can send privately for one meeting. Nothing was added. You could raise it at "
-        "the meeting, or with a facilitator."
+        f"Sorry, you have already {how} {items} for {_meeting_words(view)}, as many as one "
+        f"person can {way} for one meeting. Nothing was added. You could raise it at the "
+        "meeting, or with a facilitator."
     )
 
 

@@ -153,13 +153,21 @@ async def test_private_items_are_capped_per_person_kindly_and_change_nothing(
     assert "Nothing was added" in refusal
     assert await _agenda_rows(bot) == before_rows
     assert await _counters(bot) == before_counts  # refused: the count does not grow
-    # Someone else still may; and in the group (where everyone sees who typed it) the
-    # person's own share does not apply.
+    # Someone else still may. In the group (where everyone sees who typed it) the person
+    # has a share of their own, counted apart: a refusal there must not hint at private ones.
     cara = circle.members[Role.CARER][0]
     await bot.say(cara, bot.private(cara), "/agenda Cara's point")
-    await bot.say(sam, circle.group, "/agenda Said out loud")
-    assert "Added to the agenda" in bot.last_text(circle.group)
-    assert len(await _agenda_rows(bot)) == PER_PERSON + 2
+    for n in range(PER_PERSON):
+        await bot.say(sam, circle.group, f"/agenda Said out loud {n}")
+        assert "Added to the agenda" in bot.last_text(circle.group)
+    rows = await _agenda_rows(bot)
+    assert len(rows) == 2 * PER_PERSON + 1
+    await bot.say(sam, circle.group, "/agenda Said once too often")
+    refusal = bot.last_text(circle.group)
+    assert "Sorry, you have already added 3 items for Forum" in refusal
+    assert "as many as one person can add here" in refusal and "privately" not in refusal
+    assert await _agenda_rows(bot) == rows
+    assert sorted(await _counters(bot)) == [1, PER_PERSON, PER_PERSON]
 
 
 async def test_a_full_agenda_refuses_kindly_in_private_and_in_the_group(bot: SandboxBot) -> None:
@@ -179,7 +187,7 @@ async def test_a_full_agenda_refuses_kindly_in_private_and_in_the_group(bot: San
     await bot.say(sam, bot.private(sam), "/agenda Point 22")
     assert "is full" in bot.last_text(bot.private(sam))
     assert await _agenda_rows(bot) == rows
-    assert await _counters(bot) == []  # refused before anything was counted
+    assert await _counters(bot) == [1]  # Fiona's; the refusals were not counted
 
 
 async def _moderated_item(bot: SandboxBot, circle: Circle, text: str) -> FakeMessage:
