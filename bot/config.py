@@ -115,8 +115,9 @@ class Settings(BaseSettings):
     # pressed "I've seen this"; and whether at any hour or only 08:00-22:00 in the group's zone.
     urgent_reminder_minutes: Annotated[int, Field(ge=1, le=1440)] = DEFAULT_REMINDER_MINUTES
     urgent_reminder_hours: ReminderHours = ReminderHours.ALWAYS
-    # Agenda items one person may send privately for one meeting date, and items one date's
-    # agenda may hold (typed in the group or sent privately, waiting for a facilitator too).
+    # Agenda items one person may add to one meeting date (privately, and as many in the
+    # group, counted apart), and items one date's agenda may hold (typed in the group or sent
+    # privately, waiting for a facilitator too).
     agenda_per_person: Annotated[int, Field(ge=1, le=50)] = DEFAULT_AGENDA_PER_PERSON
     agenda_per_meeting: Annotated[int, Field(ge=1, le=200)] = DEFAULT_AGENDA_PER_MEETING
 
