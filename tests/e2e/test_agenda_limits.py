@@ -7,11 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from bot.config import Settings
+from bot.domain.meeting_rules import DEFAULT_AGENDA_PER_MEETING, DEFAULT_AGENDA_PER_PERSON
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeMessage, FakeTelegram
@@ -25,14 +24,7 @@ from tests.e2e.meeting_helpers import plan_meeting, reminders_in
 from tests.e2e.poll_helpers import Circle, button, context_of, eventually, joined_circle
 
 LONDON = ZoneInfo("Europe/London")
-PER_PERSON, PER_MEETING = 3, 20
-
-
-@pytest.fixture
-def settings(tg: FakeTelegram, sqlite_url: str) -> Settings:
-    return make_settings(
-        tg, sqlite_url, agenda_per_person=PER_PERSON, agenda_per_meeting=PER_MEETING
-    )
+PER_PERSON, PER_MEETING = DEFAULT_AGENDA_PER_PERSON, DEFAULT_AGENDA_PER_MEETING
 
 
 def _in_days(days: int, hour: int = 14) -> datetime:
@@ -134,8 +126,10 @@ async def test_a_long_agenda_and_many_open_polls_are_both_shortened_in_the_remin
 
 
 async def test_private_items_are_capped_per_person_kindly_and_change_nothing(
-    bot: SandboxBot,
+    bot_on: SandboxBot,
 ) -> None:
+    """On SQLite and PostgreSQL (the counts are upserts): the defaults are 3 and 20."""
+    bot = bot_on
     circle = await joined_circle(bot)
     await set_delivery(bot, circle, "Straight to the group")
     await plan_meeting(bot, circle, f"{_typed(_in_days(4))} | Forum")
