@@ -247,6 +247,9 @@ async def test_look_alike_letters_do_not_get_a_crisis_past_the_gate(bot: Sandbox
     # agenda like any item.
     await bot.say(sam, dm, "/agenda The new sk\u0456ll: myself and others on the rota")
     assert contacts_in(bot, sam) == 2
+    # Feedback is checked first here (the default), so a private item waits for Fiona.
+    copy = bot.last(bot.private(fiona))
+    await bot.press(fiona, copy, data=button(copy, "Add to the agenda"))
     await bot.say(fiona, group, "/meetings")
     assert "myself and others on the rota" in bot.last_text(group)
 
