@@ -55,13 +55,22 @@ def fit_message(render: Callable[[int], str], count: int, limit: int = MESSAGE_L
 
     `render(n)` gives the text showing only the first n items (and saying how many more there
     are); the most that fit are shown. Should even `render(0)` not fit, its first part is.
+    A text grows with every item shown (each is a line of its own), so the most that fit are
+    found by halving: a few renders even for a long list.
     """
     text = render(count)
-    for shown in range(count - 1, -1, -1):
-        if visible_length(text) <= limit:
-            return text
-        text = render(shown)
-    return text if visible_length(text) <= limit else split_message(text, limit)[0]
+    if visible_length(text) <= limit:
+        return text
+    fits, too_many = -1, count  # render(too_many) does not fit; render(fits) does
+    best = ""
+    while too_many - fits > 1:
+        middle = (fits + too_many) // 2
+        candidate = render(middle)
+        if visible_length(candidate) <= limit:
+            fits, best = middle, candidate
+        else:
+            too_many = middle
+    return best if fits >= 0 else split_message(render(0), limit)[0]
 
 
 def shorten(text: str, limit: int) -> str:

@@ -145,3 +145,19 @@ def test_any_agenda_and_polls_make_valid_messages_that_fit(
         return
     shown = parse_html(meeting_message(view)).text
     assert escape(view.agenda[0]) in meeting_message(view) or "more item" in shown
+
+
+def test_fit_message_renders_a_long_list_only_a_few_times() -> None:
+    """The most that fit are found by halving: a 200-item agenda (the most AGENDA_PER_MEETING
+    allows) is not rendered 200 times on every edit of the meeting message."""
+    calls: list[int] = []
+    items = ["&" * 300] * 200
+
+    def render(shown: int) -> str:
+        calls.append(shown)
+        return "\n".join([*items[:shown], f"and {len(items) - shown} more"])
+
+    text = fit_message(render, len(items))
+    assert visible_length(text) <= MESSAGE_LIMIT
+    assert text == render(13)  # 13 lines of 300 and the note fit; 14 would not
+    assert len(calls) <= 12
