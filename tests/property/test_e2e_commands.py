@@ -37,7 +37,10 @@ OWNS: dict[str, set[str]] = {
     "poll": {"polls"},
     "newpoll": {"poll_drafts"},
     "meeting": {"meeting_drafts"},
-    "agenda": {"meeting_agenda_items"},
+    # An item is counted for its sender (a keyed count); sent privately where feedback is
+    # checked first, it waits for a facilitator as a feedback row (the group's feedback
+    # settings made on first use).
+    "agenda": {"meeting_agenda_items", "feedback_counters", "feedback", "feedback_settings"},
     "timezone": {"groups"},
     "reminders": {"meeting_reminders", "meeting_prefs"},
     # Plain text in private: feedback being written (in memory), a set-up step, a reason.

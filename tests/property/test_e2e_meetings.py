@@ -169,7 +169,7 @@ class Meetings:
             "nothing": set(),
             "list": set(),
             "rsvp": {"meeting_rsvps"},
-            "agenda": {"meeting_agenda_items"},
+            "agenda": {"meeting_agenda_items", "feedback_counters"},  # the sender's count
             "move": {"meetings", "meeting_occurrences", "meeting_reminders"},
             "cancel": {"meetings", "meeting_occurrences", "meeting_reminders"},
         }[then]
