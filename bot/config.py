@@ -96,6 +96,9 @@ class Settings(BaseSettings):
         None, description="the heartbeat `equalsay health` reads (default: in the temp folder)"
     )
     min_cell: Annotated[int, Field(ge=1, le=50)] = 3
+    # How long after a close a facilitator may reopen a poll; its ballots stay keyed that long
+    # (docs/PRIVACY.md). 0: no reopening, keys unlinked at the close itself.
+    poll_reopen_minutes: Annotated[int, Field(ge=0, le=10)] = 10
     # The disclosure bar (docs/PRIVACY.md, "Results in small groups"): nobody may become
     # certain of another person's choice or role, and an insider's belief about someone may
     # rise above DISCLOSURE_POSTERIOR_BOUND in at most DISCLOSURE_CHANCE_BOUND of outcomes.

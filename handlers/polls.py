@@ -21,10 +21,16 @@ from bot.context import AppContext
 from bot.domain.disclosure import SmallRoles
 from bot.domain.join_link import CarriedVote
 from bot.domain.poll_rules import PollInputError, parse_poll_line, results_visible
-from bot.scheduling.poll_jobs import close_and_announce, now, poll_changed, post_poll
+from bot.scheduling.poll_jobs import (
+    close_and_announce,
+    now,
+    poll_changed,
+    post_poll,
+    reopen_poll,
+)
 from bot.services import membership, outcomes, polls
 from bot.services.groups import GroupInfo, find_group_by_id
-from bot.services.polls import VoteOutcome, VoteStatus
+from bot.services.polls import Reopened, VoteOutcome, VoteStatus
 from bot.views import general, poll_export, poll_results
 from bot.views import poll_acks as acks
 from bot.views import poll_texts as texts
@@ -349,6 +355,25 @@ async def confirm_close(update: Update, context: AppContext) -> None:
         await confirm_done(query, acks.poll_closed_ack(), texts.ALREADY_CLOSED)
 
 
+async def reopen_button(update: Update, context: AppContext) -> None:
+    """'Reopen poll' under the results (facilitators only, within 10 minutes of the close):
+    the poll is open again with every ballot; later, a kind no and nothing changed."""
+    query = update.callback_query
+    press = None if query is None else await _facilitator_poll_press(query, context)
+    if query is None or press is None:
+        return
+    outcome = await reopen_poll(context, press.args[0])
+    answers = {
+        Reopened.REOPENED: (acks.reopened_ack(), False),
+        Reopened.ALREADY_OPEN: (acks.already_open_ack(), False),
+        Reopened.ONCE_ONLY: (acks.reopened_once_ack(), True),
+        Reopened.TOO_LATE: (acks.too_late_to_reopen_ack(), True),
+        Reopened.UNKNOWN: (texts.poll_gone_ack(), False),
+    }
+    text, alert = answers[outcome]
+    await query.answer(text, show_alert=alert)
+
+
 async def close_command(update: Update, context: AppContext) -> None:
     """/close as a reply to a poll's message: facilitators only."""
     group = await facilitator_command(
@@ -504,6 +529,7 @@ def handlers() -> list[BaseHandler[Update, AppContext, None]]:
         CallbackQueryHandler(turnout_button, pattern=pattern(Action.TURNOUT)),
         CallbackQueryHandler(close_button, pattern=pattern(Action.CLOSE)),
         CallbackQueryHandler(confirm_close, pattern=pattern(Action.CLOSE_CONFIRM)),
+        CallbackQueryHandler(reopen_button, pattern=pattern(Action.REOPEN)),
         CallbackQueryHandler(export_csv, pattern=pattern(Action.EXPORT)),
         CallbackQueryHandler(change_poll_settings, pattern=pattern(Action.POLL_SETTINGS)),
     ]

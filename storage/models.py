@@ -133,6 +133,12 @@ class Poll(Base):
     closed_rung: Mapped[str | None] = mapped_column(String(24), nullable=True)
     notice_roles: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     small_roles: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # A closed poll's ballot and reason keys stay linked until this time (the reopen window,
+    # issue 14 point 4), then they are unlinked and it is NULL again: NULL on an open poll
+    # and on a closed one whose keys are unlinked.
+    unlink_after: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    results_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Ballot(Base):

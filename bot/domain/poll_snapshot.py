@@ -39,6 +39,10 @@ class PollSnapshot:
     # Anonymous reasons sent privately with proposal votes: (option index, text).
     reasons: tuple[tuple[int, str], ...] = field(default_factory=tuple)
     group_title: str = ""  # the group's name, for the chart
+    # Reopened by a facilitator after a close (once only); while closed, until when it may be
+    # reopened (None: it cannot be).
+    reopened: bool = False
+    reopen_until: datetime | None = None
 
     @property
     def participation(self) -> Mapping[Role, int]:

@@ -7,6 +7,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import JobQueue
 
 from bot.domain.poll_snapshot import PollSnapshot
@@ -109,16 +111,111 @@ def poll_changed(context: AppContext, group_id: int, poll_id: int) -> None:
         context.bot_data.coalescer.touch(job_queue, group_id, poll_id, refresh_poll_message)
 
 
+def reopen_window(context: AppContext) -> timedelta:
+    return timedelta(minutes=context.settings.poll_reopen_minutes)
+
+
 async def close_and_announce(context: AppContext, poll_id: int) -> bool:
     """Close the poll (once, whoever asks first) and post its results."""
     async with context.uow() as uow:
-        closed = await polls.close_poll(uow, poll_id, now(), bar=context.settings.disclosure_bar)
+        closed = await polls.close_poll(
+            uow,
+            poll_id,
+            now(),
+            bar=context.settings.disclosure_bar,
+            reopen_window=reopen_window(context),
+        )
     if closed:
         context.bot_data.coalescer.forget(poll_id, refresh_poll_message)
         for job in _jobs_of(context.job_queue, poll_id):
             job.schedule_removal()
     await announce_results(context, poll_id)
     return closed
+
+
+async def finish_closing(context: AppContext, poll_id: int, *, at_once: bool = False) -> None:
+    """The reopen window is over: unlink the keys, and take the Reopen button off the results
+    message. Run by the poll sweep (every minute, and at every start, so a window that ended
+    while the bot was down ends at the start); `at_once` ends the window now."""
+    async with context.uow() as uow:
+        done = await polls.finish_closing(uow, poll_id, None if at_once else now())
+        place = await polls.place_of(uow, poll_id) if done else None
+        snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
+    if place is None or snap is None or place.results_message_id is None or not place.active:
+        return
+    # Written again as it stands, with the keyboard changed: PTB sends a parse mode with
+    # editMessageReplyMarkup, which that method does not take (see handlers/urgent_mute.py).
+    # A stale Reopen press is answered kindly and changes nothing, so this is cosmetic.
+    await _edit_results(
+        context,
+        place.chat_id,
+        place.results_message_id,
+        caption=poll_results.results_caption(snap).text,
+        text=poll_results.results_message(snap),
+        markup=poll_views.results_keyboard(snap, complete=_complete(snap)),
+    )
+
+
+def _complete(snap: PollSnapshot) -> bool:
+    """Whether the results message held every word (else it keeps its "All figures")."""
+    if poll_chart.chart_model(snap) is None:
+        return True
+    return poll_results.results_caption(snap).complete
+
+
+async def reopen_poll(context: AppContext, poll_id: int) -> polls.Reopened:
+    """Open a closed poll again within its window: the poll message is live again and the
+    results message says it was reopened (its figures withdrawn)."""
+    async with context.uow() as uow:
+        outcome = await polls.reopen_poll(uow, poll_id, now())
+    if outcome is not polls.Reopened.REOPENED:
+        return outcome
+    async with context.uow() as uow:
+        place = await polls.place_of(uow, poll_id)
+        snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
+    if place is None or snap is None or not place.active:
+        return outcome
+    if place.results_message_id is not None:
+        await _say_reopened(context, place.chat_id, place.results_message_id, snap)
+    if place.message_id is not None:
+        await edit_in_group(
+            context,
+            place.chat_id,
+            place.message_id,
+            poll_views.poll_message(snap, now=now()),
+            poll_views.poll_keyboard(snap),
+        )
+    return outcome
+
+
+async def _say_reopened(
+    context: AppContext, chat_id: int, message_id: int, snap: PollSnapshot
+) -> None:
+    text = poll_results.reopened_text(snap)
+    await _edit_results(context, chat_id, message_id, caption=text, text=text, markup=None)
+
+
+async def _edit_results(
+    context: AppContext,
+    chat_id: int,
+    message_id: int,
+    *,
+    caption: str,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    """Edit the results message: a photo's caption where it had figures, else its text."""
+    try:
+        await context.bot.edit_message_caption(
+            chat_id=chat_id, message_id=message_id, caption=caption, reply_markup=markup
+        )
+    except BadRequest as error:
+        if "no caption" in error.message.lower():
+            await edit_in_group(context, chat_id, message_id, text, markup)
+        elif "not modified" not in error.message.lower():
+            log.info("could not edit the results message: %s", error.message)
+    except TelegramError as error:
+        log.info("could not edit the results message: %s", type(error).__name__)
 
 
 async def announce_results(context: AppContext, poll_id: int) -> None:
@@ -146,12 +243,17 @@ async def announce_results(context: AppContext, poll_id: int) -> None:
             place.chat_id,
             poll_results.results_message(snap),
             thread_id=place.thread_id,
-            markup=poll_views.results_keyboard(snap, complete=photo is None or photo.complete),
+            markup=poll_views.results_keyboard(
+                snap, complete=photo is None or photo.complete, reopen=snap.reopen_until is not None
+            ),
             reply_to=place.message_id,
             photo=photo,
         )
         if delivery.retry_later:
             return  # not marked done: the lease runs out and the sweep posts them then
+        if delivery.message is not None:
+            async with context.uow() as uow:
+                await polls.results_posted(uow, poll_id, delivery.message.message_id)
         # A vote refresh that read the poll just before it closed may land after the closing
         # edit; one more refresh, coalesced like any other, leaves the final state showing.
         poll_changed(context, place.group_id, poll_id)
@@ -201,6 +303,9 @@ async def sweep(context: AppContext) -> None:
         to_close = await polls.due_to_close(uow, moment)
         to_announce = await polls.unannounced(uow, moment)
         to_remind = await polls.due_reminders(uow, moment)
+        to_unlink = await polls.due_to_unlink(uow, moment)
+    for poll_id in to_unlink:
+        await finish_closing(context, poll_id)
     for poll_id in to_remind:
         await remind(context, poll_id)
     for poll_id in to_close:

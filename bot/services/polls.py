@@ -78,6 +78,7 @@ class PollPlace:
     message_id: int | None
     thread_id: int | None
     active: bool
+    results_message_id: int | None = None
 
 
 def role_bits(roles: Iterable[Role]) -> int:
@@ -184,7 +185,13 @@ async def place_of(uow: UnitOfWork, poll_id: int) -> PollPlace | None:
     if group is None:
         return None
     return PollPlace(
-        poll.id, group.id, group.chat_id, poll.message_id, poll.thread_id, group.active
+        poll.id,
+        group.id,
+        group.chat_id,
+        poll.message_id,
+        poll.thread_id,
+        group.active,
+        poll.results_message_id,
     )
 
 
@@ -239,6 +246,8 @@ async def snapshot(uow: UnitOfWork, poll_id: int, *, min_cell: int) -> PollSnaps
         closed_at=poll.closed_at,
         reasons=tuple(reasons),
         group_title=group.title if group is not None else "",
+        reopened=poll.reopened,
+        reopen_until=poll.unlink_after if poll.status == CLOSED and not poll.reopened else None,
     )
 
 
@@ -471,25 +480,102 @@ async def has_voted(uow: UnitOfWork, secret: bytes, poll_id: int, user_id: int) 
     return await uow.polls.ballot_choices(poll_id, ballot_key(secret, poll_id, user_id)) is not None
 
 
+# How long after a close a facilitator may reopen the poll (issue 14, point 4). Its ballot
+# keys stay linked that long, no longer: then they are unlinked, and it cannot be reopened.
+REOPEN_WINDOW = timedelta(minutes=10)
+
+
 async def close_poll(
-    uow: UnitOfWork, poll_id: int, now: datetime, *, bar: Bar = DEFAULT_BAR
+    uow: UnitOfWork,
+    poll_id: int,
+    now: datetime,
+    *,
+    bar: Bar = DEFAULT_BAR,
+    reopen_window: timedelta = REOPEN_WINDOW,
 ) -> bool:
     """Close it once: True for the one caller (of any process) that actually closed it.
 
-    In the same transaction its ballots and reasons are unlinked (storage/unlinking.py): a
-    closed poll's votes stay in its results and can no longer be traced to anyone, even by
-    someone holding the database and the secret. The rung it closes on is fixed here too,
-    from how many of each role voted (bot/domain/disclosure.py): it can only go down.
+    Its ballots and reasons are unlinked (storage/unlinking.py): a closed poll's votes stay in
+    its results and can no longer be traced to anyone, even by someone holding the database
+    and the secret. Not at once while it may be reopened: `reopen_window` after the close
+    (`finish_closing`, by its alarm or the sweep, after a restart too); at once when there is
+    no window (a zero setting, or a poll closing for the second time). The rung it closes on
+    is fixed here too, from how many of each role voted (bot/domain/disclosure.py): it can
+    only go down, across a reopening too.
     """
-    closed = await uow.polls.claim_close(poll_id, now)
+    poll = await uow.polls.get(poll_id)
+    window = reopen_window if poll is not None and not poll.reopened else timedelta(0)
+    keep = now + window if window > timedelta(0) else None
+    closed = await uow.polls.claim_close(poll_id, now, keep)
     if closed:
-        await uow.polls.unlink_voters(poll_id)
-        await _settle_role_changes(uow, poll_id)
+        if keep is None:
+            await uow.polls.unlink_voters(poll_id)
+            await _settle_role_changes(uow, poll_id)
         await _judge_at_close(uow, poll_id, bar)
     await uow.commit()
-    if closed:
+    if closed and keep is None:
         await uow.scrub()  # the old keys, out of the write-ahead log too
     return closed
+
+
+async def finish_closing(uow: UnitOfWork, poll_id: int, now: datetime | None) -> bool:
+    """The end of a closed poll's reopen window (`now` None: at once): its keys are
+    unlinked, and it can no longer be reopened. True for the one caller that did it."""
+    claimed = await uow.polls.claim_unlinking(poll_id, now)
+    if claimed:
+        await uow.polls.unlink_voters(poll_id)
+        await _settle_role_changes(uow, poll_id)
+    await uow.commit()
+    if claimed:
+        await uow.scrub()
+    return claimed
+
+
+class Reopened(StrEnum):
+    REOPENED = "reopened"
+    ALREADY_OPEN = "already_open"  # a second press, or it was open all along
+    ONCE_ONLY = "once_only"  # reopened before: it stays closed
+    TOO_LATE = "too_late"  # the window is over: its keys are unlinked
+    UNKNOWN = "unknown"
+
+
+async def reopen_poll(uow: UnitOfWork, poll_id: int, now: datetime) -> Reopened:
+    """Open a closed poll again, within its window: every ballot is still keyed, so a vote
+    given now replaces the person's earlier one. What it will publish when it closes again
+    is at most what it published the first time: the rung it closed on becomes its ceiling
+    (bot/domain/disclosure.py `closing_rung`), so a second result never shows more figures."""
+    if await uow.polls.claim_reopen(poll_id, now):
+        poll = await uow.polls.get(poll_id)
+        if poll is not None and poll.closed_rung is not None:
+            poll.rung = poll.closed_rung
+        await uow.commit()
+        return Reopened.REOPENED
+    poll = await uow.polls.get(poll_id)
+    await uow.commit()
+    if poll is None:
+        return Reopened.UNKNOWN
+    if poll.status == OPEN:
+        return Reopened.ALREADY_OPEN
+    if poll.reopened:
+        return Reopened.ONCE_ONLY
+    return Reopened.TOO_LATE
+
+
+async def due_to_unlink(uow: UnitOfWork, now: datetime) -> list[int]:
+    return await uow.polls.due_to_unlink(now)
+
+
+async def unlink_pending(uow: UnitOfWork) -> list[tuple[int, datetime]]:
+    return await uow.polls.unlink_pending()
+
+
+async def results_posted(uow: UnitOfWork, poll_id: int, message_id: int) -> None:
+    """Remember the results message: it is edited when the poll is reopened, and loses its
+    Reopen button when the window ends."""
+    poll = await uow.polls.get(poll_id)
+    if poll is not None:
+        poll.results_message_id = message_id
+        await uow.commit()
 
 
 async def _judge_at_close(uow: UnitOfWork, poll_id: int, bar: Bar) -> None:
@@ -553,8 +639,12 @@ async def lease_announcement(uow: UnitOfWork, poll_id: int, now: datetime) -> bo
 
 async def announced(uow: UnitOfWork, poll_id: int) -> None:
     await uow.polls.announcement_done(poll_id)
-    # Again: a press judged just before the close may have been written just after it.
-    late = await uow.polls.unlink_voters(poll_id)
+    # Again: a press judged just before the close may have been written just after it. (In
+    # the reopen window the keys are kept on purpose: `finish_closing` unlinks them all.)
+    poll = await uow.polls.get(poll_id)
+    late = 0
+    if poll is not None and poll.unlink_after is None and poll.status == CLOSED:
+        late = await uow.polls.unlink_voters(poll_id)
     await uow.commit()
     if late:
         await uow.scrub()

@@ -31,6 +31,7 @@ class Action(StrEnum):
     CLOSE = "c"  # c:<poll>                      close: asks first (facilitators)
     CLOSE_CONFIRM = "cc"  # cc:<poll>:<1 yes | 0 no>  the answer to "Close this poll now?"
     EXPORT = "x"  # x:<poll>                     CSV of the results by direct message
+    REOPEN = "ro"  # ro:<poll>                   reopen a poll closed by mistake (facilitators)
     POLL_SETTINGS = "ps"  # ps:<group>:<0|1|2|3>  who may create polls (0 1); small roles (2 3)
     WIZARD = "pw"  # pw:<step>:<value>           the guided poll set-up in private
     # Meetings (handlers/meetings.py, handlers/meeting_rsvp.py)

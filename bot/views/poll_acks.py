@@ -127,3 +127,22 @@ def turnout_ack(voters: Mapping[Role, int]) -> str:
     parts = [f"{r.plural.capitalize()}: {participation_word(voters.get(r, 0))}" for r in ROLES]
     people = "1 person has" if total == 1 else f"{total} people have"
     return _fit(f"{people} voted so far. " + "; ".join(parts) + ".")
+
+
+def reopened_ack() -> str:
+    return "The poll is open again, with every vote kept. Close it when you are ready."
+
+
+def already_open_ack() -> str:
+    return "The poll is already open again. Nothing was changed."
+
+
+def reopened_once_ack() -> str:
+    return "This poll was reopened once already, so it stays closed. Nothing was changed."
+
+
+def too_late_to_reopen_ack() -> str:
+    return (
+        "It is too late to reopen this poll: 10 minutes after closing, votes are made "
+        "anonymous for good and cannot be changed. You can start a new poll instead."
+    )

@@ -279,3 +279,16 @@ def private_results(s: PollSnapshot) -> str:
     text = fit(render)
     reasons = _reason_lines(s, MESSAGE_LIMIT - utf16_length(text)) if s.closed else []
     return "\n".join([text, *reasons]) if reasons else text
+
+
+REOPENED_RESULTS = (
+    "Reopened by a facilitator. These results no longer stand: new ones come when the poll "
+    "closes again."
+)
+
+
+def reopened_text(s: PollSnapshot) -> str:
+    """What the results message says once the poll is reopened: its words withdrawn (the
+    chart, if any, stays: Telegram cannot take a photo out of a message it keeps)."""
+    title = bold_lines("Results: " + shorten(s.question, 200))
+    return "\n".join([f"<b>{escape(REOPENED_RESULTS)}</b>", title])

@@ -33,6 +33,13 @@ from bot.views.poll_wording import (
 BUTTON_LABEL_LIMIT = 32  # a phone shows about this much of a full-width button
 PRIVATE_VOTE = "Nobody can see what you chose."
 CLOSED_NOTE = "This poll is closed."
+REOPENED_NOTE = "Reopened by a facilitator."
+# Said before anyone votes again, as the notice for small roles is (DESIGN section 3): the
+# first results were seen, and a vote given or changed now moves the second ones.
+REOPENED_WARNING = (
+    "Please note: people who saw the first results could compare them with the new ones, and "
+    "if only one or two people vote or change their vote now, work out how they voted."
+)
 
 
 def how_to_vote(kind: PollKind, max_choices: int, n_options: int) -> str:
@@ -109,6 +116,8 @@ def poll_message(s: PollSnapshot, *, now: datetime) -> str:
         if s.closed:
             lines.append(f"<b>{CLOSED_NOTE}</b>")
         else:
+            if s.reopened:
+                lines += [f"<b>{REOPENED_NOTE}</b>", f"<i>{REOPENED_WARNING}</i>", ""]
             lines.append(how_to_vote(s.kind, s.max_choices, len(s.options)))
         # While open, the number of voters only: a count per role that went up just after
         # someone pressed would tell their role (issue 12).
@@ -155,15 +164,21 @@ def poll_keyboard(s: PollSnapshot) -> InlineKeyboardMarkup | None:
 
 
 FULL_RESULTS_BUTTON = "All figures, privately"
+REOPEN_BUTTON = "Reopen poll (facilitators, 10 min)"
 
 
-def results_keyboard(s: PollSnapshot, *, complete: bool) -> InlineKeyboardMarkup:
-    """Under the results message: the facilitators' export, and the full words for anyone in
-    the group when the message could not hold them all (a chart's caption is short)."""
+def results_keyboard(
+    s: PollSnapshot, *, complete: bool, reopen: bool = False
+) -> InlineKeyboardMarkup:
+    """Under the results message: the facilitators' export, the full words for anyone in the
+    group when the message could not hold them all (a chart's caption is short), and while
+    the reopen window lasts, Reopen (facilitators)."""
     rows = []
     if not complete:
         rows.append([_button(FULL_RESULTS_BUTTON, Action.SEE_RESULTS, s.id)])
     rows.append([_button("Results as CSV (facilitators)", Action.EXPORT, s.id)])
+    if reopen:
+        rows.append([_button(REOPEN_BUTTON, Action.REOPEN, s.id)])
     return InlineKeyboardMarkup(rows)
 
 

@@ -131,9 +131,14 @@ class PollRepository:
         return list(rows)
 
     async def open_numbers(self, group_id: int) -> list[int]:
-        """The numbers of the group's open polls (bot/domain/role_changes.py)."""
+        """The numbers of the group's open polls (bot/domain/role_changes.py), and of closed
+        ones that may still be reopened: a vote given after reopening counts under the role
+        held when the poll opened, so that role is not forgotten before the window ends."""
         rows = await self._session.scalars(
-            select(Poll.number).where(Poll.group_id == group_id, Poll.status == OPEN)
+            select(Poll.number).where(
+                Poll.group_id == group_id,
+                or_(Poll.status == OPEN, Poll.unlink_after.is_not(None)),
+            )
         )
         return sorted(rows)
 
@@ -173,14 +178,68 @@ class PollRepository:
         )
         return list(rows)
 
-    async def claim_close(self, poll_id: int, now: datetime) -> bool:
+    async def claim_close(
+        self, poll_id: int, now: datetime, unlink_after: datetime | None = None
+    ) -> bool:
         """Close the poll if it is still open. Exactly one caller, in any process, wins."""
         result = await self._session.execute(
             update(Poll)
             .where(Poll.id == poll_id, Poll.status == OPEN)
-            .values(status=CLOSED, closed_at=now)
+            .values(status=CLOSED, closed_at=now, unlink_after=unlink_after)
         )
         return bool(getattr(result, "rowcount", 0))
+
+    async def claim_reopen(self, poll_id: int, now: datetime) -> bool:
+        """Open a closed poll again, only while its keys are still linked (the window), and
+        only once. Exactly one caller wins; its results are to be announced again at the
+        next close. A deadline that closed it is dropped: a facilitator closes it now."""
+        result = await self._session.execute(
+            update(Poll)
+            .where(
+                Poll.id == poll_id,
+                Poll.status == CLOSED,
+                Poll.reopened.is_(False),
+                Poll.unlink_after > now,
+            )
+            .values(
+                status=OPEN,
+                closed_at=None,
+                unlink_after=None,
+                deadline=None,
+                remind_at=None,
+                announced=False,
+                announce_lease=None,
+                reopened=True,
+            )
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def claim_unlinking(self, poll_id: int, now: datetime | None) -> bool:
+        """End the reopen window of a closed poll (at `now` if it has passed; None: at once).
+        Exactly one caller wins, and holds the poll's row until it commits, so no reopen
+        can come between and the caller unlinks its keys."""
+        due = Poll.unlink_after.is_not(None) if now is None else Poll.unlink_after <= now
+        result = await self._session.execute(
+            update(Poll)
+            .where(Poll.id == poll_id, Poll.status == CLOSED, due)
+            .values(unlink_after=None)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def due_to_unlink(self, now: datetime) -> list[int]:
+        rows = await self._session.scalars(
+            select(Poll.id).where(Poll.status == CLOSED, Poll.unlink_after <= now).order_by(Poll.id)
+        )
+        return list(rows)
+
+    async def unlink_pending(self) -> list[tuple[int, datetime]]:
+        """Closed polls still in their reopen window, and when it ends (jobs after a start)."""
+        rows = await self._session.execute(
+            select(Poll.id, Poll.unlink_after).where(
+                Poll.status == CLOSED, Poll.unlink_after.is_not(None)
+            )
+        )
+        return [(int(pid), when) for pid, when in rows if when is not None]
 
     async def unlink_voters(self, poll_id: int) -> int:
         """Replace the poll's ballot keys with random values and drop its reason keys: after

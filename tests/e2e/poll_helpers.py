@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import time_machine
 
 from bot.context import AppContext
 from bot.domain.roles import Role
@@ -129,3 +132,25 @@ def is_results(message: FakeMessage) -> bool:
 
 def results_posts(tg: FakeTelegram, chat: FakeChat | int) -> list[FakeMessage]:
     return [m for m in tg.messages(chat) if is_results(m)]
+
+
+async def end_reopen_windows(
+    bot: SandboxBot, closed_at: datetime | None = None, *, at_once: bool = False
+) -> None:
+    """Run the poll sweep just after the reopen window of polls closed at `closed_at` (now by
+    default) is over: their keys are unlinked then (issue 14, point 4). `at_once`: end every
+    window now, as a facilitator's "Keep closed" would, without moving the clock (for long
+    scenarios whose scheduler must not see time jump)."""
+    from bot.scheduling.poll_jobs import finish_closing, sweep
+    from bot.services import polls
+    from bot.services.polls import REOPEN_WINDOW
+
+    if at_once:
+        async with bot.uow() as uow:
+            pending = await polls.unlink_pending(uow)
+        for poll_id, _ in pending:
+            await finish_closing(context_of(bot), poll_id, at_once=True)
+        return
+    moment = (closed_at or datetime.now(UTC)) + REOPEN_WINDOW + timedelta(seconds=1)
+    with time_machine.travel(moment, tick=False):
+        await sweep(context_of(bot))

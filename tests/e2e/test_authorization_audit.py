@@ -79,6 +79,7 @@ FACILITATOR_ACTIONS = frozenset(
         Action.CLOSE,  # ask "Close this poll now?"
         Action.CLOSE_CONFIRM,  # ... and the answer, which closes it
         Action.EXPORT,  # a closed poll's results as CSV, privately
+        Action.REOPEN,  # reopen a poll closed by mistake (within 10 minutes, once)
         Action.POLL_SETTINGS,  # who may create polls
         Action.MEETING_CANCEL,  # cancel a date or the series
         Action.MEETING_MOVE,  # move a date or the series
@@ -278,6 +279,15 @@ async def export_target(scene: Scene) -> Target:
     data = encode(Action.EXPORT, await _only(scene, Poll.id))
     assert data == button(poll, "CSV")
     return Target(data, poll, poll)
+
+
+async def reopen_target(scene: Scene) -> Target:
+    poll = await _poll(scene)
+    await close_by_button(scene.bot, scene.fiona, poll)
+    results = scene.bot.last(scene.group)
+    data = encode(Action.REOPEN, await _only(scene, Poll.id))
+    assert data == button(results, "Reopen poll")
+    return Target(data, results, results)
 
 
 async def poll_settings_target(scene: Scene) -> Target:
@@ -555,6 +565,7 @@ BUTTON_CASES = [
         Action.CLOSE_CONFIRM, close_confirm_target, frozenset({Effect.DATABASE, Effect.GROUP})
     ),
     ButtonCase(Action.EXPORT, export_target, frozenset({Effect.DOCUMENT, Effect.PRIVATE})),
+    ButtonCase(Action.REOPEN, reopen_target, frozenset({Effect.DATABASE, Effect.GROUP})),
     ButtonCase(
         Action.POLL_SETTINGS, poll_settings_target, frozenset({Effect.DATABASE, Effect.GROUP})
     ),

@@ -213,7 +213,9 @@ async def test_sigkill_mid_burst_loses_no_answered_press_and_doubles_nothing(
     db = tmp_path / "equalsay.db"  # the default DATABASE_URL: ./equalsay.db
     await _seed(db, group, voters)
 
-    env = bot_env(tg, server, tmp_path, MODE="polling", SECRET_KEY=SECRET)
+    # No reopen window: the keys go at the close itself, so the end can check them unlinked
+    # (the window, and a restart in it, are tested in test_reopen.py).
+    env = bot_env(tg, server, tmp_path, MODE="polling", SECRET_KEY=SECRET, POLL_REOPEN_MINUTES="0")
     del env["DATABASE_URL"]  # the embedded default: ./equalsay.db
     first = await BotProcess.start(env, "run", cwd=tmp_path, log=tmp_path / "first.log")
     second: BotProcess | None = None

@@ -17,7 +17,14 @@ from pathlib import Path
 from bot.domain.keyed_hash import ballot_key, member_key, person_key
 from bot.harness import SandboxBot
 from storage.engine import _tune_sqlite
-from tests.e2e.poll_helpers import button, joined_circle, post_poll, results_posts, vote
+from tests.e2e.poll_helpers import (
+    button,
+    end_reopen_windows,
+    joined_circle,
+    post_poll,
+    results_posts,
+    vote,
+)
 from tests.e2e.privacy_helpers import sqlite_files
 from tests.e2e.processes import spawn
 
@@ -65,6 +72,7 @@ async def test_a_live_copy_keeps_no_closed_ballot_key_and_no_forgotten_person(
 
     await bot.say(circle.fiona, circle.group, "/close", reply_to=message)
     assert results_posts(bot.tg, circle.group)
+    await end_reopen_windows(bot)  # kept keyed 10 minutes after the close, then unlinked
     copied = _copy_while_running(bot, tmp_path / "closed")
     assert not _found(copied, keys), "a closed poll's old ballot keys survive in a live copy"
 

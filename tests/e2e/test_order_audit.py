@@ -23,7 +23,7 @@ from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeUser
 from storage.engine import create_engine
-from tests.e2e.poll_helpers import ROLE_BUTTON, vote
+from tests.e2e.poll_helpers import ROLE_BUTTON, end_reopen_windows, vote
 from tests.e2e.privacy_helpers import dump_rows
 
 Row = dict[str, Any]
@@ -106,13 +106,15 @@ async def test_a_copy_does_not_give_roles_by_join_day_or_order(bot_on: SandboxBo
         right = _guessed_right(listed, roles)
         assert right < len(people), f"memberships {order}: every role recovered"
 
-    # The same people vote in the same order; once the poll is closed, their ballots are in
-    # no order either (while it is open, see docs/PRIVACY.md, residual risks).
+    # The same people vote in the same order; once the poll is closed (and its reopen window
+    # is over), their ballots are in no order either (while it is open, see docs/PRIVACY.md,
+    # residual risks).
     await bot.say(fiona, group, "/poll Keep Tuesdays? | Yes | No")
     poll = bot.last(group)
     for person in people:
         await vote(bot, person, poll, "Yes")
     await bot.say(fiona, group, "/close", reply_to=poll)
+    await end_reopen_windows(bot, at_once=True)
     for order, listed in (await _as_copied(url, "ballots")).items():
         assert len(listed) == len(people)
         assert _guessed_right(listed, roles) < len(people), f"ballots {order}: roles in order"

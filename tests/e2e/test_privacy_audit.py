@@ -55,6 +55,7 @@ from tests.e2e.poll_helpers import (
     button,
     close_by_button,
     context_of,
+    end_reopen_windows,
     results_posts,
     shown,
 )
@@ -406,6 +407,8 @@ async def polls_and_a_move(audit: Audit, group: FakeChat) -> FakeChat:
             await poll_jobs.sweep(context_of(bot))
     with time_machine.travel(deadline + timedelta(seconds=1), tick=False):
         await poll_jobs.sweep(context_of(bot))
+    # 10 minutes later no poll can be reopened any more: the keys are unlinked then.
+    await end_reopen_windows(bot, at_once=True)
     results = [shown(m) for m in results_posts(bot.tg, supergroup)]
     assert len(results) == 4, results
     # The proposal shows only its decision in this group (the audit found a small role could

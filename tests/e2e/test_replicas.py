@@ -238,7 +238,15 @@ async def test_two_replicas_send_each_reminder_once_count_each_voter_once_close_
     tg: FakeTelegram, server: SandboxHttpServer, tmp_path: Path, postgres_url: str
 ) -> None:
     await reset_postgres(postgres_url)  # a fresh, empty database for this test
-    env = bot_env(tg, server, tmp_path, DATABASE_URL=postgres_url, SECRET_KEY=SECRET)
+    # No reopen window: the keys go at the close itself (the window: test_reopen.py).
+    env = bot_env(
+        tg,
+        server,
+        tmp_path,
+        DATABASE_URL=postgres_url,
+        SECRET_KEY=SECRET,
+        POLL_REOPEN_MINUTES="0",
+    )
     migrate = await spawn(env, "migrate", cwd=tmp_path)  # once per release, by the deployer
     assert "up to date" in await stop_when_done(migrate), "python -m bot migrate"
     settings = make_settings(tg, postgres_url, secret_key=SECRET)

@@ -9,7 +9,13 @@ from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeUser
 from storage.models import Ballot
-from tests.e2e.poll_helpers import close_by_button, joined_circle, post_poll, vote
+from tests.e2e.poll_helpers import (
+    close_by_button,
+    end_reopen_windows,
+    joined_circle,
+    post_poll,
+    vote,
+)
 
 
 async def ballot_roles(bot: SandboxBot) -> list[str]:
@@ -89,8 +95,10 @@ async def test_a_second_change_while_both_roles_are_open_is_refused_kindly(
     assert "earlier role (staff)" in bot.last_text(dm)
     assert await ballot_roles(bot) == sorted([Role.STAFF.value, Role.SERVICE_USER.value])
 
-    # Once the older poll closes, the change has settled and another one may follow.
+    # Once the older poll closes (and can no longer be reopened), the change has settled and
+    # another one may follow.
     await close_by_button(bot, circle.fiona, first)
+    await end_reopen_windows(bot, at_once=True)
     await bot.say(stan, dm, "/mydata")
     assert "earlier role" not in bot.last_text(dm)
     allowed = await change_role(bot, stan, "Carer")

@@ -599,5 +599,3 @@ async def test_editmessagetext_a_poll_refresh(
     assert bot.tg.faults.pending() == 0
     assert errors(caplog) == []
     assert_no_traceback(caplog)
-
-

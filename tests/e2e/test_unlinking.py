@@ -1,6 +1,7 @@
-"""Once a poll is closed, or a meeting date is over (and a few minutes more), nothing in the
-database can trace a ballot or an answer to a person, not even with the secret: the keyed
-hashes are replaced by random values, and the results and totals stay as they were."""
+"""Once a poll is closed (and its 10-minute reopen window is over), or a meeting date is over
+(and a few minutes more), nothing in the database can trace a ballot or an answer to a person,
+not even with the secret: the keyed hashes are replaced by random values, and the results and
+totals stay as they were."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from tests.e2e.meeting_helpers import plan_meeting
 from tests.e2e.poll_helpers import (
     button,
     context_of,
+    end_reopen_windows,
     joined_circle,
     post_poll,
     results_posts,
@@ -49,6 +51,10 @@ async def test_a_closed_polls_ballots_name_nobody_and_its_results_stand(bot_on: 
     assert {ballot_key(secret, poll_id, p.id) for p in voters} == keys  # while open: keyed
 
     await bot.say(circle.fiona, circle.group, "/close", reply_to=message)
+    # For 10 minutes a facilitator may reopen it: the keys are kept that long, no longer.
+    async with bot.uow() as uow:
+        assert set(await uow.session.scalars(select(Ballot.ballot_key))) == keys
+    await end_reopen_windows(bot)
     async with bot.uow() as uow:
         keys = set(await uow.session.scalars(select(Ballot.ballot_key)))
         after = await polls.snapshot(uow, poll_id, min_cell=3)

@@ -102,9 +102,15 @@ async def test_a_change_of_role_waits_for_the_polls_open_when_it_was_made(
         row = await u.members.get(group_id, member_key(SECRET, group_id, STAN))
         assert row is not None
         assert (row.role, row.previous_role) == (Role.SERVICE_USER.value, Role.STAFF.value)
-    # The first poll closes: the role before the change is forgotten.
+    # The first poll closes, and its reopen window ends: the role before the change is
+    # forgotten (a vote given after reopening would still have counted under it).
     async with uow() as u:
         assert await polls.close_poll(u, first, datetime.now(UTC))
+    async with uow() as u:
+        row = await u.members.get(group_id, member_key(SECRET, group_id, STAN))
+        assert row is not None and row.previous_role == Role.STAFF.value
+    async with uow() as u:
+        assert await polls.finish_closing(u, first, None)
     async with uow() as u:
         row = await u.members.get(group_id, member_key(SECRET, group_id, STAN))
         assert row is not None

@@ -114,6 +114,7 @@ ARITY = {
     Action.CLOSE: 1,
     Action.CLOSE_CONFIRM: 2,
     Action.EXPORT: 1,
+    Action.REOPEN: 1,
     Action.POLL_SETTINGS: 2,
     Action.WIZARD: 4,
     Action.MEETING_CONFIRM: 2,
