@@ -28,8 +28,8 @@ from sqlalchemy import func, insert, select
 
 from bench.harness import BenchBot, bench_settings
 from bench.report import Figure, check
+from bot.clock import now
 from bot.sandbox import FakeTelegram
-from bot.scheduling.meeting_jobs import now
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
 from storage.models import Group, Meeting, MeetingOccurrence, MeetingReminder

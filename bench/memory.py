@@ -23,10 +23,10 @@ from sqlalchemy import insert, select
 from bench.databases import sqlite_database
 from bench.harness import BenchBot, bench_settings, electorate, queue_presses
 from bench.meetings_hook import MEETINGS_READY, store_meetings
+from bot.clock import now
 from bot.domain.keyed_hash import member_key
 from bot.domain.roles import ROLES
 from bot.sandbox import FakeTelegram
-from bot.scheduling.poll_jobs import now
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
 from storage.models import Group, Membership, Poll

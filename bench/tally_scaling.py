@@ -18,9 +18,9 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from bench.databases import asyncpg_dsn
+from bot.clock import now
 from bot.domain.poll_rules import PollDraft, PollKind, Visibility
 from bot.domain.roles import ROLES
-from bot.scheduling.poll_jobs import now
 from bot.services import polls
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker

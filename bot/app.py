@@ -15,7 +15,7 @@ from bot.command_menus import set_menus
 from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
 from bot.rate_limits import MessageRateLimiter
-from bot.scheduling.feedback_jobs import rebuild_feedback_jobs
+from bot.scheduling.feedback_sweep import rebuild_feedback_jobs
 from bot.scheduling.housekeeping import schedule_housekeeping
 from bot.scheduling.meeting_jobs import rebuild_meeting_jobs
 from bot.scheduling.poll_jobs import rebuild_poll_jobs

@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.crisis import is_crisis
 from bot.domain.feedback_link import sign_feedback, verify_feedback
 from bot.domain.feedback_rules import TextProblem, check_text
 from bot.domain.reply_rules import replies_possible
 from bot.facilitators import is_in_chat
-from bot.scheduling.feedback_jobs import now
 from bot.services import feedback
 from bot.services.feedback import Place
 from bot.views import feedback as views

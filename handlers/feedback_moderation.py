@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.feedback_rules import DELIVERIES, Status
-from bot.scheduling.feedback_jobs import now, post_item, schedule_digest
+from bot.scheduling.feedback_jobs import post_item, schedule_digest
 from bot.services import feedback_delivery
 from bot.services.feedback_delivery import Item
 from bot.services.groups import find_group_by_id

@@ -15,8 +15,8 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.clock import now
 from bot.context import AppContext
-from bot.scheduling.feedback_jobs import now
 from bot.scheduling.feedback_routing import answer_to_facilitators
 from bot.services import feedback_delivery, feedback_replies
 from bot.services.feedback_replies import Turn

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.reply_rules import replies_possible
 from bot.facilitators import is_in_chat
-from bot.scheduling.feedback_jobs import now
 from bot.scheduling.feedback_routing import route
 from bot.services import feedback, feedback_replies
 from bot.services.feedback import Place, SendStatus

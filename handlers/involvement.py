@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 from telegram import CallbackQuery, InputFile, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.involvement_time import TravelTimeError, read_time_and_travel
 from bot.domain.when import zone_of
-from bot.scheduling.feedback_jobs import now
 from bot.scheduling.group_sender import send_to_group
 from bot.services import involvement, membership
 from bot.services.groups import GroupInfo, find_group_by_id

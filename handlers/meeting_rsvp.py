@@ -9,10 +9,11 @@ from telegram import CallbackQuery, InputFile, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.meeting_rules import RSVP_LABELS, Rsvp
 from bot.facilitators import is_in_chat
-from bot.scheduling.meeting_jobs import now, rsvp_changed
+from bot.scheduling.meeting_jobs import rsvp_changed
 from bot.services import meeting_rsvps, meetings, membership
 from bot.services.groups import find_group_by_id
 from bot.services.meeting_rsvps import OptInStatus, RsvpStatus

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.meeting_payloads import verify_new_meeting
 from bot.domain.meeting_rules import MeetingInputError, clean_agenda_item
 from bot.domain.meeting_setup import MeetingSetup, SetupStep, type_text
 from bot.facilitators import is_in_chat
 from bot.scheduling.feedback_routing import to_facilitators
-from bot.scheduling.meeting_jobs import now
 from bot.services import agenda, meeting_drafts, meetings, membership
 from bot.services.agenda import AgendaCaps
 from bot.services.groups import find_group_by_id

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.meeting_payloads import sign_new_meeting
 from bot.domain.meeting_rules import (
@@ -23,7 +24,6 @@ from bot.domain.meeting_setup import MeetingSetup, SetupStep
 from bot.domain.recurrence import RECURRENCES
 from bot.scheduling.meeting_jobs import (
     drop_alarms,
-    now,
     post_meeting,
     refresh_meeting_message,
     set_alarms,

@@ -7,16 +7,18 @@ from collections.abc import Callable
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.feedback_link import sign_feedback
 from bot.domain.join_link import CarriedVote, vote_tag, vote_tag_matches
 from bot.domain.role_changes import ChangeKind
 from bot.domain.roles import ROLES
 from bot.facilitators import is_in_chat
-from bot.scheduling.poll_jobs import now, poll_changed
+from bot.scheduling.poll_jobs import poll_changed
 from bot.services import groups, involvement, membership, polls
 from bot.services.groups import GroupInfo
 from bot.services.polls import VoteOutcome, VoteStatus
+from bot.services.unit_of_work import UnitOfWork
 from bot.views import general
 from bot.views import involvement as involvement_views
 from bot.views import membership as views
@@ -32,7 +34,6 @@ from handlers.replies import (
     reply,
     user_id_of,
 )
-from storage.uow import UnitOfWork
 
 _NOT_EDITED = ~filters.UpdateType.EDITED
 

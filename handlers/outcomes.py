@@ -15,6 +15,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.outcomes import (
     SUBJECTS,
@@ -24,7 +25,6 @@ from bot.domain.outcomes import (
     clean_owner,
     clean_why,
 )
-from bot.scheduling.feedback_jobs import now
 from bot.scheduling.group_sender import send_to_group
 from bot.services import feedback_replies, outcomes
 from bot.services.groups import find_group_by_id

@@ -13,9 +13,9 @@ from html import escape
 from telegram import Update
 from telegram.error import Forbidden
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.poll_rules import PROPOSAL_OPTIONS, REASON_OPTIONS, PollKind
-from bot.scheduling.poll_jobs import now
 from bot.services import polls
 from bot.services.polls import VoteOutcome
 

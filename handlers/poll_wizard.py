@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.disclosure import SmallRoles
 from bot.domain.poll_rules import PollInputError
@@ -21,7 +22,7 @@ from bot.domain.poll_wizard import (
 from bot.domain.start_payloads import sign_new_poll, verify_new_poll
 from bot.domain.when import WhenError
 from bot.facilitators import is_in_chat
-from bot.scheduling.poll_jobs import now, post_poll
+from bot.scheduling.poll_jobs import post_poll
 from bot.services import poll_drafts, polls
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.poll_drafts import Draft

@@ -16,6 +16,7 @@ from telegram import (
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import now
 from bot.command_menus import set_group_menu
 from bot.context import AppContext
 from bot.domain.disclosure import SmallRoles
@@ -23,7 +24,6 @@ from bot.domain.join_link import CarriedVote
 from bot.domain.poll_rules import PollInputError, parse_poll_line, results_visible
 from bot.scheduling.poll_jobs import (
     close_and_announce,
-    now,
     poll_changed,
     post_poll,
     reopen_poll,
@@ -31,6 +31,7 @@ from bot.scheduling.poll_jobs import (
 from bot.services import membership, outcomes, polls
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.polls import Reopened, VoteOutcome, VoteStatus
+from bot.services.unit_of_work import UnitOfWork
 from bot.views import general, poll_export, poll_results
 from bot.views import poll_acks as acks
 from bot.views import poll_texts as texts
@@ -50,7 +51,6 @@ from handlers.replies import (
     reply,
     user_id_of,
 )
-from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from typing import TypeVar
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
+from bot.clock import now
 from bot.context import AppContext
-from bot.scheduling.poll_jobs import now
 from bot.services import replays
+from bot.services.unit_of_work import UnitOfWork
 from bot.views.callbacks import Action, decode
-from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 

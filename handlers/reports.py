@@ -16,6 +16,7 @@ from telegram import InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.report_period import (
     Period,
@@ -25,7 +26,6 @@ from bot.domain.report_period import (
     typed_period,
 )
 from bot.domain.when import zone_of
-from bot.scheduling.feedback_jobs import now
 from bot.services import membership, reports
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.views import general

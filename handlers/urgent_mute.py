@@ -16,9 +16,9 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.feedback_rules import Status
-from bot.scheduling.feedback_jobs import now
 from bot.services import feedback_delivery, urgent_feedback, urgent_mutes
 from bot.views import feedback_posts as views
 from bot.views import general

@@ -1,4 +1,4 @@
-"""Posting feedback in groups exactly once, digests at their hour, and the feedback sweep.
+"""Posting feedback in groups exactly once, and digests at their hour.
 
 As with polls (DESIGN section 5), the database is the truth: a queued item carries the time
 its digest is due, jobs are the alarm clocks rebuilt on start, a periodic sweep catches what
@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import JobQueue
 
+from bot.clock import now
 from bot.scheduling.group_sender import send_to_group
-from bot.services import feedback, feedback_delivery
+from bot.services import feedback_delivery
 from bot.services.feedback_delivery import Item
 from bot.views import feedback_posts as views
 
 if TYPE_CHECKING:
-    from bot.context import AppContext, AppType
+    from bot.context import AppContext
 
 log = logging.getLogger(__name__)
-
-SWEEP_EVERY = timedelta(seconds=60)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def _send_taken(context: AppContext, item: Item) -> bool:
@@ -78,30 +73,6 @@ async def post_digest(context: AppContext, group_id: int) -> int:
     return sum([await _send_taken(context, item) for item in taken])
 
 
-async def sweep(context: AppContext) -> None:
-    """Digests whose hour has come, posts cut short, items that reached no facilitator yet,
-    the group's daily notice that feedback waits, and counters of days that are over."""
-    # Routing builds on posting (this module), so it is imported where the sweep needs it.
-    from bot.scheduling.feedback_routing import notify_waiting, remind_unseen, retry_unreached
-
-    moment = now()
-    async with context.uow() as uow:
-        digests = await feedback_delivery.digest_times(uow)
-        left = await feedback_delivery.left_to_post(uow, moment)
-        purged = await feedback.purge_old_counters(uow, moment)
-        await uow.commit()
-        if purged:
-            await uow.scrub()  # yesterday's keyed counts, out of the write-ahead log too
-    for group_id, due in digests:
-        if due <= moment:
-            await post_digest(context, group_id)
-    for feedback_id in left:
-        await post_item(context, feedback_id)
-    await retry_unreached(context)
-    await remind_unseen(context)
-    await notify_waiting(context)
-
-
 async def _digest_job(context: AppContext) -> None:
     job = context.job
     if job is not None and isinstance(job.data, int):
@@ -118,19 +89,3 @@ def schedule_digest(job_queue: JobQueue[Any] | None, group_id: int, due: datetim
             return
         job.schedule_removal()
     job_queue.run_once(_digest_job, when=due, data=group_id, name=name)
-
-
-async def rebuild_feedback_jobs(app: AppType) -> int:
-    """On start: what fell due while the bot was down, then alarms for the rest and the sweep."""
-    from bot.context import AppContext
-
-    await sweep(AppContext(app))
-    async with AppContext(app).uow() as uow:
-        digests = await feedback_delivery.digest_times(uow)
-    for group_id, due in digests:
-        schedule_digest(app.job_queue, group_id, due)
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY, name="feedback-sweep"
-        )
-    return len(digests)

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
 
+from bot.clock import now
 from bot.domain.feedback_rules import Delivery, Status
-from bot.scheduling.feedback_jobs import now, post_item, schedule_digest
+from bot.scheduling.feedback_jobs import post_item, schedule_digest
 from bot.scheduling.group_sender import deliver_to_group
 from bot.services import feedback_delivery, feedback_replies, reachable, urgent_feedback
 from bot.services.feedback import Sent

@@ -8,8 +8,8 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.clock import now
 from bot.scheduling.outcome_jobs import post_monthly_digests, remind_reviews
-from bot.scheduling.poll_jobs import now
 from bot.services import feedback_delivery, feedback_replies, replays
 
 if TYPE_CHECKING:

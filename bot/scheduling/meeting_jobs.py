@@ -13,12 +13,13 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import JobQueue
 
+from bot.clock import now
 from bot.domain.disclosure import role_count_is_small
 from bot.domain.roles import ROLES
 from bot.scheduling.group_sender import Edit, deliver_to_group, edit_in_group, send_to_group
@@ -36,10 +37,6 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY = timedelta(seconds=60)
 # Alarms are set this far ahead; each sweep (every SWEEP_EVERY, much less) tops them up.
 ALARM_HORIZON = timedelta(minutes=10)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _job_name(reminder_id: int) -> str:

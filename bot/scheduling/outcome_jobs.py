@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from telegram.error import Forbidden, TelegramError
 
-from bot.scheduling.feedback_jobs import now
+from bot.clock import now
 from bot.scheduling.feedback_routing import reachable_facilitators
 from bot.scheduling.group_sender import send_to_group
 from bot.services import outcomes, reachable

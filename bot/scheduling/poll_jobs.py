@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import JobQueue
 
+from bot.clock import now
 from bot.domain.poll_snapshot import PollSnapshot
 from bot.scheduling.group_sender import (
     Edit,
@@ -31,10 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY = timedelta(seconds=60)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def post_poll(

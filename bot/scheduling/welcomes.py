@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup
@@ -19,6 +19,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import JobQueue
 
+from bot.clock import now
 from bot.domain.feedback_link import sign_feedback
 from bot.scheduling.group_sender import send_to_group
 from bot.services import groups, membership, welcomes
@@ -30,10 +31,6 @@ if TYPE_CHECKING:
     from bot.context import AppContext
 
 log = logging.getLogger(__name__)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 class RecentArrivals:

@@ -39,7 +39,7 @@ from bot.domain.feedback_rules import DELIVERIES, Delivery
 from bot.facilitators import ADMIN_CACHE_SECONDS
 from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeUser
-from bot.scheduling import feedback_jobs
+from bot.scheduling import feedback_sweep
 from bot.views.callbacks import Action, decode, encode
 from storage.models import Feedback, InvolvementPerson, Meeting, MeetingOccurrence, Poll
 from tests.e2e.audit_helpers import (
@@ -1010,7 +1010,7 @@ async def test_a_demoted_facilitator_is_not_sent_feedback_while_telegram_cannot_
     await send_feedback(bot, mel, "Second words")
     for admin in (fiona, demi):  # nobody yet: the list could not be checked
         assert not [m for m in tg.messages(bot.private(admin)) if "Second" in (m.text or "")]
-    await feedback_jobs.sweep(context_of(bot))
+    await feedback_sweep.sweep(context_of(bot))
     assert [m for m in tg.messages(bot.private(fiona)) if "Second words" in (m.text or "")]
     assert not [m for m in tg.messages(bot.private(demi)) if "Second words" in (m.text or "")]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

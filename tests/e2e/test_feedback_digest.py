@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeTelegram
-from bot.scheduling.feedback_jobs import sweep
+from bot.scheduling.feedback_sweep import sweep
 from tests.e2e.feedback_helpers import posted, send_feedback, set_delivery, stored
 from tests.e2e.poll_helpers import context_of, joined_circle
 

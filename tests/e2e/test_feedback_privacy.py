@@ -8,7 +8,7 @@ import pytest
 
 from bot.harness import SandboxBot
 from bot.logs import hold_back_library_logs
-from bot.scheduling.feedback_jobs import sweep
+from bot.scheduling.feedback_sweep import sweep
 from tests.e2e.feedback_helpers import send_feedback, set_delivery, stored
 from tests.e2e.poll_helpers import Circle, context_of, joined_circle
 from tests.e2e.test_membership_privacy import dump_tables, holds_any

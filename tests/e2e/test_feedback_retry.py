@@ -13,7 +13,7 @@ import time_machine
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeMessage
-from bot.scheduling.feedback_jobs import sweep
+from bot.scheduling.feedback_sweep import sweep
 from tests.e2e.feedback_helpers import send_feedback, set_delivery, stored
 from tests.e2e.poll_helpers import Circle, context_of, joined_circle
 

@@ -9,7 +9,7 @@ import time_machine
 
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
-from bot.scheduling.feedback_jobs import sweep
+from bot.scheduling.feedback_sweep import sweep
 from bot.services import feedback
 from bot.services.feedback import SendStatus
 from tests.e2e.feedback_helpers import labels, posted, send_feedback, set_delivery, stored, write

@@ -35,7 +35,7 @@ from bot.harness import NoRateLimits, SandboxBot
 from bot.logs import _FLOORS, hold_back_library_logs
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser
 from bot.sandbox.flood import FloodLimits
-from bot.scheduling import feedback_jobs, poll_jobs
+from bot.scheduling import feedback_sweep, poll_jobs
 from bot.scheduling.meeting_jobs import dispatch_due
 from bot.sealing import unseal_chat
 from bot.services import groups
@@ -463,7 +463,7 @@ async def feedback_in_every_mode(audit: Audit, circle: Circle) -> None:
         )
     assert due is not None
     with time_machine.travel(due + timedelta(seconds=1), tick=False):
-        await feedback_jobs.sweep(context_of(bot))
+        await feedback_sweep.sweep(context_of(bot))
     shown = "\n".join(posted(bot, circle))
     for kind in ("moderated", "tagged", "direct", "digest"):
         assert FEEDBACK[kind] in shown, kind

@@ -54,7 +54,7 @@ from bot.harness import SandboxBot
 from bot.sandbox import FakeMessage, FakeTelegram, FakeUser
 from bot.sandbox.errors import SimulatedNetworkError
 from bot.sandbox.faults import FaultKind
-from bot.scheduling import feedback_jobs, meeting_jobs, poll_jobs
+from bot.scheduling import feedback_sweep, meeting_jobs, poll_jobs
 from bot.services.meeting_reminders import LEASE as REMINDER_LEASE
 from bot.services.polls import LEASE as POLL_LEASE
 from bot.views import general
@@ -395,7 +395,7 @@ async def test_editmessagetext_after_feedback_send(
         again = await bot.press(sam, preview, text="Send")  # ...but it is not sent twice,
         assert again is not None and again["text"] == "Already sent. There is nothing more to do."
         assert "Sent" in (preview.text or "")  # and the second tap shows that it was sent
-    await feedback_jobs.sweep(context_of(bot))
+    await feedback_sweep.sweep(context_of(bot))
     assert len(posted(bot, circle)) == 1
     await still_answers(bot, circle)
     assert_no_traceback(caplog)
@@ -414,7 +414,7 @@ async def test_answercallbackquery_after_feedback_send(
     assert "too cold" in item
     assert "Sent" in bot.last_text(bot.private(sam))  # the preview says so
     assert errors(caplog) == []
-    await feedback_jobs.sweep(context_of(bot))
+    await feedback_sweep.sweep(context_of(bot))
     assert len(posted(bot, circle)) == 1
     await still_answers(bot, circle)
     assert_no_traceback(caplog)
@@ -573,8 +573,8 @@ async def test_sendmessage_a_feedback_post(
     if kind == "429":
         assert took >= RETRY_AFTER
     assert len(posted(bot, circle)) == (0 if kind in NOT_DONE else 1)
-    await feedback_jobs.sweep(context_of(bot))
-    await feedback_jobs.sweep(context_of(bot))
+    await feedback_sweep.sweep(context_of(bot))
+    await feedback_sweep.sweep(context_of(bot))
     items = posted(bot, circle)
     assert len(items) == (2 if kind == "applied-timeout" else 1)
     assert all(text.startswith("Anonymous feedback #1") for text in items)  # no gap, no #2

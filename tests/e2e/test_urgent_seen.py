@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser
-from bot.scheduling import feedback_jobs
+from bot.scheduling import feedback_sweep
 from bot.views.callbacks import Action, encode
 from storage.models import Feedback, FeedbackCopy
 from tests.conftest import make_settings
@@ -92,7 +92,7 @@ async def test_the_first_press_is_recorded_without_a_name_and_every_copy_says_so
     assert "A facilitator marked this as seen" in (current(bot, fionas).text or "")
     # Nobody is reminded of an item already seen.
     with time_machine.travel(datetime.now(UTC) + timedelta(hours=2)):
-        await feedback_jobs.sweep(context_of(bot))
+        await feedback_sweep.sweep(context_of(bot))
     assert len(urgent_copies(bot, bot.private(circle.fiona))) == 1
 
 
@@ -104,12 +104,12 @@ async def test_facilitators_are_reminded_once_if_nobody_pressed_even_after_a_res
         circle, gita = await circle_with_two_facilitators(bot)
         await send_crisis(bot, circle)
         with time_machine.travel(datetime.now(UTC) + timedelta(minutes=29)):
-            await feedback_jobs.sweep(context_of(bot))
+            await feedback_sweep.sweep(context_of(bot))
         assert len(urgent_copies(bot, bot.private(gita))) == 1  # not yet
     async with SandboxBot(tg, settings) as bot:  # restarted: the clock was in the database
         with time_machine.travel(datetime.now(UTC) + timedelta(minutes=31)):
-            await feedback_jobs.sweep(context_of(bot))
-            await feedback_jobs.sweep(context_of(bot))  # once, not every minute
+            await feedback_sweep.sweep(context_of(bot))
+            await feedback_sweep.sweep(context_of(bot))  # once, not every minute
         for person in (circle.fiona, gita):
             copies = urgent_copies(bot, bot.private(person))
             assert len(copies) == 2, person.first_name
@@ -121,7 +121,7 @@ async def test_facilitators_are_reminded_once_if_nobody_pressed_even_after_a_res
         for copy in urgent_copies(bot, bot.private(circle.fiona)):
             assert "You marked this as seen" in (current(bot, copy).text or "")
         with time_machine.travel(datetime.now(UTC) + timedelta(hours=3)):
-            await feedback_jobs.sweep(context_of(bot))
+            await feedback_sweep.sweep(context_of(bot))
         assert len(urgent_copies(bot, bot.private(gita))) == 2
 
 
@@ -136,13 +136,13 @@ async def test_in_waking_hours_only_a_night_reminder_waits_for_the_morning(
         with time_machine.travel(late):
             await send_crisis(bot, circle)
         with time_machine.travel(late + timedelta(minutes=40)):  # 22:30: night
-            await feedback_jobs.sweep(context_of(bot))
+            await feedback_sweep.sweep(context_of(bot))
         assert len(urgent_copies(bot, bot.private(gita))) == 1
         with time_machine.travel(late + timedelta(hours=10)):  # 07:50
-            await feedback_jobs.sweep(context_of(bot))
+            await feedback_sweep.sweep(context_of(bot))
         assert len(urgent_copies(bot, bot.private(gita))) == 1
         with time_machine.travel(late + timedelta(hours=10, minutes=11)):  # 08:01
-            await feedback_jobs.sweep(context_of(bot))
+            await feedback_sweep.sweep(context_of(bot))
         assert len(urgent_copies(bot, bot.private(gita))) == 2
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from bot.clock import now
 from bot.sandbox import FakeChat, FakeUser
-from bot.scheduling.poll_jobs import now
 from bot.views import poll_texts
 from bot.views.general import FACILITATOR_GROUP_COMMANDS, PRIVATE_COMMANDS
 from tests.property.oracles import check_meeting_command, check_poll_command, zone_of_group

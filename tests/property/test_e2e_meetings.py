@@ -20,10 +20,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.clock import now
 from bot.domain.meeting_rules import MeetingLine
 from bot.domain.recurrence import RECURRENCES
 from bot.sandbox import FakeMessage
-from bot.scheduling.poll_jobs import now
 from bot.views import meetings as views
 from bot.views.callbacks import Action, decode
 from tests.property.oracles import check_meeting_command, zone_of_group

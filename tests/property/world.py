@@ -28,6 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.clock import now
 from bot.context import AppContext
 from bot.domain.keyed_hash import ballot_key, member_key
 from bot.domain.poll_rules import (
@@ -49,7 +50,7 @@ from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, FloodLimi
 from bot.sandbox.errors import ApiError
 from bot.sandbox.markup import render
 from bot.scheduling.edits import EditCoalescer, Refresh
-from bot.scheduling.poll_jobs import close_and_announce, now, post_poll
+from bot.scheduling.poll_jobs import close_and_announce, post_poll
 from bot.services import polls
 from bot.services.groups import find_group
 from bot.views import general
