@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--no-postgres]`: every benchmark of issue 7, one table.
+"""`python -m bench [--quick] [--no-postgres] [--votes-only]`: the benchmarks of issues 7, 17.
 
 Exits 1 when a target is missed. Speed targets are ratios within this run or bounds far
 from the measured figure: the machine is shared and noisy.
@@ -12,7 +12,7 @@ import os
 import platform
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bench import memory
 from bench.databases import database, sqlite_database
@@ -30,6 +30,7 @@ class Plan:
     rounds: int
     tally_sizes: tuple[int, ...]
     backends: tuple[str, ...]
+    votes_only: bool = False
 
 
 def _plan(quick: bool, postgres: bool) -> Plan:
@@ -44,10 +45,35 @@ def _label(backend: str) -> str:
 
 
 def vote_figures(backend: str, runs: dict[str, VoteRun]) -> list[Figure]:
-    ref, seq, conc = runs["reference"], runs["sequential"], runs["concurrent"]
+    bare, ref = runs["bare"], runs["reference"]
+    seq, conc = runs["sequential"], runs["concurrent"]
     db = _label(backend)
     real_ratio = seq.throughput / ref.throughput
+    driver = "aiosqlite INSERT OR REPLACE" if backend == "sqlite" else "asyncpg upsert"
     figures = [
+        info(
+            f"1. {db}: bare floor ({driver} + commit, no SQLAlchemy), presses/s",
+            f"{bare.throughput:.0f} (p50 {bare.latency(0.5) * 1000:.2f} ms)",
+        ),
+        info(
+            f"1. {db}: reference / bare",
+            f"{ref.throughput / bare.throughput:.2f}",
+            ref.throughput / bare.throughput,
+        ),
+        check(
+            f"1. {db}: real sequential / bare",
+            ">= 0.3 (issue 17)",
+            f"{seq.throughput / bare.throughput:.2f}",
+            seq.throughput / bare.throughput / 0.3,
+            seq.throughput >= 0.3 * bare.throughput,
+        ),
+        check(
+            f"1. {db}: real concurrent / bare",
+            ">= 1.0 (issue 17)",
+            f"{conc.throughput / bare.throughput:.2f}",
+            conc.throughput / bare.throughput,
+            conc.throughput >= bare.throughput,
+        ),
         info(f"1. {db}: reference (raw upsert + commit), presses/s", f"{ref.throughput:.0f}"),
         check(
             f"1. {db}: real vote path, sequential, presses/s",
@@ -216,6 +242,8 @@ async def run(plan: Plan) -> list[Figure]:
                 runs[mode] = _better(runs.get(mode), run)
         figures += vote_figures(backend, runs)
         calls += call_figures(backend, runs)
+    if plan.votes_only:
+        return figures + calls
     for backend in plan.backends:
         _say(f"tally: {backend}, {', '.join(str(s) for s in plan.tally_sizes)} ballots ...")
         async with database(backend) as url:
@@ -256,9 +284,13 @@ def main() -> None:
     parser.add_argument(
         "--no-postgres", action="store_true", help="SQLite only (no PostgreSQL on 127.0.0.1)"
     )
+    parser.add_argument(
+        "--votes-only", action="store_true", help="the vote path only (points 1 and 2)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    figures = asyncio.run(run(_plan(args.quick, postgres=not args.no_postgres)))
+    plan = replace(_plan(args.quick, postgres=not args.no_postgres), votes_only=args.votes_only)
+    figures = asyncio.run(run(plan))
     print(f"Equal Say benchmarks{' (quick)' if args.quick else ''} on {machine()}")
     print(render(figures))
     missed = failed(figures)

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bench.bare import BareStore, bare_handler
 from bot.config import Settings, load_settings
 from bot.context import AppContext
 from bot.domain.keyed_hash import ballot_key
@@ -28,6 +29,7 @@ from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, SandboxRe
 from bot.services import membership
 from bot.services.groups import find_group
 from bot.views.callbacks import decode
+from storage.types import random_id
 
 OPTIONS = ("Alpha", "Beta", "Gamma")
 SECRET = "bench-secret-key-not-for-production"
@@ -86,10 +88,17 @@ class BenchBot(SandboxBot):
                 self.app.remove_handler(handler, group)
         self.app.add_handler(CallbackQueryHandler(reference_vote))
 
+    def use_bare_handler(self, store: BareStore) -> None:
+        """Swap every real handler for the bare one: raw driver, no SQLAlchemy (bench/bare.py)."""
+        for group, handlers in list(self.app.handlers.items()):
+            for handler in list(handlers):
+                self.app.remove_handler(handler, group)
+        self.app.add_handler(CallbackQueryHandler(bare_handler(store)))
+
 
 _UPSERT = text(
-    "INSERT INTO ballots (poll_id, ballot_key, role, choices) "
-    "VALUES (:poll_id, :ballot_key, :role, :choices) "
+    "INSERT INTO ballots (id, poll_id, ballot_key, role, choices) "
+    "VALUES (:id, :poll_id, :ballot_key, :role, :choices) "
     "ON CONFLICT (poll_id, ballot_key) DO UPDATE "
     "SET role = excluded.role, choices = excluded.choices"
 )
@@ -107,6 +116,7 @@ async def reference_vote(update: Update, context: AppContext) -> None:
         await connection.execute(
             _UPSERT,
             {
+                "id": random_id(),  # the real path's order-free id (PostgreSQL has no default)
                 "poll_id": poll_id,
                 "ballot_key": ballot_key(context.secret, poll_id, query.from_user.id),
                 "role": Role.STAFF.value,

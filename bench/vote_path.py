@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from telegram import Update
 
+from bench.bare import BareStore
 from bench.harness import (
     OPTIONS,
     BenchBot,
@@ -26,13 +27,13 @@ from bench.harness import (
     final_option,
     queue_presses,
 )
+from bot.clock import now
 from bot.sandbox.entities_html import parse_html
 from bot.scheduling.edits import EDIT_INTERVAL
-from bot.scheduling.poll_jobs import now
 from bot.services import polls
 from bot.views import polls as poll_views
 
-MODES = ("reference", "sequential", "concurrent")
+MODES = ("bare", "reference", "sequential", "concurrent")
 CONCURRENCY = 256  # what PTB's concurrent_updates(True) means
 
 
@@ -81,7 +82,10 @@ async def run_votes(backend: str, url: str, mode: str, *, voters: int, rounds: i
     bot = BenchBot(tg, bench_settings(tg, url), concurrent=CONCURRENCY if concurrent else False)
     async with bot:
         people = await electorate(bot, voters)
-        if mode == "reference":
+        store = await BareStore.open(url) if mode == "bare" else None
+        if store is not None:
+            bot.use_bare_handler(store)
+        elif mode == "reference":
             bot.use_reference_handler()
         raws = queue_presses(tg, people, rounds)
         tg.edits.clear()
@@ -96,11 +100,13 @@ async def run_votes(backend: str, url: str, mode: str, *, voters: int, rounds: i
                 fed[raw["callback_query"]["id"]] = time.perf_counter()
                 await bot.app.process_update(Update.de_json(raw, bot.app.bot))
         seconds = time.perf_counter() - start
+        if store is not None:
+            await store.close()
         run = VoteRun(backend, mode, len(raws), seconds, voters_expected=voters)
         run.latencies = [tg.answered_at[q] - t for q, t in fed.items() if q in tg.answered_at]
         ids = [str(raw["callback_query"]["id"]) for raw in raws]
         run.answered_once = all(tg.answers[q] == 1 for q in ids) and len(tg.answers) == len(ids)
-        if mode != "reference":
+        if mode in {"sequential", "concurrent"}:
             run.final_state_shown = await _final_state_shown(bot, tg, people)
         run.edits = [t - start for t, chat in tg.edits if chat == people.group.id]
         await _count_ballots(bot, people, run, rounds if mode == "sequential" else None)
