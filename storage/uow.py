@@ -8,6 +8,8 @@ from typing import Self
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.models import MeetingDraft, PollDraft
+from storage.repositories.drafts import DraftRepository
 from storage.repositories.feedback import FeedbackRepository
 from storage.repositories.feedback_counters import FeedbackCounterRepository
 from storage.repositories.groups import GroupRepository
@@ -16,7 +18,6 @@ from storage.repositories.meeting_reminders import MeetingReminderRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.memberships import MembershipRepository
 from storage.repositories.outcomes import OutcomeRepository
-from storage.repositories.poll_drafts import PollDraftRepository
 from storage.repositories.polls import PollRepository
 from storage.repositories.processed_updates import ProcessedUpdateRepository
 from storage.repositories.reachable_people import ReachablePeopleRepository
@@ -32,7 +33,8 @@ class UnitOfWork:
     groups: GroupRepository
     members: MembershipRepository
     polls: PollRepository
-    poll_drafts: PollDraftRepository
+    poll_drafts: DraftRepository[PollDraft]
+    meeting_drafts: DraftRepository[MeetingDraft]
     feedback: FeedbackRepository
     feedback_counters: FeedbackCounterRepository
     urgent: UrgentFeedbackRepository
@@ -61,7 +63,8 @@ class UnitOfWork:
         self.groups = GroupRepository(self._session)
         self.members = MembershipRepository(self._session)
         self.polls = PollRepository(self._session)
-        self.poll_drafts = PollDraftRepository(self._session)
+        self.poll_drafts = DraftRepository(self._session, PollDraft)
+        self.meeting_drafts = DraftRepository(self._session, MeetingDraft)
         self.meetings = MeetingRepository(self._session)
         self.meeting_reminders = MeetingReminderRepository(self._session)
         self.feedback = FeedbackRepository(self._session)

@@ -41,8 +41,8 @@ async def begin(
     now: datetime,
 ) -> MeetingDraft:
     """A fresh draft, replacing any the person had (its buttons stop working)."""
-    await uow.meetings.remove_drafts_older_than(now - DRAFT_LIFETIME)
-    row = await uow.meetings.replace_draft(
+    await uow.meeting_drafts.remove_older_than(now - DRAFT_LIFETIME)
+    row = await uow.meeting_drafts.replace(
         DraftRow(
             group_id=group_id,
             owner_key=person_key(secret, user_id),
@@ -59,19 +59,19 @@ async def begin(
 async def current(
     uow: UnitOfWork, secret: bytes, user_id: int, *, now: datetime
 ) -> MeetingDraft | None:
-    row = await uow.meetings.draft_of(person_key(secret, user_id))
+    row = await uow.meeting_drafts.by_owner(person_key(secret, user_id))
     if row is None:
         return None
     draft = _of(row)
     if draft is None or row.updated_at < now - DRAFT_LIFETIME:
-        await uow.meetings.remove_draft(row.id)
+        await uow.meeting_drafts.remove(row.id)
         await uow.commit()
         return None
     return draft
 
 
 async def save(uow: UnitOfWork, draft: MeetingDraft, state: MeetingSetup, *, now: datetime) -> bool:
-    changed = await uow.meetings.update_draft(
+    changed = await uow.meeting_drafts.update(
         draft.id, step=state.step.value, data=state.to_data(), now=now
     )
     await uow.commit()
@@ -80,7 +80,7 @@ async def save(uow: UnitOfWork, draft: MeetingDraft, state: MeetingSetup, *, now
 
 async def take(uow: UnitOfWork, draft_id: int) -> bool:
     """Remove the draft; True for the one caller that did (so Save saves once)."""
-    removed = await uow.meetings.remove_draft(draft_id)
+    removed = await uow.meeting_drafts.remove(draft_id)
     await uow.commit()
     return removed
 
@@ -101,7 +101,7 @@ async def save_meeting(uow: UnitOfWork, draft: MeetingDraft, *, zone: str, now: 
         return Saved(None, "Please choose the morning or the evening time first.")
     if state.starts_at <= now:
         return Saved(None, "That time has passed while the meeting waited. Please press Change.")
-    if not await uow.meetings.remove_draft(draft.id):
+    if not await uow.meeting_drafts.remove(draft.id):
         return Saved(None)
     occurrence_id = await meetings.create_meeting(
         uow,

@@ -138,9 +138,9 @@ async def forget(uow: UnitOfWork, secret: bytes, user_id: int) -> int:
     draft = await uow.poll_drafts.by_owner(key)
     if draft is not None:  # a poll they were setting up names its group and their question
         await uow.poll_drafts.remove(draft.id)
-    meeting_draft = await uow.meetings.draft_of(key)
+    meeting_draft = await uow.meeting_drafts.by_owner(key)
     if meeting_draft is not None:  # so does a meeting they typed and never saved
-        await uow.meetings.remove_draft(meeting_draft.id)
+        await uow.meeting_drafts.remove(meeting_draft.id)
     # That they opened a private chat with the bot (it is noted again if they write again).
     await uow.reachable.remove(key)
     # Personal meeting reminders they asked for hold their chat id: those go too.
@@ -156,7 +156,7 @@ async def also_stored(uow: UnitOfWork, secret: bytes, user_id: int) -> AlsoStore
     key = person_key(secret, user_id)
     draft = await uow.poll_drafts.by_owner(key)
     group = None if draft is None else await uow.groups.by_id(draft.group_id)
-    meeting_draft = await uow.meetings.draft_of(key)
+    meeting_draft = await uow.meeting_drafts.by_owner(key)
     meeting_group = (
         None if meeting_draft is None else await uow.groups.by_id(meeting_draft.group_id)
     )

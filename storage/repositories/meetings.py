@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     AgendaItem,
     Meeting,
-    MeetingDraft,
     MeetingOccurrence,
     MeetingPrefs,
     MeetingRsvp,
@@ -186,41 +185,6 @@ class MeetingRepository:
             .order_by(AgendaItem.id)
         )
         return list(rows)
-
-    # Drafts
-
-    async def draft_of(self, owner_key: str) -> MeetingDraft | None:
-        return await self._session.scalar(
-            select(MeetingDraft).where(MeetingDraft.owner_key == owner_key)
-        )
-
-    async def replace_draft(self, draft: MeetingDraft) -> MeetingDraft:
-        await self._session.execute(
-            delete(MeetingDraft).where(MeetingDraft.owner_key == draft.owner_key)
-        )
-        self._session.add(draft)
-        await self._session.flush()
-        return draft
-
-    async def update_draft(
-        self, draft_id: int, *, step: str, data: dict[str, Any], now: datetime
-    ) -> bool:
-        result = await self._session.execute(
-            update(MeetingDraft)
-            .where(MeetingDraft.id == draft_id)
-            .values(step=step, data=data, updated_at=now)
-        )
-        return bool(getattr(result, "rowcount", 0))
-
-    async def remove_draft(self, draft_id: int) -> bool:
-        """True for the one caller that removed it, so a double-pressed Save saves once."""
-        result = await self._session.execute(
-            delete(MeetingDraft).where(MeetingDraft.id == draft_id)
-        )
-        return bool(getattr(result, "rowcount", 0))
-
-    async def remove_drafts_older_than(self, cutoff: datetime) -> None:
-        await self._session.execute(delete(MeetingDraft).where(MeetingDraft.updated_at < cutoff))
 
     # Prefs
 
