@@ -98,7 +98,7 @@ def vote_figures(backend: str, runs: dict[str, VoteRun]) -> list[Figure]:
             seq.latency(0.99) < 0.010 or backend != "sqlite",
         ),
     ]
-    for run in (seq, conc):
+    for run in (bare, seq, conc):  # the floor must be right too, or its speed means nothing
         exact = "" if run.final_choices_match is None else ", last press stands"
         ok = run.no_lost_or_duplicated and run.final_choices_match is not False
         figures.append(
