@@ -14,6 +14,7 @@ from bot.domain.roles import Role
 from bot.services import groups, membership, polls
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
+from storage.models import MeetingDraft, PollDraft
 from storage.uow import UnitOfWorkFactory
 
 SECRET = b"storage-test-secret"
@@ -121,3 +122,45 @@ async def test_upgrade_merges_a_group_seen_first_under_its_new_id(uow: UnitOfWor
         assert await membership.role_in(u, SECRET, old.id, 2) is None
         poll = await polls.place_of(u, poll_id)
         assert poll is not None and poll.group_id == old.id  # the poll was kept, not deleted
+
+
+@pytest.mark.parametrize("kind", ["poll_drafts", "meeting_drafts"])
+async def test_one_draft_store_keeps_one_draft_per_person(
+    uow: UnitOfWorkFactory, kind: str
+) -> None:
+    """The one draft-per-person store, for either kind: a new draft replaces the old one (whose
+    id is never given out again, so its buttons stay dead), and a removal counts once."""
+    model: type[PollDraft] | type[MeetingDraft] = (
+        PollDraft if kind == "poll_drafts" else MeetingDraft
+    )
+    now = datetime.now(UTC)
+    async with uow() as u:
+        group = await groups.bot_added(u, -8, "Drafts", is_forum=False, timezone="Europe/London")
+
+    def row(step: str) -> PollDraft | MeetingDraft:
+        return model(
+            group_id=group.id,
+            owner_key="k" * 64,
+            thread_id=None,
+            step=step,
+            data={},
+            updated_at=now,
+        )
+
+    async with uow() as u:
+        store = getattr(u, kind)
+        first = (await store.replace(row("one"))).id
+        second = (await store.replace(row("one"))).id
+        await u.commit()
+    assert second != first
+    async with uow() as u:
+        store = getattr(u, kind)
+        assert (await store.by_owner("k" * 64)).id == second
+        assert not await store.update(first, step="two", data={}, now=now)
+        assert await store.update(second, step="two", data={"a": 1}, now=now)
+        assert not await store.remove(second, step="one")  # no longer at that step
+        assert await store.remove(second, step="two")
+        assert not await store.remove(second)  # a second press removes nothing
+        await u.commit()
+    async with uow() as u:
+        assert await getattr(u, kind).by_owner("k" * 64) is None
