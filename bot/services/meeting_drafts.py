@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.domain.keyed_hash import person_key
 from bot.domain.meeting_setup import MeetingSetup
-from bot.services import meetings
+from bot.services import drafts, meetings
 from storage.models import MeetingDraft as DraftRow
 from storage.uow import UnitOfWork
-
-DRAFT_LIFETIME = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +39,9 @@ async def begin(
     now: datetime,
 ) -> MeetingDraft:
     """A fresh draft, replacing any the person had (its buttons stop working)."""
-    await uow.meeting_drafts.remove_older_than(now - DRAFT_LIFETIME)
-    row = await uow.meeting_drafts.replace(
+    row = await drafts.start(
+        uow,
+        uow.meeting_drafts,
         DraftRow(
             group_id=group_id,
             owner_key=person_key(secret, user_id),
@@ -50,24 +49,16 @@ async def begin(
             step=state.step.value,
             data=state.to_data(),
             updated_at=now,
-        )
+        ),
+        now=now,
     )
-    await uow.commit()
     return MeetingDraft(row.id, group_id, thread_id, state)
 
 
 async def current(
     uow: UnitOfWork, secret: bytes, user_id: int, *, now: datetime
 ) -> MeetingDraft | None:
-    row = await uow.meeting_drafts.by_owner(person_key(secret, user_id))
-    if row is None:
-        return None
-    draft = _of(row)
-    if draft is None or row.updated_at < now - DRAFT_LIFETIME:
-        await uow.meeting_drafts.remove(row.id)
-        await uow.commit()
-        return None
-    return draft
+    return await drafts.live(uow, uow.meeting_drafts, person_key(secret, user_id), _of, now=now)
 
 
 async def save(uow: UnitOfWork, draft: MeetingDraft, state: MeetingSetup, *, now: datetime) -> bool:

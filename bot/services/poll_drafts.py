@@ -8,18 +8,16 @@ stop working because they carry the old draft's id. Drafts untouched for a day a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.domain.disclosure import SmallRoles
 from bot.domain.disclosure_audit import DEFAULT_BAR, Bar
 from bot.domain.keyed_hash import person_key
 from bot.domain.poll_wizard import Step, WizardState, final_draft, step_of_code
 from bot.domain.start_payloads import NewPollTarget
-from bot.services import polls
+from bot.services import drafts, polls
 from storage.models import PollDraft as DraftRow
 from storage.uow import UnitOfWork
-
-DRAFT_LIFETIME = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +40,10 @@ async def begin(
     uow: UnitOfWork, secret: bytes, user_id: int, target: NewPollTarget, *, now: datetime
 ) -> Draft:
     """A fresh draft for this group and topic, replacing any draft the person had."""
-    await uow.poll_drafts.remove_older_than(now - DRAFT_LIFETIME)
     state = WizardState()
-    row = await uow.poll_drafts.replace(
+    row = await drafts.start(
+        uow,
+        uow.poll_drafts,
         DraftRow(
             group_id=target.group_id,
             owner_key=person_key(secret, user_id),
@@ -52,9 +51,9 @@ async def begin(
             step=state.step.value,
             data=state.to_data(),
             updated_at=now,
-        )
+        ),
+        now=now,
     )
-    await uow.commit()
     draft = _of(row)
     assert draft is not None
     return draft
@@ -62,15 +61,7 @@ async def begin(
 
 async def current(uow: UnitOfWork, secret: bytes, user_id: int, *, now: datetime) -> Draft | None:
     """The person's draft, if they have one that is not too old."""
-    row = await uow.poll_drafts.by_owner(person_key(secret, user_id))
-    if row is None:
-        return None
-    draft = _of(row)
-    if draft is None or row.updated_at < now - DRAFT_LIFETIME:
-        await uow.poll_drafts.remove(row.id)
-        await uow.commit()
-        return None
-    return draft
+    return await drafts.live(uow, uow.poll_drafts, person_key(secret, user_id), _of, now=now)
 
 
 async def for_press(
