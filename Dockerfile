@@ -13,7 +13,11 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY storage ./storage
 COPY bench ./bench
+# The translations are compiled here, at build (never committed as binaries): the .mo files
+# then ship inside the package, and the bot does not compile them at each start.
 RUN python -m venv /opt/equalsay \
+ && /opt/equalsay/bin/pip install babel==2.18.0 \
+ && /opt/equalsay/bin/pybabel compile --statistics -D equalsay -d bot/i18n/locales \
  && /opt/equalsay/bin/pip install . \
  && /opt/equalsay/bin/pip uninstall -y pip setuptools \
  && find /opt/equalsay/lib -depth -type d -name tests -exec rm -rf {} + \

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.command_menus import set_menus
 from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
+from bot.i18n.outbound import TranslatingBot
 from bot.rate_limits import MessageRateLimiter
 from bot.scheduling.feedback_sweep import rebuild_feedback_jobs
 from bot.scheduling.housekeeping import schedule_housekeeping
 from bot.scheduling.meeting_jobs import rebuild_meeting_jobs
 from bot.scheduling.poll_jobs import rebuild_poll_jobs
+from bot.services import languages
 from bot.services.ballot_batch import BallotBatcher
+from bot.services.languages import LanguageCache
 from handlers import register_all
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
@@ -76,27 +79,34 @@ def build_application(
         # With concurrent updates PTB turns every queued update into a task at once: the
         # queue would stay empty and bound nothing, while a kill lost every task.
         raise ValueError("update_backlog bounds the loss only when updates are handled in turn")
+    api = (base_url or settings.telegram_api_url).rstrip("/")
+    if not api.endswith("/bot"):
+        api = f"{api}/bot"
+    # The bot is made here rather than by the builder so that it is the translating one
+    # (bot/i18n/outbound.py); the requests are what the builder would make by default.
+    known = LanguageCache()  # the readers' languages, shared with the handlers (bot_data)
+    bot = TranslatingBot(
+        known=known,
+        token=settings.token,
+        base_url=api,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.zone),
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=updates_request or HTTPXRequest(),
+        rate_limiter=rate_limiter or default_rate_limiter(),
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
+        .bot(bot)
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.zone))
-        .rate_limiter(rate_limiter or default_rate_limiter())
         .post_init(open_resources)
         .post_shutdown(close_resources)
         .concurrent_updates(concurrent_updates)
         .update_queue(asyncio.Queue(maxsize=update_backlog))
     )
-    api = (base_url or settings.telegram_api_url).rstrip("/")
-    if not api.endswith("/bot"):
-        api = f"{api}/bot"
-    builder = builder.base_url(api)
-    if request is not None:
-        builder = builder.request(request)
-    if updates_request is not None:
-        builder = builder.get_updates_request(updates_request)
-    app: AppType = builder.build()
+    # The builder's type names the bot's own class; the rest of the code knows it as ExtBot.
+    app = cast(AppType, builder.build())
     app.bot_data.settings = settings
+    app.bot_data.languages = known
     register_all(app)
     return app
 
@@ -114,6 +124,10 @@ async def open_resources(app: AppType) -> None:
     app.bot_data.engine = engine
     app.bot_data.uow_factory = UnitOfWorkFactory(create_sessionmaker(engine))
     app.bot_data.ballots = BallotBatcher(app.bot_data.uow_factory, batching=BATCH_BALLOTS)
+    # Fixed texts leave in their reader's language, groups' known from the start.
+    async with app.bot_data.uow_factory() as uow:
+        for chat_id, language in (await languages.group_languages(uow)).items():
+            app.bot_data.languages.keep_group(chat_id, language)
     # Deadlines and reminders live in the database; the JobQueue only holds the alarms.
     await rebuild_poll_jobs(app)
     await rebuild_meeting_jobs(app)

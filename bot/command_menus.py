@@ -24,6 +24,8 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
+from bot.i18n import DEFAULT_LANGUAGE, SUPPORTED, _, speaking
+from bot.i18n.catalogues import RLM
 from bot.views.general import (
     FACILITATOR_GROUP_COMMANDS,
     MEMBER_GROUP_COMMANDS,
@@ -35,7 +37,17 @@ log = logging.getLogger(__name__)
 
 
 def _commands(pairs: Iterable[tuple[str, str]]) -> list[BotCommand]:
-    return [BotCommand(name, text) for name, text in pairs]
+    # No right-to-left mark: Telegram lays a menu out in the reader's own direction.
+    return [BotCommand(name, _(text).removeprefix(RLM)) for name, text in pairs]
+
+
+async def _set(bot: Bot, pairs: Iterable[tuple[str, str]], scope: BotCommandScope) -> None:
+    """The menu in English for everyone, and in each other language for people whose Telegram
+    is set to it (Telegram picks by the person's `language_code`)."""
+    for language in SUPPORTED:
+        with speaking(language):
+            code = None if language == DEFAULT_LANGUAGE else language
+            await bot.set_my_commands(_commands(pairs), scope=scope, language_code=code)
 
 
 async def set_menus(bot: Bot) -> None:
@@ -46,7 +58,7 @@ async def set_menus(bot: Bot) -> None:
         (FACILITATOR_GROUP_COMMANDS, BotCommandScopeAllChatAdministrators()),
     ]
     for pairs, scope in menus:
-        await bot.set_my_commands(_commands(pairs), scope=scope)
+        await _set(bot, pairs, scope)
 
 
 async def set_group_menu(bot: Bot, chat_id: int, *, anyone_can_poll: bool) -> None:
@@ -56,11 +68,13 @@ async def set_group_menu(bot: Bot, chat_id: int, *, anyone_can_poll: bool) -> No
     admins = BotCommandScopeChatAdministrators(chat_id)
     try:
         if anyone_can_poll:
-            await bot.set_my_commands(_commands(OPEN_POLLS_GROUP_COMMANDS), scope=members)
+            await _set(bot, OPEN_POLLS_GROUP_COMMANDS, members)
             # A chat's own scope outranks "all administrators": they need their own here.
-            await bot.set_my_commands(_commands(FACILITATOR_GROUP_COMMANDS), scope=admins)
+            await _set(bot, FACILITATOR_GROUP_COMMANDS, admins)
         else:
-            await bot.delete_my_commands(scope=admins)
-            await bot.delete_my_commands(scope=members)
+            for language in SUPPORTED:
+                code = None if language == DEFAULT_LANGUAGE else language
+                await bot.delete_my_commands(scope=admins, language_code=code)
+                await bot.delete_my_commands(scope=members, language_code=code)
     except TelegramError as error:
         log.warning("could not set a group's command menu: %s", type(error).__name__)

@@ -24,6 +24,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.domain.crisis import DEFAULT_CRISIS_PHRASES
+from bot.domain.crisis_languages import (
+    CRISIS_PHRASES_BY_LANGUAGE,
+    UK_CRISIS_CONTACTS_BY_LANGUAGE,
+)
 from bot.domain.disclosure_audit import Bar
 from bot.domain.feedback_rules import (
     DEFAULT_DAILY_LIMIT,
@@ -105,9 +109,15 @@ class Settings(BaseSettings):
     disclosure_posterior_bound: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.9
     disclosure_chance_bound: Annotated[float, Field(ge=0.0, lt=0.5)] = 0.05
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
-    crisis_contacts: tuple[str, ...] = UK_CRISIS_CONTACTS
+    # CRISIS_CONTACTS and CRISIS_PHRASES: a JSON list (English, and every language with no
+    # list of its own), or an object of lists by language: {"en": [...], "pl": [...]}.
+    crisis_contacts: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: {"en": tuple(UK_CRISIS_CONTACTS)}
+    )
     # Feedback matching any of these (whole words, any case) goes to facilitators, flagged.
-    crisis_phrases: tuple[str, ...] = DEFAULT_CRISIS_PHRASES
+    crisis_phrases: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: {"en": DEFAULT_CRISIS_PHRASES, **CRISIS_PHRASES_BY_LANGUAGE}
+    )
     feedback_daily_limit: Annotated[int, Field(ge=1, le=100)] = DEFAULT_DAILY_LIMIT
     # Urgent (crisis) items count apart, against this higher limit; past it the person is
     # given the crisis contacts and the item is not passed on.
@@ -159,16 +169,56 @@ class Settings(BaseSettings):
             raise ValueError("it is not a time zone name; use one like Europe/London") from None
         return value
 
+    @field_validator("crisis_contacts", "crisis_phrases", mode="before")
+    @classmethod
+    def _by_language(cls, value: Any, info: ValidationInfo) -> Any:
+        """A list is English's; English keeps its default when only other languages are
+        given, and the built-in phrases of languages not given stay."""
+        name = str(info.field_name)
+        if isinstance(value, list | tuple):
+            value = {"en": value}
+        if not isinstance(value, dict):
+            raise ValueError(f"it must be a JSON list like {_LIST_EXAMPLES[name]}")
+        if name == "crisis_contacts":
+            return {"en": UK_CRISIS_CONTACTS, **value}
+        return {"en": DEFAULT_CRISIS_PHRASES, **CRISIS_PHRASES_BY_LANGUAGE, **value}
+
     @field_validator("crisis_contacts", "crisis_phrases")
     @classmethod
-    def _some_lines(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+    def _some_lines_each(
+        cls, value: dict[str, tuple[str, ...]], info: ValidationInfo
+    ) -> dict[str, tuple[str, ...]]:
+        # The bot must never run without a way to tell someone where to get help, nor with
+        # the crisis check switched off by an empty list, in any language.
+        return {code: cls._some_lines(lines, str(info.field_name)) for code, lines in value.items()}
+
+    def contacts_for(self, language: str) -> tuple[str, ...]:
+        """The crisis contacts in `language`: its own list if one was given; the built-in
+        translation while the deployment keeps the default (UK) contacts; otherwise the
+        English list, since a right number in English beats a wrong one translated."""
+        own = self.crisis_contacts.get(language)
+        if own:
+            return own
+        english = self.crisis_contacts["en"]
+        if english == UK_CRISIS_CONTACTS:
+            return UK_CRISIS_CONTACTS_BY_LANGUAGE.get(language, english)
+        return english
+
+    @property
+    def all_crisis_phrases(self) -> tuple[str, ...]:
+        """Every language's phrases, always: people write in the language they think in,
+        which need not be the chat's, and a false alarm costs far less than a miss."""
+        return tuple(phrase for lines in self.crisis_phrases.values() for phrase in lines)
+
+    @staticmethod
+    def _some_lines(value: tuple[str, ...], name: str) -> tuple[str, ...]:
         # The bot must never run without a way to tell someone where to get help, nor with
         # the crisis check switched off by an empty list.
         lines = tuple(line.strip() for line in value)
         if not lines or not all(lines):
             raise ValueError(
                 "it needs at least one line, and no empty ones; leave it unset for the "
-                f"defaults, or write a JSON list like {_LIST_EXAMPLES[str(info.field_name)]}"
+                f"defaults, or write a JSON list like {_LIST_EXAMPLES[name]}"
             )
         return lines
 

@@ -12,6 +12,7 @@ from bot.facilitators import FacilitatorCache, PresenceCache
 from bot.scheduling.edits import EditCoalescer
 from bot.scheduling.welcomes import RecentArrivals
 from bot.services.ballot_batch import BallotBatcher
+from bot.services.languages import LanguageCache
 from bot.services.replays import RecentUpdates
 from storage.uow import UnitOfWorkFactory
 
@@ -29,6 +30,7 @@ class BotData:
         self.coalescer = EditCoalescer()
         self.recent_presses = RecentUpdates()  # ballot presses handled lately (SQLite)
         self.arrivals = RecentArrivals()  # newcomers already counted for a welcome
+        self.languages = LanguageCache()  # each person's and group's language, for a minute
 
 
 class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

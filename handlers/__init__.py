@@ -11,6 +11,7 @@ from handlers import (
     feedback_replies,
     feedback_sending,
     involvement,
+    languages,
     lifecycle,
     meeting_rsvp,
     meetings,
@@ -30,6 +31,7 @@ from handlers import (
     welcome,
 )
 
+LANGUAGE_GROUP = -4
 REPLAYS_GROUP = -3
 REACH_GROUP = -2
 CRISIS_GATE_GROUP = -1
@@ -56,7 +58,10 @@ def register_all(app: AppType) -> None:
     app.add_handlers(reports.handlers())
     app.add_handlers(involvement.handlers())
     app.add_handlers(welcome.handlers())
-    # Before everything: an update delivered a second time goes no further.
+    app.add_handlers(languages.handlers())
+    # First of all: which language this update is answered in (reads no text).
+    app.add_handlers(languages.language_handlers(), group=LANGUAGE_GROUP)
+    # Before everything else: an update delivered a second time goes no further.
     app.add_handlers(replays.handlers(), group=REPLAYS_GROUP)
     # Its own group, before the features: notes who can be messaged, whatever else handles it.
     app.add_handlers(private_chat_reach.handlers(), group=REACH_GROUP)

@@ -26,6 +26,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.context import AppContext
 from bot.domain.crisis import HELP_PAYLOAD, is_crisis
+from bot.i18n import current_language
 from bot.services import groups, reachable
 from bot.views import feedback as views
 from bot.views.general import open_private_chat_keyboard
@@ -68,7 +69,7 @@ def meant_for_the_bot(message: Message, words: str, bot_id: int, bot_username: s
 async def stop_crisis(update: Update, context: AppContext) -> None:
     """A crisis is answered here, and the update goes no further; anything else passes."""
     found = written(update)
-    if found is None or not is_crisis(found[1], context.settings.crisis_phrases):
+    if found is None or not is_crisis(found[1], context.settings.all_crisis_phrases):
         return
     message, words = found
     private = message.chat.type == ChatType.PRIVATE
@@ -96,7 +97,7 @@ def _plain_text(update: Update, message: Message) -> bool:
 async def _answer_in_private(
     update: Update, context: AppContext, message: Message, words: str
 ) -> None:
-    await reply(update, views.crisis_reply(context.settings.crisis_contacts))
+    await reply(update, views.crisis_reply(context.settings.contacts_for(current_language())))
     # A writer answering a facilitator's private reply: it still goes to them, marked urgent.
     if _plain_text(update, message) and await feedback_replies.take_text(
         update, context, words, urgent=True
@@ -139,7 +140,7 @@ async def _reached_privately(context: AppContext, user_id: int) -> bool:
     async with context.uow() as uow:
         if not await reachable.among(uow, context.secret, [user_id]):
             return False
-    contacts = views.crisis_reply(context.settings.crisis_contacts)
+    contacts = views.crisis_reply(context.settings.contacts_for(current_language()))
     try:
         await send_private(context.bot, user_id, contacts)
     except Forbidden:

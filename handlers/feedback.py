@@ -17,6 +17,7 @@ from bot.domain.feedback_link import sign_feedback, verify_feedback
 from bot.domain.feedback_rules import TextProblem, check_text
 from bot.domain.reply_rules import replies_possible
 from bot.facilitators import is_in_chat
+from bot.i18n import current_language
 from bot.services import feedback
 from bot.services.feedback import Place
 from bot.views import feedback as views
@@ -71,7 +72,7 @@ async def opening(
         place.group.title,
         place.delivery,
         place.digest_hour,
-        context.settings.crisis_contacts,
+        context.settings.contacts_for(current_language()),
         place.remaining,
     )
     return text, views.prompt_keyboard(draft.serial)
@@ -81,7 +82,7 @@ def preview(
     context: AppContext, place: Place, draft: FeedbackDraft
 ) -> tuple[str, InlineKeyboardMarkup]:
     assert draft.text is not None
-    urgent = is_crisis(draft.text, context.settings.crisis_phrases)
+    urgent = is_crisis(draft.text, context.settings.all_crisis_phrases)
     text = views.preview(
         place.group.title,
         draft.text,

@@ -12,6 +12,7 @@ from bot.clock import now
 from bot.context import AppContext
 from bot.domain.reply_rules import replies_possible
 from bot.facilitators import is_in_chat
+from bot.i18n import current_language
 from bot.scheduling.feedback_routing import route
 from bot.services import feedback, feedback_replies
 from bot.services.feedback import Place, SendStatus
@@ -161,7 +162,7 @@ async def send(update: Update, context: AppContext) -> None:
 async def _urgent_refusal(context: AppContext, sent: feedback.Sent, user_id: int) -> str:
     place = await place_of(context, sent.group_id, user_id)
     title = "" if place is None else place.group.title
-    contacts = context.settings.crisis_contacts
+    contacts = context.settings.contacts_for(current_language())
     if sent.muted_until is None:
         return views.urgent_limit_reached(title, contacts)
     zone = ZoneInfo("UTC" if place is None else place.group.timezone)
@@ -187,7 +188,7 @@ async def _store(context: AppContext, draft: FeedbackDraft, user_id: int) -> fee
             now=now(),
             min_cell=context.settings.min_cell,
             daily_limit=context.settings.feedback_daily_limit,
-            crisis_phrases=context.settings.crisis_phrases,
+            crisis_phrases=context.settings.all_crisis_phrases,
             urgent_daily_limit=context.settings.feedback_urgent_daily_limit,
         )
 

@@ -11,8 +11,9 @@ from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 from bot.command_menus import set_group_menu
 from bot.context import AppContext
 from bot.domain.feedback_link import sign_feedback
+from bot.i18n import DEFAULT_LANGUAGE, speaking, supported
 from bot.scheduling.poll_jobs import repost_open_polls
-from bot.services import groups, membership
+from bot.services import groups, languages, membership
 from bot.views import membership as views
 
 log = logging.getLogger(__name__)
@@ -41,15 +42,21 @@ async def bot_membership_changed(update: Update, context: AppContext) -> None:
                 is_forum=bool(chat.is_forum),
                 timezone=context.settings.timezone,
             )
+            # The group speaks the language of whoever added the bot, its first facilitator,
+            # until a facilitator picks another (/grouplanguage).
+            language = supported(change.from_user.language_code) or DEFAULT_LANGUAGE
+            await languages.set_group_language(uow, group.id, language)
+        context.bot_data.languages.keep_group(chat.id, language)
         log.info("bot added to group %s", group.id)
         payload = membership.join_payload(context.secret, group)
-        await context.bot.send_message(
-            chat.id,
-            views.welcome(group.title),
-            reply_markup=views.join_keyboard(
-                context.bot.username, payload, sign_feedback(context.secret, group.id)
-            ),
-        )
+        with speaking(language):
+            await context.bot.send_message(
+                chat.id,
+                views.welcome(group.title),
+                reply_markup=views.join_keyboard(
+                    context.bot.username, payload, sign_feedback(context.secret, group.id)
+                ),
+            )
     elif was_in and not is_in:
         async with context.uow() as uow:
             await groups.bot_removed(uow, chat.id)

@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.clock import now
 from bot.context import AppContext
-from bot.domain.meeting_rules import RSVP_LABELS, Rsvp
+from bot.domain.meeting_rules import Rsvp
 from bot.facilitators import is_in_chat
 from bot.scheduling.meeting_jobs import rsvp_changed
 from bot.services import meeting_rsvps, meetings, membership
@@ -19,6 +19,7 @@ from bot.services.groups import find_group_by_id
 from bot.services.meeting_rsvps import OptInStatus, RsvpStatus
 from bot.views import meeting_calendar
 from bot.views import meetings as views
+from bot.views import poll_acks as acks
 from bot.views.callbacks import Action, Press, decode, pattern
 from bot.views.links import start_link
 from handlers.replies import is_group_chat
@@ -61,19 +62,12 @@ async def answer_rsvp(update: Update, context: AppContext) -> None:
         if group is not None:
             payload = membership.join_payload(context.secret, group)
             await query.answer(
-                "Please join the group first: I will open a private chat.",
+                acks.join_first_ack(),
                 url=start_link(context.bot.username, payload),
             )
             return
-    acks = {
-        RsvpStatus.RECORDED: f"Thanks: {RSVP_LABELS[choice]}. You can change it any time.",
-        RsvpStatus.CHANGED: f"Changed to: {RSVP_LABELS[choice]}.",
-        RsvpStatus.UNCHANGED: f"You already said: {RSVP_LABELS[choice]}.",
-        RsvpStatus.OVER: "This meeting is over or cancelled.",
-        RsvpStatus.WRONG_CHAT: "Please answer in the meeting's own group.",
-    }
     try:
-        await query.answer(acks.get(outcome.status, views.STALE))
+        await query.answer(views.rsvp_ack(outcome.status, choice))
     except TelegramError as error:
         # The answer is stored whatever became of the acknowledgement: the totals must still
         # follow it, and the person is not told it failed (a second press says "You already").

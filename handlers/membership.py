@@ -264,6 +264,7 @@ async def confirm_forget(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         recorded, exported = await involvement.forget(uow, context.secret, query.from_user.id)
         erased = await membership.forget(uow, context.secret, query.from_user.id)
+    context.bot_data.languages.forget_person(query.from_user.id)
     await query.answer("Erased" if erased or recorded else "Nothing to erase")
     await edit_query_message(
         query, views.forgotten(erased) + involvement_views.forgotten_line(recorded, exported)

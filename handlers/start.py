@@ -10,6 +10,7 @@ from bot.domain.crisis import HELP_PAYLOAD
 from bot.domain.feedback_link import is_feedback_payload
 from bot.domain.meeting_payloads import is_new_meeting_payload
 from bot.domain.start_payloads import is_new_poll_payload
+from bot.i18n import current_language
 from bot.views import general
 from bot.views.feedback import crisis_reply
 from handlers import feedback, meeting_setup
@@ -24,7 +25,7 @@ async def start(update: Update, context: AppContext) -> None:
         if context.args:
             payload = context.args[0]
             if payload == HELP_PAYLOAD:
-                await reply(update, crisis_reply(context.settings.crisis_contacts))
+                await reply(update, crisis_reply(context.settings.contacts_for(current_language())))
             elif is_new_poll_payload(payload):
                 await begin_from_link(update, context, payload)
             elif is_new_meeting_payload(payload):

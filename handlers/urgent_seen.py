@@ -17,6 +17,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.clock import now
 from bot.context import AppContext
 from bot.domain.feedback_rules import Status
+from bot.i18n import current_language
 from bot.services import feedback_delivery, urgent_feedback
 from bot.services.feedback_delivery import Item
 from bot.views import feedback_posts as views
@@ -35,7 +36,7 @@ def _clock(moment: datetime | None, zone: ZoneInfo) -> str:
 
 
 def _copy_saying(context: AppContext, item: Item, seen: str) -> str:
-    contacts = context.settings.crisis_contacts
+    contacts = context.settings.contacts_for(current_language())
     return views.urgent(item.group_title, item.role_tag, item.text, contacts, seen=seen)[-1]
 
 

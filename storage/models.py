@@ -69,6 +69,8 @@ class Group(Base):
     polls_opened: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The group's default when a poll's equal-weight result could give a small role away.
     small_roles: Mapped[str] = mapped_column(String(16), default="notice", server_default="notice")
+    # The language of the group's messages (bot/i18n): the adder's at first, then /grouplanguage.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # When newcomers were last welcomed: at most one welcome per window, whichever process
@@ -346,6 +348,19 @@ class UrgentMute(Base):
 
     mute_key: Mapped[str] = mapped_column(String(16), primary_key=True)
     until: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LanguageChoice(Base):
+    """The language a person reads, keyed by its own HMAC purpose (language_key): nothing
+    beside it, so it joins no role, ballot or feedback. `chosen` is False while it only
+    follows Telegram's language setting, True once the person picked it with /language.
+    """
+
+    __tablename__ = "language_choices"
+
+    language_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ReachablePerson(Base):

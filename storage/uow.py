@@ -14,6 +14,7 @@ from storage.repositories.feedback import FeedbackRepository
 from storage.repositories.feedback_counters import FeedbackCounterRepository
 from storage.repositories.groups import GroupRepository
 from storage.repositories.involvement import InvolvementRepository
+from storage.repositories.languages import LanguageRepository
 from storage.repositories.meeting_reminders import MeetingReminderRepository
 from storage.repositories.meetings import MeetingRepository
 from storage.repositories.memberships import MembershipRepository
@@ -44,6 +45,7 @@ class UnitOfWork:
     reports: ReportRepository
     involvement: InvolvementRepository
     reachable: ReachablePeopleRepository
+    languages: LanguageRepository
     meetings: MeetingRepository
     meeting_reminders: MeetingReminderRepository
     updates: ProcessedUpdateRepository
@@ -76,6 +78,7 @@ class UnitOfWork:
         self.reports = ReportRepository(self._session)
         self.involvement = InvolvementRepository(self._session)
         self.reachable = ReachablePeopleRepository(self._session)
+        self.languages = LanguageRepository(self._session)
         self.updates = ProcessedUpdateRepository(self._session)
         return self
 

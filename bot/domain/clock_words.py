@@ -46,19 +46,34 @@ _HALF = re.compile(rf"\bhalf\s+(?:past\s+)?{_NUM}(?!\w)")
 _QUARTER = re.compile(rf"\bquarter\s+(past|after|to)\s+{_NUM}(?!\w)")
 _OCLOCK = re.compile(rf"\b{_NUM}\s*o'?\s?clock\b")
 _NOON = re.compile(r"\b(noon|midday|mid-day)\b")
-_AT = re.compile(rf"(?:\bat|@)\s*{_NUM}(?![\w:./-])")
+# "at 10", and the same in Polish ("o 10", "o godz. 10", "godz. 10") and Arabic ("الساعة 10").
+_AT_WORDS = r"\bat|@|\bo(?:\s+godz(?:inie|\.)?)?|\bgodz(?:ina|inie|\.)?|الساع[ةه]"
+_AT = re.compile(rf"(?:{_AT_WORDS})\s*{_NUM}(?![\w:./-])")
 # A number alone at the end, after a day word: "tomorrow 10", "next Tuesday 10".
 _DAY_WORD = (
     r"(today|tomorrow|tonight|mon|monday|tue|tues|tuesday|wed|weds|wednesday|thu|thur|thurs|"
-    r"thursday|fri|friday|sat|saturday|sun|sunday)"
+    r"thursday|fri|friday|sat|saturday|sun|sunday|jutro|dziś|dzisiaj|pojutrze|غدا|اليوم)"
 )
 _AFTER_DAY = re.compile(rf"\b{_DAY_WORD}\s+{_NUM}$")
 _ALONE = re.compile(rf"^{_NUM}$")
 
-_MORNING = re.compile(r"\b(in the morning|morning)\b")
-_EVENING = re.compile(r"\b(in the afternoon|afternoon|in the evening|evening|tonight|at night)\b")
+# Which half of the day, in English, Polish and Arabic (Arabic after its short vowels are
+# dropped: see bot/domain/when.py).
+_MORNING = re.compile(r"\b(in the morning|morning|rano|z rana|rankiem|صباحا|صباح|الصبح)\b")
+_EVENING = re.compile(
+    r"\b(in the afternoon|afternoon|in the evening|evening|tonight|at night|wieczorem|"
+    r"po południu|w nocy|مساءا|مساء|بعد الظهر|ليلا)\b"
+)
 # Phrases that only say which half of the day: not part of the day for dateparser.
-_HALF_OF_DAY = re.compile(r"\b(in the (morning|afternoon|evening)|at night)\b")
+_HALF_OF_DAY = re.compile(
+    r"\b(in the (morning|afternoon|evening)|at night|rano|z rana|rankiem|wieczorem|"
+    r"po południu|w nocy|صباحا|صباح|الصبح|مساءا|مساء|بعد الظهر|ليلا)\b"
+)
+# Words around a time that are not the day: "at", and Polish "o", "godz.", Arabic "الساعة".
+_FILLERS = {"at", "@", "on", "by", "from", "-", "o", "godz.", "godz", "godzinie"} | {
+    "الساعة",
+    "الساعه",
+}
 
 
 class ClockError(ValueError):
@@ -178,9 +193,9 @@ def day_words(text: str, typed: TypedTime) -> str:
     rest = f"{text[: typed.start]} {text[typed.end :]}"
     rest = _HALF_OF_DAY.sub(" ", rest)
     words = rest.replace(",", " ").split()
-    while words and words[-1] in {"at", "@", "on", "by", "from", "-"}:
+    while words and words[-1] in _FILLERS:
         words.pop()
-    while words and words[0] in {"at", "@", "on", "by", "from", "-"}:
+    while words and words[0] in _FILLERS:
         words.pop(0)
     return " ".join(words)
 

@@ -98,7 +98,23 @@ def _tokens(text: str, *, accents: bool = True) -> list[str]:
             ch for ch in unicodedata.normalize("NFD", folded) if not 0x300 <= ord(ch) <= 0x36F
         )
     visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-    return _WORD.findall(visible.casefold().translate(_APOSTROPHES))
+    return _WORD.findall(_plain_letters(visible.casefold().translate(_APOSTROPHES)))
+
+
+# Arabic letters people type either way: taa marbuta as haa, alef maqsura as yaa; tatweel
+# (the stretching stroke) carries nothing.
+_ARABIC_FORMS = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None})
+# The marks dropped: Latin accents (U+0300-U+036F) and Arabic short vowels and hamza
+# (U+064B-U+065F, U+0670). Other scripts' vowel signs are part of their letters.
+_MARKS = re.compile("[\u0300-\u036f\u064b-\u065f\u0670]")
+
+
+def _plain_letters(text: str) -> str:
+    """Accents and Arabic short vowels and hamza seats dropped ("chcę" is "chce", "أموت" is
+    "اموت"), as people type them on a phone without the other keyboard. Polish "ł" has no
+    accent to drop, so it is given its plain letter."""
+    bare = _MARKS.sub("", unicodedata.normalize("NFD", text))
+    return unicodedata.normalize("NFC", bare).replace("ł", "l").translate(_ARABIC_FORMS)
 
 
 def words(text: str) -> tuple[str, ...]:

@@ -55,6 +55,11 @@ def person_key(secret: bytes, user_id: int) -> str:
     return _digest(secret, "person", user_id)
 
 
+def language_key(secret: bytes, user_id: int) -> str:
+    """Identifies a person's language choice: its own purpose, so it matches no other row."""
+    return _digest(secret, "language", user_id)
+
+
 def key_fingerprint(secret: bytes) -> str:
     """Tells keys apart without giving them away: kept in the database, so a start with
     another key is refused instead of forgetting every role."""

@@ -104,7 +104,7 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
     The time of day is read first (bot/domain/clock_words.py), the rest as the day by
     dateparser, so "tomorrow at 10" is 10:00 and "next Tuesday at 10" is not the 10th.
     """
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(_plain_script(text).split())
     if not cleaned:
         raise WhenError(f"Please type a date and time, like {EXAMPLES}.")
     if len(cleaned) > MAX_TEXT:
@@ -130,6 +130,16 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
         raise WhenError(_UNREADABLE) from None
 
 
+# Arabic-Indic digits as ASCII ("٣" is 3), and Arabic short vowels dropped ("مساءً" is "مساء"),
+# as people type them either way.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+
+
+def _plain_script(text: str) -> str:
+    return _ARABIC_MARKS.sub("", text.translate(_DIGITS))
+
+
 _UNREADABLE = f"Sorry, I could not read that as a date and time. Try {EXAMPLES}."
 # Short forms dateparser does not know, and words it stumbles on.
 _DAY_SPELLINGS = (
@@ -138,6 +148,11 @@ _DAY_SPELLINGS = (
     (re.compile(r"\btues\b"), "tuesday"),
     (re.compile(r"\b(this|next) coming\b"), r"\1"),
     (re.compile(r"\bcoming\b"), "this"),
+    # Polish "next Tuesday" and Arabic "Tuesday next", "the day Tuesday": the weekday alone is
+    # the next one.
+    (re.compile(r"\b(w\s+)?(przyszły|przyszłą|przyszłe|następny|następną|następne)\s+"), ""),
+    (re.compile(r"\s+القادم[ةه]?\b"), ""),
+    (re.compile(r"\bيوم\s+"), ""),
 )
 _MONTH = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\d{1,2}\s*[/.-]\s*\d{1,2}"
@@ -152,7 +167,9 @@ _RECENT_PAST = timedelta(days=183)
 
 def _parser(local_now: datetime, prefer: str) -> dateparser.date.DateDataParser:
     return dateparser.date.DateDataParser(
-        languages=["en"],
+        # English first, so English reads as it always did; then the languages the bot
+        # speaks, for "jutro o 15" and "غدا الساعة 3 مساء" (issue 15.5).
+        languages=["en", "pl", "ar"],
         settings={
             "RELATIVE_BASE": local_now,
             "PREFER_DATES_FROM": prefer,

@@ -15,6 +15,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.clock import now
 from bot.domain.feedback_rules import Delivery, Status
+from bot.i18n import current_language
 from bot.scheduling.feedback_jobs import post_item, schedule_digest
 from bot.scheduling.group_sender import deliver_to_group
 from bot.services import feedback_delivery, feedback_replies, reachable, urgent_feedback
@@ -54,7 +55,7 @@ def _copy_for(
     mute_token: int | None = None,
 ) -> tuple[list[str], InlineKeyboardMarkup | None]:
     if item.status is Status.URGENT:
-        contacts = context.settings.crisis_contacts
+        contacts = context.settings.contacts_for(current_language())
         parts = views.urgent(
             item.group_title, item.role_tag, item.text, contacts, reminder=reminder
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.join_link import CarriedVote, read_join, sign_join, sign_join_with_vote
-from bot.domain.keyed_hash import member_key, person_key
+from bot.domain.keyed_hash import language_key, member_key, person_key
 from bot.domain.personal_data import AlsoStored
 from bot.domain.role_changes import RoleChange, RoleRecord, plan_change
 from bot.domain.roles import ROLES, Role
@@ -147,6 +147,8 @@ async def forget(uow: UnitOfWork, secret: bytes, user_id: int) -> int:
     await uow.meeting_reminders.delete_opt_ins_of(key)
     # Where facilitators could reply to their feedback (the private chat id is theirs).
     await feedback_replies.close_all_of(uow, secret, user_id)
+    # The language they read (it is noted again, from Telegram's setting, if they write again).
+    await uow.languages.remove(language_key(secret, user_id))
     await uow.commit()
     await uow.scrub()  # what was erased, out of the write-ahead log too
     return erased

@@ -77,6 +77,9 @@ class Action(StrEnum):
     ATTENDANCE_MEETINGS = "im"  # im:<group>           the recent meetings to mark
     ATTENDANCE_PEOPLE = "iw"  # iw:<occurrence>         who chose to be recorded, to mark
     ATTENDANCE_MARK = "ia"  # ia:<occurrence>:<a>:<b>:<c>  mark one (their row id, 21 bits each)
+    # Languages (handlers/languages.py); <index> into bot.i18n.SUPPORTED
+    LANGUAGE = "lg"  # lg:<index>                    my language (private)
+    GROUP_LANGUAGE = "gl"  # gl:<group>:<index>       the group's language (facilitators)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,23 +10,24 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.i18n import N_, _
 from bot.views.callbacks import Action, encode
 from bot.views.limits import shorten
 
-ALLOW = "Let the facilitators reply to me privately"
-ALLOWED = "✓ Facilitators may reply privately (tap to undo)"
-REPLY = "Reply privately"
-ANSWER = "Answer"
-STOP = "Stop replies"
-CANCEL = "Cancel"
+ALLOW = N_("Let the organisers reply to me privately")
+ALLOWED = N_("✓ Organisers may reply privately (tap to undo)")
+REPLY = N_("Reply privately")
+ANSWER = N_("Answer")
+STOP = N_("Stop replies")
+CANCEL = N_("Cancel")
 
 
 def preview_line(allowed: bool) -> str | None:
     if not allowed:
         return None
-    return (
-        "The facilitators will be able to reply to you here for 30 days. They will not see "
-        "who you are, and you will not see who they are. You can stop replies at any time."
+    return _(
+        "The organisers can reply to you here for 30 days. They will not see who you are, and "
+        "you will not see who they are. You can stop replies at any time."
     )
 
 
@@ -55,10 +56,10 @@ def reply_prompt(text: str) -> str:
 
 
 def answer_prompt(title: str) -> str:
-    return (
-        f"Type your answer in one message. It goes to the facilitators of <b>{escape(title)}"
-        "</b>, without your name."
-    )
+    return _(
+        "Type your answer in one message. It goes to the organisers of <b>{group}</b>, "
+        "without your name."
+    ).format(group=escape(title))
 
 
 def cancel_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
@@ -70,12 +71,13 @@ def cancel_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
 def to_writer(title: str, item_text: str, reply: str) -> str:
     return "\n".join(
         [
-            f"💬 <b>A facilitator of {escape(title)} replied</b> to your feedback "
-            f"{_about(item_text)}:",
+            _("💬 <b>An organiser of {group} replied</b> to your feedback {quote}:").format(
+                group=escape(title), quote=_about(item_text)
+            ),
             "",
             escape(reply),
             "",
-            "They do not know who you are. You can answer, or stop replies.",
+            _("They do not know who you are. You can answer, or stop replies."),
         ]
     )
 
@@ -113,20 +115,22 @@ def facilitator_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([reply_row(feedback_id)])
 
 
-SENT_WITH_REPLIES = "If a facilitator replies, it will come here. You can answer, or stop replies."
-REPLY_SENT = "Sent privately to the person who wrote it, without your name."
-ANSWER_SENT = "Sent to the facilitators, without your name."
-ANSWER_UNREACHED = (
-    "I could not reach any facilitator just now. Please try again later; nothing was sent."
+SENT_WITH_REPLIES = N_(
+    "If an organiser replies, it will come here. You can answer, or stop replies."
 )
-WRITER_GONE = "I can no longer reach the person who wrote this, so nothing was sent."
-CLOSED = "Replies to this message have ended, or the writer stopped them."
-CLOSED_SHORT = "Replies to this message have ended."
-STOPPED = (
-    "Replies stopped. The facilitators can no longer write to you about this message, and "
-    "where to reach you has been deleted."
+REPLY_SENT = N_("Sent privately to the person who wrote it, without your name.")
+ANSWER_SENT = N_("Sent to the organisers, without your name.")
+ANSWER_UNREACHED = N_(
+    "I could not reach any organiser just now. Please try again later; nothing was sent."
 )
-CANCELLED = "Cancelled. Nothing was sent."
-LIMIT = (
+WRITER_GONE = N_("I can no longer reach the person who wrote this, so nothing was sent.")
+CLOSED = N_("Replies to this message have ended, or the writer stopped them.")
+CLOSED_SHORT = N_("Replies to this message have ended.")
+STOPPED = N_(
+    "Replies stopped. The organisers can no longer write to you about this. "
+    "I deleted how to reach you."
+)
+CANCELLED = N_("Cancelled. Nothing was sent.")
+LIMIT = N_(
     "That is as many messages about this one as I can pass on today. Please write again tomorrow."
 )

@@ -9,67 +9,97 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.meeting_rules import RSVP_LABELS, Rsvp, describe_offset
+from bot.domain.meeting_rules import Rsvp, describe_offset
 from bot.domain.meeting_setup import MeetingSetup, SetupStep
 from bot.domain.recurrence import (
     ORDINALS,
     RECURRENCES,
     Recurrence,
-    describe_recurrence,
     ordinal_day,
     week_of_month,
 )
 from bot.domain.roles import Role
-from bot.domain.when import EXAMPLES, describe_when, zone_label, zone_of
+from bot.domain.when import EXAMPLES, zone_label, zone_of
+from bot.i18n import DEFAULT_LANGUAGE, N_, _, current_language, ngettext
+from bot.i18n.formats import repeat_words, span_words, when_words
+from bot.services.meeting_rsvps import RsvpStatus
 from bot.services.meetings import OccurrenceView, RsvpCounts
 from bot.views.callbacks import Action, encode
 from bot.views.limits import fit_message
+from bot.views.role_words import capitalised as words_capitalised
 
 SAVE, CHANGE, MORNING, EVENING, REPEAT_BASE = 0, 1, 2, 3, 10
 ROLE_WORDS = {Role.SERVICE_USER: "service users", Role.CARER: "carers", Role.STAFF: "staff"}
 
-MEETING_IN_GROUP_ONLY = "Please use /meeting in the group the meeting is for."
-ONLY_FACILITATORS = "Sorry, only the group's facilitators can do that."
-ONLY_FACILITATORS_SHORT = "Only the group's facilitators can do that."
-ONLY_CREATOR = "Only the person who typed this meeting can save or change it."
-STALE = "This button is no longer in use. Nothing was changed."
-NOT_IN_GROUP = (
+MEETING_IN_GROUP_ONLY = N_("Please use /meeting in the group the meeting is for.")
+ONLY_FACILITATORS = N_("Sorry, only the group's organisers can do that.")
+ONLY_FACILITATORS_SHORT = N_("Only the group's organisers can do that.")
+ONLY_CREATOR = N_("Only the person who typed this meeting can save or change it.")
+STALE = N_("This button is no longer in use. Nothing was changed.")
+NOT_IN_GROUP = N_(
     "Only people in this group can answer here, so nothing was changed. "
     "If you have just joined, please try again in a minute."
 )
-NOTHING_PLANNED = "No meetings are planned in this group yet."
-NOT_SAVED_TYPE_AGAIN = (
+NOTHING_PLANNED = N_("No meetings are planned in this group yet.")
+NOT_SAVED_TYPE_AGAIN = N_(
     "Not saved. Type /meeting again with the right details, for example:\n"
     "/meeting next Tuesday 2pm | Working group | Room 3"
 )
-SET_UP_LABEL = "Set up the meeting in private"
-BAD_LINK = "Sorry, I could not use that link. Please type /meeting in your group again."
-SAVE_LABEL, CHANGE_LABEL = "✅ Save", "✏️ Change"
-AGENDA_HOW = (
+SET_UP_LABEL = N_("Set up the meeting in private")
+BAD_LINK = N_("Sorry, I could not use that link. Please type /meeting in your group again.")
+SAVE_LABEL, CHANGE_LABEL = N_("✅ Save"), N_("✏️ Change")
+AGENDA_HOW = N_(
     "Add an item to the next meeting's agenda like this:\n/agenda Transport to the venue\n"
     "You can also send it to me in private, and nobody will know it was you."
 )
-PRIVATE_AGENDA_GROUP = (
+PRIVATE_AGENDA_GROUP = N_(
     "Which group's next meeting is this for? I could not tell. Please use /agenda in the "
     "group, or follow the “Add to the agenda privately” link there."
 )
-TIMEZONE_HOW = "Please name a time zone, for example: /timezone Europe/London"
-REMINDERS_HOW = (
+TIMEZONE_HOW = N_("Please name a time zone, for example: /timezone Europe/London")
+REMINDERS_HOW = N_(
     "Choose when I remind the group before each meeting, for example:\n/reminders 1 day, 1 hour"
 )
-CALENDAR_CAPTION = (
+CALENDAR_CAPTION = N_(
     "Open this file to add the meeting to your calendar. If you added it before, it updates "
     "that copy."
 )
-CALENDAR_CANCEL_CAPTION = "Open this file to take the cancelled meeting out of your calendar."
-OPEN_PRIVATE_CHAT = "Please open a private chat with me first, then press again."
+CALENDAR_CANCEL_CAPTION = N_("Open this file to take the cancelled meeting out of your calendar.")
+OPEN_PRIVATE_CHAT = N_("Please open a private chat with me first, then press again.")
 
 
 def _when(moment: datetime, zone: str) -> str:
-    return describe_when(moment, zone)
+    return when_words(moment, zone)
+
+
+# The answer buttons' words (bot/domain/meeting_rules.py keeps them in English).
+_RSVP_WORDS = {
+    Rsvp.COMING: N_("Coming"),
+    Rsvp.MAYBE: N_("Maybe"),
+    Rsvp.NOT_COMING: N_("Can't come"),
+}
+
+
+def rsvp_ack(status: RsvpStatus, choice: Rsvp) -> str:
+    """The answer to an RSVP press, seen by the presser only."""
+    answer = _(_RSVP_WORDS[choice])
+    acks = {
+        RsvpStatus.RECORDED: _("Thanks: {answer}. You can change it any time."),
+        RsvpStatus.CHANGED: _("Changed to: {answer}."),
+        RsvpStatus.UNCHANGED: _("You already said: {answer}."),
+        RsvpStatus.OVER: _("This meeting is over or cancelled."),
+        RsvpStatus.WRONG_CHAT: _("Please answer in the meeting's own group."),
+    }
+    return acks.get(status, _(STALE)).format(answer=answer)
 
 
 def repeat_label(recurrence: Recurrence, start_local: datetime) -> str:
+    if current_language() != DEFAULT_LANGUAGE:
+        return {
+            Recurrence.NONE: _("Just once"),
+            Recurrence.WEEKLY: _("Every week"),
+            Recurrence.FORTNIGHTLY: _("Every 2 weeks"),
+        }.get(recurrence) or words_capitalised(repeat_words(recurrence, start_local))
     labels = {
         Recurrence.NONE: "Just once",
         Recurrence.WEEKLY: "Every week",
@@ -111,15 +141,15 @@ def confirm_text(state: MeetingSetup, zone: str) -> str:
         return "\n".join(lines)
     local = state.starts_at.astimezone(zone_of(zone)).replace(tzinfo=None)
     lines = [
-        "Please check the meeting before I save it:",
+        _("Please check the meeting before I save it:"),
         "",
         f"<b>{escape(state.title)}</b>",
-        f"When: {escape(_when(state.starts_at, zone))}",
+        _("When: {moment}").format(moment=escape(_when(state.starts_at, zone))),
     ]
     if state.place:
-        lines.append(f"Where: {escape(state.place)}")
-    lines.append(f"Repeats: {escape(describe_recurrence(state.recurrence, local))}")
-    lines += ["", "Press <b>Save</b> if this is right, or <b>Change</b> to fix it."]
+        lines.append(_("Where: {place}").format(place=escape(state.place)))
+    lines.append(_("Repeats: {how}").format(how=escape(repeat_words(state.recurrence, local))))
+    lines += ["", _("Press <b>Save</b> if this is right, or <b>Change</b> to fix it.")]
     return "\n".join(lines)
 
 
@@ -206,12 +236,16 @@ def problem(message: str) -> str:
 
 
 def saved_text(group_title: str) -> str:
-    return f"Saved. The meeting is now posted in <b>{escape(group_title)}</b>."
+    return _("Saved. The meeting is now posted in <b>{group}</b>.").format(
+        group=escape(group_title)
+    )
 
 
 def answer_totals(c: RsvpCounts) -> str:
     """The answers to one date, totals only (never by role): the meeting message and the report."""
-    return f"Coming: {c.coming} · Maybe: {c.maybe} · Can't come: {c.not_coming}"
+    return _("Coming: {coming} · Maybe: {maybe} · Can't come: {not_coming}").format(
+        coming=c.coming, maybe=c.maybe, not_coming=c.not_coming
+    )
 
 
 def _counts(view: OccurrenceView) -> str:
@@ -223,23 +257,36 @@ def _agenda(items: Sequence[str], shown: int | None = None) -> list[str]:
     if not items:
         return []
     shown = len(items) if shown is None else shown
-    lines = ["", "<b>Agenda</b>", *(f"• {escape(item)}" for item in items[:shown])]
-    return lines + _more(len(items) - shown, "item", "/meetings")
+    lines = ["", _("<b>Agenda</b>"), *(f"• {escape(item)}" for item in items[:shown])]
+    left = len(items) - shown
+    if left <= 0:
+        return lines
+    more = ngettext(
+        "… and {count} more item: send /meetings in the group to see them all.",
+        "… and {count} more items: send /meetings in the group to see them all.",
+        left,
+    )
+    return [*lines, more.format(count=left)]
 
 
-def _more(left: int, what: str, command: str) -> list[str]:
+def _more_polls(left: int) -> list[str]:
     if left <= 0:
         return []
-    words = f"1 more {what}" if left == 1 else f"{left} more {what}s"
-    return [f"… and {words}: send {command} in the group to see them all."]
+    more = ngettext(
+        "… and {count} more open poll: send /polls in the group to see them all.",
+        "… and {count} more open polls: send /polls in the group to see them all.",
+        left,
+    )
+    return [more.format(count=left)]
 
 
 def _details(view: OccurrenceView) -> list[str]:
-    lines = [f"When: {escape(_when(view.starts_at, view.zone))}"]
+    lines = [_("When: {moment}").format(moment=escape(_when(view.starts_at, view.zone)))]
     if view.repeats:
-        lines.append(f"Repeats: {escape(describe_recurrence(view.recurrence, view.start_local))}")
+        how = repeat_words(view.recurrence, view.start_local)
+        lines.append(_("Repeats: {how}").format(how=escape(how)))
     if view.place:
-        lines.append(f"Where: {escape(view.place)}")
+        lines.append(_("Where: {place}").format(place=escape(view.place)))
     return lines
 
 
@@ -254,10 +301,10 @@ def _meeting_message(view: OccurrenceView, shown: int) -> str:
         return "\n".join(
             [
                 f"❌ <s>{escape(view.title)}</s>",
-                f"Cancelled: {escape(_when(view.starts_at, view.zone))}",
+                _("Cancelled: {moment}").format(moment=escape(_when(view.starts_at, view.zone))),
             ]
         )
-    head = f"📅 <b>{escape(view.title)}</b>" + (" (moved)" if view.moved else "")
+    head = f"📅 <b>{escape(view.title)}</b>" + (" " + _("(moved)") if view.moved else "")
     return "\n".join(
         [
             head,
@@ -265,7 +312,7 @@ def _meeting_message(view: OccurrenceView, shown: int) -> str:
             *_agenda(view.agenda, shown),
             "",
             _counts(view),
-            "Let us know if you can come. Nobody sees who answered what.",
+            _("Let us know if you can come. Nobody sees who answered what."),
         ]
     )
 
@@ -275,14 +322,14 @@ def meeting_keyboard(view: OccurrenceView) -> InlineKeyboardMarkup | None:
         # Only a way to take it out of the calendars it was added to.
         remove = [
             InlineKeyboardButton(
-                "📆 Remove from my calendar",
+                _("📆 Remove from my calendar"),
                 callback_data=encode(Action.CALENDAR, view.occurrence_id, 0),
             )
         ]
         if view.repeats and view.series_cancelled:
             remove.append(
                 InlineKeyboardButton(
-                    "📆 Remove the series",
+                    _("📆 Remove the series"),
                     callback_data=encode(Action.CALENDAR, view.occurrence_id, 1),
                 )
             )
@@ -290,28 +337,28 @@ def meeting_keyboard(view: OccurrenceView) -> InlineKeyboardMarkup | None:
     occurrence = view.occurrence_id
     rsvp = [
         InlineKeyboardButton(
-            RSVP_LABELS[answer], callback_data=encode(Action.RSVP, occurrence, answer)
+            _(_RSVP_WORDS[answer]), callback_data=encode(Action.RSVP, occurrence, answer)
         )
         for answer in Rsvp
     ]
     if view.repeats:
         calendar = [
             InlineKeyboardButton(
-                "📆 Add this date", callback_data=encode(Action.CALENDAR, occurrence, 0)
+                _("📆 Add this date"), callback_data=encode(Action.CALENDAR, occurrence, 0)
             ),
             InlineKeyboardButton(
-                "📆 Add the series", callback_data=encode(Action.CALENDAR, occurrence, 1)
+                _("📆 Add the series"), callback_data=encode(Action.CALENDAR, occurrence, 1)
             ),
         ]
     else:
         calendar = [
             InlineKeyboardButton(
-                "📆 Add to calendar", callback_data=encode(Action.CALENDAR, occurrence, 0)
+                _("📆 Add to calendar"), callback_data=encode(Action.CALENDAR, occurrence, 0)
             )
         ]
     remind = [
         InlineKeyboardButton(
-            "🔔 Remind me privately", callback_data=encode(Action.REMIND_ME, occurrence)
+            _("🔔 Remind me privately"), callback_data=encode(Action.REMIND_ME, occurrence)
         )
     ]
     return InlineKeyboardMarkup([rsvp, calendar, remind])
@@ -320,12 +367,12 @@ def meeting_keyboard(view: OccurrenceView) -> InlineKeyboardMarkup | None:
 def _starts_in(view: OccurrenceView, now: datetime) -> str:
     minutes = max(1, round((view.starts_at - now).total_seconds() / 60))
     if 20 * 60 <= minutes <= 28 * 60:
-        return "tomorrow"
+        return _("tomorrow")
     if minutes < 120:
-        return f"in {describe_offset(minutes)}"
+        return _("in {span}").format(span=span_words(minutes))
     if minutes < 48 * 60:
-        return f"in {describe_offset(round(minutes / 60) * 60)}"
-    return f"in {describe_offset(round(minutes / (24 * 60)) * 24 * 60)}"
+        return _("in {span}").format(span=span_words(round(minutes / 60) * 60))
+    return _("in {span}").format(span=span_words(round(minutes / (24 * 60)) * 24 * 60))
 
 
 def reminder_text(view: OccurrenceView, open_polls: Sequence[str], *, now: datetime) -> str:
@@ -334,14 +381,16 @@ def reminder_text(view: OccurrenceView, open_polls: Sequence[str], *, now: datet
 
     def render(shown: int) -> str:
         lines = [
-            f"⏰ Reminder: <b>{escape(view.title)}</b> is {_starts_in(view, now)}.",
+            _("⏰ Reminder: <b>{title}</b> is {when}.").format(
+                title=escape(view.title), when=_starts_in(view, now)
+            ),
             *_details(view),
             *_agenda(view.agenda, min(shown, len(view.agenda))),
         ]
         if open_polls:
-            lines += ["", "<b>Open polls</b> (vote before the meeting)"]
+            lines += ["", _("<b>Open polls</b> (vote before the meeting)")]
             lines += [f"• {escape(question)}" for question in open_polls[:shown]]
-            lines += _more(len(open_polls) - shown, "open poll", "/polls")
+            lines += _more_polls(len(open_polls) - shown)
         lines += ["", _counts(view)]
         return "\n".join(lines)
 
@@ -350,8 +399,11 @@ def reminder_text(view: OccurrenceView, open_polls: Sequence[str], *, now: datet
 
 def personal_reminder(view: OccurrenceView, *, now: datetime) -> str:
     def render(shown: int) -> str:
-        lines = [f"🔔 <b>{escape(view.title)}</b> is {_starts_in(view, now)}.", *_details(view)]
-        lines += [*_agenda(view.agenda, shown), "", "You asked me to remind you. See you there!"]
+        head = _("🔔 <b>{title}</b> is {when}.").format(
+            title=escape(view.title), when=_starts_in(view, now)
+        )
+        lines = [head, *_details(view)]
+        lines += [*_agenda(view.agenda, shown), "", _("You asked me to remind you. See you there!")]
         return "\n".join(lines)
 
     return fit_message(render, len(view.agenda))
@@ -450,10 +502,7 @@ def moved_notice(view: OccurrenceView, *, whole_series: bool) -> str:
 
 
 def agenda_added(view: OccurrenceView) -> str:
-    return (
-        f"Added to the agenda of <b>{escape(view.title)}</b> "
-        f"({escape(_when(view.starts_at, view.zone))})."
-    )
+    return _("Added to the agenda of {meeting}.").format(meeting=_meeting_words(view))
 
 
 def timezone_set(zone: str) -> str:
@@ -476,14 +525,13 @@ def reminders_set(offsets: Sequence[int]) -> str:
 
 
 def reminder_opted_in(view: OccurrenceView) -> str:
-    return (
-        f"I will remind you here before <b>{escape(view.title)}</b> "
-        f"({escape(_when(view.starts_at, view.zone))}). "
-        "If you change your answer to Can't come, I will not."
-    )
+    return _(
+        "I will remind you here before {meeting}. If you change your answer to Can't come, "
+        "I will not."
+    ).format(meeting=_meeting_words(view))
 
 
-NO_GROUP_WITH_MEETINGS = (
+NO_GROUP_WITH_MEETINGS = N_(
     "None of your groups has a meeting planned, so there is no agenda to add to yet. "
     "(You need to have joined the group with /join first.)"
 )
@@ -530,5 +578,6 @@ def agenda_waiting(view: OccurrenceView) -> str:
 def agenda_added_privately(view: OccurrenceView) -> str:
     return (
         agenda_added(view)
-        + "\nNobody will see that it came from you. It will be listed in the reminders."
+        + "\n"
+        + _("Nobody will see that it came from you. It will be listed in the reminders.")
     )

@@ -11,22 +11,21 @@ from bot.domain.disclosure import role_count_is_small, role_figure
 from bot.domain.personal_data import AlsoStored
 from bot.domain.role_changes import ChangeKind, RoleChange
 from bot.domain.roles import ROLES, Role
+from bot.i18n import N_, _, ngettext
+from bot.views import role_words as words
 from bot.views.callbacks import Action, encode
 from bot.views.feedback import feedback_link_row
 from bot.views.links import start_link
 
 
 def welcome(title: str) -> str:
-    return (
-        f"Hello, <b>{escape(title)}</b>! I am <b>Equal Say</b>.\n\n"
-        "I run polls and gather feedback so that service users, carers and staff each have "
-        "an <b>equal say</b>: every group counts the same, however many people are in it.\n\n"
-        "Your role is private. Nobody here, not even the facilitators, can see who holds "
-        "which role or who voted what.\n\n"
-        "Press <b>Join</b> to start. I will ask you, in a private chat, which role fits you.\n\n"
-        "To tell the group something without your name, press "
-        "<b>Give feedback anonymously</b>."
-    )
+    return _(
+        "Hello, <b>{group}</b>! I am <b>Equal Say</b>.\n\n"
+        "I run polls where service users, carers and staff each have an <b>equal say</b>, "
+        "however many of each there are.\n\n"
+        "Press <b>Join</b> to start. You choose your role in a private chat. "
+        "Nobody here can see it, or how you vote."
+    ).format(group=escape(title))
 
 
 def join_keyboard(
@@ -37,61 +36,61 @@ def join_keyboard(
     pin_group: int | None = None,
 ) -> InlineKeyboardMarkup:
     """Join (and anonymous feedback); `pin_group`: offer facilitators to pin the message."""
-    rows = [[InlineKeyboardButton("Join", url=start_link(bot_username, payload))]]
+    rows = [[InlineKeyboardButton(_("Join"), url=start_link(bot_username, payload))]]
     if feedback_payload is not None:
         rows.append(feedback_link_row(bot_username, feedback_payload))
     if pin_group is not None:
-        rows.append([InlineKeyboardButton(PIN_LABEL, callback_data=encode(Action.PIN, pin_group))])
+        rows.append(
+            [InlineKeyboardButton(_(PIN_LABEL), callback_data=encode(Action.PIN, pin_group))]
+        )
     return InlineKeyboardMarkup(rows)
 
 
-PIN_LABEL = "📌 Pin this message (facilitators)"
+PIN_LABEL = N_("📌 Pin this message (organisers)")
 
 
 def newcomers_welcome(title: str) -> str:
-    return (
-        f"Welcome to <b>{escape(title)}</b>! I am <b>Equal Say</b>: I run polls where service "
+    return _(
+        "Welcome to <b>{group}</b>! I am <b>Equal Say</b>: I run polls where service "
         "users, carers and staff each have an equal say.\n\n"
         "Press <b>Join</b> to choose your role in a private chat. Nobody here can see it."
-    )
+    ).format(group=escape(title))
 
 
-ONLY_FACILITATORS_PIN = "Only the group's facilitators can pin messages."
-PINNED = "Pinned. Newcomers will find the Join button at the top of the chat."
-PIN_NOT_ALLOWED = "I cannot pin here any more: I need the right to pin messages."
+ONLY_FACILITATORS_PIN = N_("Only the group's organisers can pin messages.")
+PINNED = N_("Pinned. Newcomers will find the Join button at the top of the chat.")
+PIN_NOT_ALLOWED = N_("I cannot pin here any more: I need the right to pin messages.")
 
 
 def join_again(title: str) -> str:
-    return (
-        f"To take part in <b>{escape(title)}</b>, press <b>Join</b>. "
+    return _(
+        "To take part in <b>{group}</b>, press <b>Join</b>. "
         "You will pick your role in a private chat with me."
-    )
+    ).format(group=escape(title))
 
 
-PRIVACY_STATEMENT = (
-    "<b>Before you choose: your privacy</b>\n"
-    "• Your role is stored with a scrambled code, never with your name or Telegram account.\n"
-    "• Nobody in the group, facilitators included, can see your role or your votes. "
-    "They only see how many people are in each role.\n"
-    "• You can see what is stored about you with /mydata and erase it with /forgetme."
+PRIVACY_STATEMENT = N_(
+    "Your role is private. It is kept under a code, not your name. "
+    "Nobody in the group can see it, or your votes. /mydata shows what I keep."
 )
 
-WHY_EQUAL = (
-    "<b>Why roles?</b> Each role counts for one third of every result, "
-    "however many people are in it. That way no group can be outvoted by numbers alone."
-)
+WHY_EQUAL = N_("Each role counts for one third of every result, however many people are in it.")
 
 
 def choose_role(title: str, current: Role | None, carried: str | None = None) -> str:
-    """`carried`: a line about the vote pressed before joining (see `carried_vote`)."""
-    lines = [f"You are joining <b>{escape(title)}</b>.", "", PRIVACY_STATEMENT, "", WHY_EQUAL, ""]
+    """`carried`: a line about the vote pressed before joining (see `carried_vote`).
+
+    Kept short (issue 15: about 60 words at most): the choice first, then why it is safe.
+    """
+    lines = [_("You are joining <b>{group}</b>.").format(group=escape(title)), ""]
     if carried is not None:
         lines += [carried, ""]
     if current is not None:
-        lines.append(f"Your role here now: <b>{current.label}</b>.")
-    lines.append("<b>Which role fits you in this group?</b>")
+        lines.append(_("Your role here now: <b>{role}</b>.").format(role=words.label(current)))
+    lines.append(_("<b>Which role fits you?</b>"))
     for role in ROLES:
-        lines.append(f"• <b>{role.label.capitalize()}</b>: {role.explanation}")
+        lines.append(f"• <b>{words.capitalised(words.label(role))}</b>: {words.explanation(role)}")
+    lines += ["", _(WHY_EQUAL), _(PRIVACY_STATEMENT)]
     return "\n".join(lines)
 
 
@@ -103,7 +102,7 @@ def role_keyboard(
         [
             [
                 InlineKeyboardButton(
-                    role.label.capitalize(),
+                    words.capitalised(words.label(role)),
                     callback_data=encode(Action.ROLE, group_id, index, *(carried or ())),
                 )
             ]
@@ -113,98 +112,108 @@ def role_keyboard(
 
 
 def carried_vote(question: str, label: str) -> str:
-    return (
-        f"You pressed <b>{escape(label)}</b> on the poll “{escape(question)}”. "
+    return _(
+        "You pressed <b>{option}</b> on the poll “{question}”. "
         "Choose your role below and I will count that vote straight away."
-    )
+    ).format(option=escape(label), question=escape(question))
 
 
-CARRIED_VOTE_CLOSED = (
+CARRIED_VOTE_CLOSED = N_(
     "The poll you pressed has closed (or the button was old), so there is no vote to count. "
     "You can still join."
 )
 
 
 def vote_counted(labels: Sequence[str]) -> str:
-    return (
-        f"Your vote for <b>{escape(', '.join(labels))}</b> is counted. "
+    return _(
+        "Your vote for <b>{options}</b> is counted. "
         "You can change it with the buttons under the poll in the group."
-    )
+    ).format(options=escape(", ".join(labels)))
 
 
-VOTE_ALREADY_GIVEN = "You had already voted in that poll, so your vote stays as it was."
-VOTE_TOO_LATE = "That poll closed before you chose, so your vote could not be counted."
-VOTE_NOT_CAST = "I could not count your vote. Please press it again under the poll in the group."
-
-
-def _polls_open(count: int) -> str:
-    return "the poll open now keeps" if count == 1 else f"the {count} polls open now keep"
+VOTE_ALREADY_GIVEN = N_("You had already voted in that poll, so your vote stays as it was.")
+VOTE_TOO_LATE = N_("That poll closed before you chose, so your vote could not be counted.")
+VOTE_NOT_CAST = N_(
+    "I could not count your vote. Please press it again under the poll in the group."
+)
 
 
 def when_role_counts(change: RoleChange) -> str | None:
     """When a changed role starts to count, in plain words (bot/domain/role_changes.py)."""
     if change.kind is ChangeKind.NOW:
-        return "Your new role counts in every poll from now on."
+        return _("Your new role counts in every poll from now on.")
     if change.kind is ChangeKind.FROM_NEXT_POLL and change.kept_role is not None:
         kept = Role(change.kept_role)
-        return (
-            f"Your new role counts from the next poll; {_polls_open(change.open_polls_keeping)} "
-            f"your old role ({kept.label}), so that nobody counts twice in one poll."
-        )
+        return ngettext(
+            "Your new role counts from the next poll. The poll open now keeps your old role "
+            "({role}), so nobody counts twice in one poll.",
+            "Your new role counts from the next poll. The {count} polls open now keep your old "
+            "role ({role}), so nobody counts twice in one poll.",
+            change.open_polls_keeping,
+        ).format(count=change.open_polls_keeping, role=words.label(kept))
     return None
 
 
 def role_chosen(title: str, role: Role, change: RoleChange, *, vote_news: str | None = None) -> str:
     """`vote_news`: what became of the vote pressed before joining, in the same message."""
-    opening = "Welcome!" if change.kind is ChangeKind.NEW else "Done."
+    opening = _("Welcome!") if change.kind is ChangeKind.NEW else _("Done.")
     last = (
         vote_news
         or when_role_counts(change)
-        or "Now you can vote with the buttons under polls in the group."
+        or _("Now you can vote with the buttons under polls in the group.")
     )
-    return (
-        f"{opening} You are in <b>{escape(title)}</b> as <b>{role.as_phrase}</b>.\n"
-        f"{last}\n\n"
+    you_are = _("You are in <b>{group}</b> as <b>{role}</b>.").format(
+        group=escape(title), role=words.as_phrase(role)
+    )
+    return f"{opening} {you_are}\n{last}\n\n" + _(
         "Only you can see this. You can change your role at any time with /role."
     )
 
 
 def role_change_waits(title: str, change: RoleChange) -> str:
     """A second change while polls opened before the first are still open: refused, and why."""
-    kept = "your old role" if change.kept_role is None else Role(change.kept_role).as_phrase
+    kept = (
+        _("your old role") if change.kept_role is None else words.as_phrase(Role(change.kept_role))
+    )
     count = change.open_polls_keeping
-    polls = "A poll" if count == 1 else f"{count} polls"
-    verb = "is" if count == 1 else "are"
     return (
-        f"Your role in <b>{escape(title)}</b> was not changed this time.\n\n"
-        f"You changed it a short while ago. {polls} opened before that change {verb} still "
-        f"open and count you as {kept}, and a poll opened since counts your new "
-        "role. So that every poll counts you once, under one role, you can change it again "
-        f"when {'that poll closes' if count == 1 else 'those polls close'}."
+        _("Your role in <b>{group}</b> was not changed this time.").format(group=escape(title))
+        + "\n\n"
+        + ngettext(
+            "You changed it a short while ago. A poll opened before that change is still open and "
+            "counts you as {role}. So that every poll counts you once, you can change it again "
+            "when that poll closes.",
+            "You changed it a short while ago. {count} polls opened before that change are still "
+            "open and count you as {role}. So that every poll counts you once, you can change it "
+            "again when those polls close.",
+            count,
+        ).format(count=count, role=kept)
     )
 
 
-BAD_JOIN_LINK = (
+BAD_JOIN_LINK = N_(
     "Sorry, I could not use that join link. It may be old or copied wrongly.\n"
     "Please go back to your group and press <b>Join</b> on my latest message, "
     "or type /join there."
 )
-NOT_IN_GROUP = (
+NOT_IN_GROUP = N_(
     "I could not find you in that group. Please join the group in Telegram first, "
     "then press <b>Join</b> on my message there."
 )
-NOT_IN_GROUP_PLAIN = "I could not find you in that group. Please join the group in Telegram first."
-NO_GROUPS = (
+NOT_IN_GROUP_PLAIN = N_(
+    "I could not find you in that group. Please join the group in Telegram first."
+)
+NO_GROUPS = N_(
     "You have not joined any group yet. Press <b>Join</b> on my message in your group, "
     "or type /join there."
 )
 
 
 def pick_group_for_role(held: Sequence[tuple[int, str, Role]]) -> tuple[str, InlineKeyboardMarkup]:
-    lines = ["You are in these groups. Which one do you want to change your role in?"]
+    lines = [_("You are in these groups. Which one do you want to change your role in?")]
     buttons = []
     for group_id, title, role in held:
-        lines.append(f"• <b>{escape(title)}</b>: {role.label}")
+        lines.append(f"• <b>{escape(title)}</b>: {words.label(role)}")
         buttons.append(
             [InlineKeyboardButton(title[:60], callback_data=encode(Action.ROLE_MENU, group_id))]
         )
@@ -270,7 +279,7 @@ def my_data(held: Sequence[tuple[str, Role, Role | None]], also: AlsoStored | No
     return "\n".join(lines)
 
 
-FORGET_CONFIRM = (
+FORGET_CONFIRM = N_(
     "<b>Erase your data?</b>\n\n"
     "This removes your role and membership in every group. "
     "You can join again later with the group's <b>Join</b> button.\n\n"
@@ -283,25 +292,30 @@ FORGET_CONFIRM = (
 def forget_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("Yes, erase my data", callback_data=encode(Action.FORGET, 1))],
-            [InlineKeyboardButton("No, keep it", callback_data=encode(Action.FORGET, 0))],
+            [InlineKeyboardButton(_("Yes, erase my data"), callback_data=encode(Action.FORGET, 1))],
+            [InlineKeyboardButton(_("No, keep it"), callback_data=encode(Action.FORGET, 0))],
         ]
     )
 
 
 def forgotten(count: int) -> str:
     if count == 0:
-        return "There was nothing to erase. I hold no role or membership for you."
-    groups = "group" if count == 1 else "groups"
+        return _("There was nothing to erase. I hold no role or membership for you.")
     return (
-        f"Done. I erased your role and membership in {count} {groups}.\n\n"
-        "What stays: anonymous votes, meeting answers and feedback you gave before. They are "
-        "stored without your name or Telegram account, so nobody in the group, facilitators "
-        "included, can tell they were yours."
+        ngettext(
+            "Done. I erased your role and membership in {count} group.",
+            "Done. I erased your role and membership in {count} groups.",
+            count,
+        ).format(count=count)
+        + "\n\n"
+        + _(
+            "What stays: votes, meeting answers and feedback you gave before. They are kept "
+            "without your name, so nobody can tell they were yours."
+        )
     )
 
 
-FORGET_KEPT = "Nothing was erased. Your roles stay as they were."
+FORGET_KEPT = N_("Nothing was erased. Your roles stay as they were.")
 
 
 def member_counts(title: str, counts: dict[Role, int], *, min_cell: int) -> str:
@@ -319,15 +333,15 @@ def member_counts(title: str, counts: dict[Role, int], *, min_cell: int) -> str:
     return "\n".join(lines)
 
 
-MEMBERS_SENT = "I sent you the member counts in our private chat, so only you see them."
-MEMBERS_OPEN_PRIVATE_CHAT = (
+MEMBERS_SENT = N_("I sent you the member counts in our private chat, so only you see them.")
+MEMBERS_OPEN_PRIVATE_CHAT = N_(
     "I can only send you the member counts in a private chat, so that only you see them. "
     "Please open one with me, then send /members here again."
 )
 
 
-FACILITATORS_ONLY = (
-    "Sorry, only the group's facilitators (its admins) can do that. "
+FACILITATORS_ONLY = N_(
+    "Sorry, only the group's organisers (its admins) can do that. "
     "If you think you should be one, ask an admin of this group."
 )
-GROUP_ONLY = "Please use this in your group's chat."
+GROUP_ONLY = N_("Please use this in your group's chat.")

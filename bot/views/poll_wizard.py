@@ -65,7 +65,7 @@ DEADLINE_LABELS: dict[DeadlineChoice, str] = {
 NEWPOLL_IN_GROUP_ONLY = (
     "Please use /newpoll in the group the poll is for. I will then help you set it up here."
 )
-ONLY_FACILITATORS_CREATE = "Sorry, only the group's facilitators can create polls here."
+ONLY_FACILITATORS_CREATE = "Sorry, only the group's organisers can create polls here."
 SET_UP_LABEL = "Set up the poll in private"
 
 

@@ -38,6 +38,13 @@ class GroupRepository:
         )
         return int(number or 0)
 
+    async def languages(self) -> dict[int, str]:
+        """Each active group's language, by chat id."""
+        rows = await self._session.execute(
+            select(Group.chat_id, Group.language).where(Group.active.is_(True))
+        )
+        return {row.chat_id: row.language for row in rows}
+
     async def all_ids(self) -> list[int]:
         return list(await self._session.scalars(select(Group.id)))
 

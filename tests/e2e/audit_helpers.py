@@ -19,8 +19,9 @@ from storage.models import Base, Group
 from tests.e2e.poll_helpers import ask_members, eventually
 
 # Rows these tables gain are bookkeeping about the update itself, whatever it asked for: the
-# update's number (replays) and "this person has opened a private chat" (person_key only).
-BOOKKEEPING_TABLES = frozenset({"processed_updates", "reachable_people"})
+# update's number (replays), "this person has opened a private chat" (person_key only) and the
+# language their Telegram is set to at first contact (language_key only).
+BOOKKEEPING_TABLES = frozenset({"processed_updates", "reachable_people", "language_choices"})
 # What any handler may ask Telegram without changing anything anyone can see.
 _READS = frozenset({"getChatAdministrators", "getChatMember", "getChat", "getMe"})
 _APOLOGIES = frozenset({general.SOMETHING_WENT_WRONG, general.SOMETHING_WENT_WRONG_SHORT})

@@ -94,6 +94,7 @@ FACILITATOR_ACTIONS = frozenset(
         Action.OUTCOME_REVIEW,
         Action.OUTCOME_MONTHLY,
         Action.FEEDBACK_SETTINGS,  # how feedback reaches the group
+        Action.GROUP_LANGUAGE,  # the language of the group's messages
         # Their drafts' buttons: Save / Post creates what only facilitators may create.
         Action.MEETING_CONFIRM,
         Action.WIZARD,
@@ -137,6 +138,7 @@ MEMBER_ACTIONS = frozenset(
         Action.INVOLVEMENT_NAME,
         Action.INVOLVEMENT_PAY,
         Action.TOOK_PART,
+        Action.LANGUAGE,  # one's own language, in private
     }
 )
 FACILITATOR_COMMANDS = frozenset(
@@ -146,6 +148,7 @@ FACILITATOR_COMMANDS = frozenset(
         "decisions",
         "pollsettings",
         "feedbacksettings",
+        "grouplanguage",
         "meeting",
         "cancelmeeting",
         "movemeeting",
@@ -173,6 +176,7 @@ MEMBER_COMMANDS = frozenset(
         "agenda",  # anyone may add an item (checked: in the group now)
         "feedback",  # test_feedback_reaches_only_the_senders_groups
         "yousaid",  # outcomes the group was already told of
+        "language",  # one's own language, in private
     }
 )
 
@@ -298,6 +302,14 @@ async def poll_settings_target(scene: Scene) -> Target:
     return Target(data, settings, settings, (encode(Action.POLL_SETTINGS, scene.group_id, 0),))
 
 
+async def group_language_target(scene: Scene) -> Target:
+    await scene.bot.say(scene.fiona, scene.group, "/grouplanguage")
+    settings = scene.bot.last(scene.group)
+    data = encode(Action.GROUP_LANGUAGE, scene.group_id, 1)  # Polish
+    assert data == button(settings, "Polski")
+    return Target(data, settings, settings, (encode(Action.GROUP_LANGUAGE, scene.group_id, 2),))
+
+
 async def feedback_settings_target(scene: Scene) -> Target:
     await scene.bot.say(scene.fiona, scene.group, "/feedbacksettings")
     settings = scene.bot.last(scene.group)
@@ -372,7 +384,7 @@ async def reply_start_target(scene: Scene) -> Target:
     await bot.say(mel, bot.private(mel), "/feedback")
     await bot.say(mel, bot.private(mel), "More evening sessions")
     await bot.press(
-        mel, bot.last(bot.private(mel)), text="Let the facilitators reply to me privately"
+        mel, bot.last(bot.private(mel)), text="Let the organisers reply to me privately"
     )
     await bot.press(mel, bot.last(bot.private(mel)), text="Send")
     copy = bot.last(bot.private(scene.fiona))
@@ -570,6 +582,9 @@ BUTTON_CASES = [
         Action.POLL_SETTINGS, poll_settings_target, frozenset({Effect.DATABASE, Effect.GROUP})
     ),
     ButtonCase(
+        Action.GROUP_LANGUAGE, group_language_target, frozenset({Effect.DATABASE, Effect.GROUP})
+    ),
+    ButtonCase(
         Action.FEEDBACK_SETTINGS,
         feedback_settings_target,
         frozenset({Effect.DATABASE, Effect.GROUP}),
@@ -729,6 +744,7 @@ COMMAND_CASES = [
     ),
     CommandCase("pollsettings", "/pollsettings", frozenset({Effect.GROUP, Effect.BUTTONS})),
     CommandCase("feedbacksettings", "/feedbacksettings", frozenset({Effect.GROUP, Effect.BUTTONS})),
+    CommandCase("grouplanguage", "/grouplanguage", frozenset({Effect.GROUP, Effect.BUTTONS})),
     CommandCase(
         "meeting_line",
         f"/meeting {_typed(7)} | Planning group",

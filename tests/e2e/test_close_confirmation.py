@@ -19,7 +19,7 @@ async def test_close_asks_first_and_only_a_facilitators_yes_closes(bot: SandboxB
     circle = await joined_circle(bot)
     poll = await post_poll(bot, circle, "Meet monthly? | Yes | No")
     sam = circle.members[Role.SERVICE_USER][0]
-    assert "facilitators" in await vote(bot, sam, poll, "Close poll")  # as before: refused
+    assert "organisers" in await vote(bot, sam, poll, "Close poll")  # as before: refused
     before = len(bot.tg.messages(circle.group))
     await vote(bot, circle.fiona, poll, "Close poll")
     assert await status(bot) == "open"  # one press closes nothing
@@ -28,7 +28,7 @@ async def test_close_asks_first_and_only_a_facilitators_yes_closes(bot: SandboxB
     assert "Close the poll “Meet monthly?” now?" in (question.text or "")
 
     # A member's Yes is refused privately; No keeps it open; a facilitator's Yes closes it.
-    assert "facilitators" in await vote(bot, sam, question, "Yes, close it now")
+    assert "organisers" in await vote(bot, sam, question, "Yes, close it now")
     await vote(bot, circle.fiona, question, "No, keep it open")
     assert await status(bot) == "open" and "stays open" in (question.text or "")
     await vote(bot, circle.fiona, poll, "Close poll")

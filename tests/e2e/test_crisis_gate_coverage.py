@@ -46,6 +46,7 @@ from bot.sandbox.flood import FloodLimits
 from handlers import (
     CRISIS_GATE_GROUP,
     crisis_gate,
+    languages,
     lifecycle,
     member_changes,
     private_chat_reach,
@@ -77,6 +78,7 @@ NOT_WORDS = (
 )
 # What runs before the gate, and why it may: neither reads a message's words.
 BEFORE_THE_GATE: dict[Callable[..., Any], str] = {
+    languages.set_language: "reads the chat type and the sender's language setting only",
     replays.stop_replays: "claims the update id only",
     private_chat_reach.note_private_chat: "notes who opened a private chat (person_key only)",
 }

@@ -25,8 +25,8 @@ async def test_moderated_feedback_appears_only_once_a_facilitator_publishes(
     chat = bot.private(sam)
     await bot.say(sam, chat, "/feedback")
     prompt = bot.last_text(chat)
-    assert "Who will see it" in prompt and "facilitators read it" in prompt
-    assert "cannot be traced back to you" in prompt
+    assert "organisers read it first" in prompt
+    assert "Nobody can tell it came from you" in prompt
     assert "Samaritans" in prompt and "116 123" in prompt  # where to get urgent help
     await bot.say(sam, chat, "The meeting room is too cold & noisy <b>really</b>")
     preview = bot.last(chat)

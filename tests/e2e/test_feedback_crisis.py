@@ -65,8 +65,8 @@ async def test_a_crisis_with_no_feedback_being_written_is_answered_and_can_be_pa
     await bot.say(sam, bot.private(sam), f"Honestly {CRISIS}")
     crisis, offer, preview = since(bot, sam, before)
     assert CONTACTS in (crisis.text or "")
-    assert "facilitators of Co-production" in (offer.text or "")
-    assert "only to the group’s facilitators" in (preview.text or "")
+    assert "organisers of Co-production" in (offer.text or "")
+    assert "only to the group’s organisers" in (preview.text or "")
     assert not any(NOT_UNDERSTOOD in (m.text or "") for m in since(bot, sam, before))
     assert await stored(bot) == []  # nothing goes without Send
     await bot.press(sam, preview, text="Send")

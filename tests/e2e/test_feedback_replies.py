@@ -21,7 +21,7 @@ from tests.e2e.feedback_helpers import labels, set_delivery, stored, write
 from tests.e2e.poll_helpers import Circle, context_of, joined_circle
 from tests.e2e.test_crisis_gate import stored_anywhere
 
-ALLOW = "Let the facilitators reply to me privately"
+ALLOW = "Let the organisers reply to me privately"
 REPLY = "Reply privately"
 CONTACTS = "Samaritans: call 116 123"
 
@@ -41,7 +41,7 @@ async def send_allowing_replies(bot: SandboxBot, user: FakeUser, text: str) -> N
     preview = bot.last(bot.private(user))
     assert "reply to you here for 30 days" in (preview.text or "")
     await bot.press(user, preview, text="Send")
-    assert "If a facilitator replies" in bot.last_text(bot.private(user))
+    assert "If an organiser replies" in bot.last_text(bot.private(user))
 
 
 def with_words(bot: SandboxBot, chat: FakeChat, words: str) -> list[FakeMessage]:
@@ -79,7 +79,7 @@ async def test_replies_and_answers_pass_both_ways_without_names_and_survive_a_re
         assert "Sent privately" in said
         to_sam = bot.last(bot.private(sam))
         text = to_sam.text or ""
-        assert "A facilitator of Co-production replied" in text and "Which ward" in text
+        assert "An organiser of Co-production replied" in text and "Which ward" in text
         assert "Fiona" not in text and "fiona" not in text
         assert labels(to_sam) == ["Answer", "Stop replies"]
         # Someone else forging the writer's buttons learns nothing and changes nothing.
@@ -97,7 +97,7 @@ async def test_replies_and_answers_pass_both_ways_without_names_and_survive_a_re
         # Sam answers; both facilitators get it, with nobody's name.
         await bot.press(sam, to_sam, text="Answer")
         await bot.say(sam, bot.private(sam), "Ward 3, mostly at weekends")
-        assert "Sent to the facilitators" in bot.last_text(bot.private(sam))
+        assert "Sent to the organisers" in bot.last_text(bot.private(sam))
         for person in (circle.fiona, gita):
             (answer_copy,) = with_words(bot, bot.private(person), "Ward 3")
             assert "The person who wrote" in (answer_copy.text or "")
@@ -205,7 +205,7 @@ async def test_replies_end_at_30_days_on_both_sides_even_before_housekeeping(
         assert "Sent privately" in await reply_as(bot, circle.fiona, copy, "Still with us?")
         await bot.press(sam, to_sam, text="Answer")
         await bot.say(sam, bot.private(sam), "Yes, the suppers")
-        assert "Sent to the facilitators" in bot.last_text(bot.private(sam))
+        assert "Sent to the organisers" in bot.last_text(bot.private(sam))
     # Replies and answers pass through; neither is kept.
     for words in ("Which meals?", "Still with us?", "Yes, the suppers"):
         assert await stored_anywhere(bot, words) == [], words

@@ -29,7 +29,7 @@ async def test_a_crisis_is_answered_at_once_and_goes_only_to_facilitators(
     crisis, preview = bot.tg.messages(chat)[before:]
     assert "Samaritans: call 116 123" in (crisis.text or "")  # at once, before any button
     assert "Shout: text SHOUT to 85258" in (crisis.text or "")
-    assert "only to the group’s facilitators" in (preview.text or "")
+    assert "only to the group’s organisers" in (preview.text or "")
     await bot.press(sam, preview, text="Send")
     assert "will not be posted in the group" in bot.last_text(chat)
 

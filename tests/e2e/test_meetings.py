@@ -129,12 +129,12 @@ async def test_non_facilitators_are_refused(bot: SandboxBot) -> None:
     sam = circle.members[Role.SERVICE_USER][0]
     for command in ("/meeting tomorrow 2pm | X", "/timezone Europe/Paris", "/cancelmeeting 1"):
         await bot.say(sam, circle.group, command)
-        assert "only the group's facilitators" in bot.last_text(circle.group)
+        assert "only the group's organisers" in bot.last_text(circle.group)
     meeting = await plan_meeting(bot, circle, f"{_typed(_in_days(3))} | Planning")
     await bot.say(circle.fiona, circle.group, "/cancelmeeting 1")
     ask = bot.last(circle.group)
     refused = await bot.press(sam, ask, data=button(ask, "Cancel this date"))
-    assert refused is not None and "facilitators" in str(refused["text"])
+    assert refused is not None and "organisers" in str(refused["text"])
     assert "Cancelled" not in (meeting.text or "")
 
 

@@ -26,7 +26,7 @@ async def test_full_membership_journey(bot: SandboxBot) -> None:
     await bot.follow_join(cara, welcome)
     dm = bot.private(cara)
     offer = bot.last(dm)
-    assert "privacy" in (offer.text or "").lower()
+    assert "your role is private" in (offer.text or "").lower()
     assert [b.text for row in offer.buttons for b in row] == ["Service user", "Carer", "Staff"]
 
     answer = await bot.press(cara, offer, text="Carer")
@@ -48,7 +48,7 @@ async def test_full_membership_journey(bot: SandboxBot) -> None:
     assert "stay" in (confirm.text or "")
     await bot.press(cara, confirm, text="Yes, erase my data")
     assert "erased your role and membership in 1 group" in bot.last_text(dm)
-    assert "anonymous" in bot.last_text(dm)
+    assert "nobody can tell they were yours" in bot.last_text(dm)
     await bot.say(cara, dm, "/mydata")
     assert "Nothing" in bot.last_text(dm)
 
@@ -133,7 +133,7 @@ async def test_members_counts_for_facilitators_and_refusal_for_others(bot: Sandb
     assert "Who has joined" not in group_texts and "Service users" not in group_texts
 
     await bot.say(people[0], group, "/members")
-    assert "only the group's facilitators" in bot.last_text(group)
+    assert "only the group's organisers" in bot.last_text(group)
 
 
 async def test_members_for_a_facilitator_the_bot_cannot_reach_offers_the_private_chat(

@@ -28,7 +28,7 @@ LONDON = ZoneInfo("Europe/London")
 
 async def published_item(bot: SandboxBot, circle: Circle, writer: FakeUser, text: str) -> None:
     preview = await write(bot, writer, text)
-    await bot.press(writer, preview, text="Let the facilitators reply to me privately")
+    await bot.press(writer, preview, text="Let the organisers reply to me privately")
     await bot.press(writer, bot.last(bot.private(writer)), text="Send")
     copy = [m for m in bot.tg.messages(bot.private(circle.fiona)) if text in (m.text or "")][-1]
     await bot.press(circle.fiona, copy, text="Publish in the group")

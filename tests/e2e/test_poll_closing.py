@@ -126,7 +126,7 @@ async def test_reminder_before_the_deadline_counts_voters_not_roles(bot: Sandbox
         "4 people have voted so far. Service users: none yet; Carers: none yet; Staff: some."
     )
     refused = await vote(bot, circle.members[Role.STAFF][0], poll, "Who has voted?")
-    assert "facilitators" in refused and "Staff" not in refused
+    assert "organisers" in refused and "Staff" not in refused
 
 
 async def test_csv_export_for_facilitators_only_and_the_decision_log(bot: SandboxBot) -> None:
@@ -138,7 +138,7 @@ async def test_csv_export_for_facilitators_only_and_the_decision_log(bot: Sandbo
     early = await close_by_button(bot, circle.fiona, poll)
     assert "closed" in early.lower()
     refused = await bot.press(sam, poll, data=button(poll, "CSV"))
-    assert refused is not None and "facilitators" in str(refused["text"])
+    assert refused is not None and "organisers" in str(refused["text"])
     assert not [m for m in bot.tg.messages(bot.private(sam)) if m.document]
 
     await bot.press(circle.fiona, poll, data=button(poll, "CSV"))

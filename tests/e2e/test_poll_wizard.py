@@ -216,7 +216,7 @@ async def test_scale_with_a_preset_deadline(bot_on: SandboxBot) -> None:
 async def test_someone_not_allowed_is_refused(bot: SandboxBot) -> None:
     fiona, sam, group = await group_with_facilitator(bot)
     await bot.say(sam, group, "/newpoll")
-    assert "only the group's facilitators" in bot.last_text(group)
+    assert "only the group's organisers" in bot.last_text(group)
     assert not bot.last(group).all_buttons()
 
     # Even with Fiona's link, Sam cannot begin: the right is checked again in private.

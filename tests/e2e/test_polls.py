@@ -142,7 +142,7 @@ async def test_facilitator_closes_and_results_are_posted_with_a_chart(
             await vote(bot, user, poll, choice)
     sam = circle.members[Role.SERVICE_USER][0]
     refused = await vote(bot, sam, poll, "Close poll")
-    assert "facilitators" in refused.lower()
+    assert "organisers" in refused.lower()
     before = len(bot.tg.messages(circle.group))
     await close_by_button(bot, circle.fiona, poll)
     posted = bot.tg.messages(circle.group)[before:]

@@ -425,14 +425,14 @@ async def polls_and_a_move(audit: Audit, group: FakeChat) -> FakeChat:
 async def feedback_in_every_mode(audit: Audit, circle: Circle) -> None:
     bot, fiona = audit.bot, audit.user("fiona")
     # Moderated (the default): one published, one rejected, one with a role tag.
-    assert "facilitators will read it" in await send_feedback(
+    assert "organisers will read it" in await send_feedback(
         bot, audit.user("alice"), FEEDBACK["moderated"]
     )
     await bot.press(fiona, bot.last(audit.dm("fiona")), text="Publish in the group")
     # Rejected, but its writer lets the facilitators reply privately: a reply and an answer.
     sami = audit.user("sami")
     preview = await write(bot, sami, FEEDBACK["rejected"])
-    await bot.press(sami, preview, text="Let the facilitators reply to me privately")
+    await bot.press(sami, preview, text="Let the organisers reply to me privately")
     await bot.press(sami, bot.last(audit.dm("sami")), text="Send")
     copy = bot.last(audit.dm("fiona"))
     await bot.press(fiona, copy, text="Reject")
@@ -440,7 +440,7 @@ async def feedback_in_every_mode(audit: Audit, circle: Circle) -> None:
     await bot.say(fiona, audit.dm("fiona"), "Thank you for telling us; can you say more?")
     await bot.press(sami, bot.last(audit.dm("sami")), text="Answer")
     await bot.say(sami, audit.dm("sami"), "It happens most evenings")
-    assert "Sent to the facilitators" in bot.last_text(audit.dm("sami"))
+    assert "Sent to the organisers" in bot.last_text(audit.dm("sami"))
     preview = await write(bot, audit.user("carla"), FEEDBACK["tagged"])
     await bot.press(audit.user("carla"), preview, text="Say I am a carer")
     await bot.press(audit.user("carla"), bot.last(audit.dm("carla")), text="Send")
@@ -614,7 +614,7 @@ async def _scenario_and_audit(bot: SandboxBot, caplog: pytest.LogCaptureFixture)
     assert "erased your role and membership in 1 group" in told
     # What stays is findable by whoever holds the secret (_after_forgetting), so she is told
     # only what holds: nobody in the group can tell.
-    assert "nobody in the group, facilitators included, can tell" in told
+    assert "nobody can tell they were yours" in told
 
     # The reminders: the group's, a day and an hour before; the personal ones with the second.
     start = when.astimezone(UTC)

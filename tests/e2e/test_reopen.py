@@ -80,7 +80,7 @@ async def test_reopened_within_ten_minutes_every_ballot_counts_and_votes_replace
 
     # Only a facilitator may reopen; a member is told privately and nothing changes.
     sam = circle.members[Role.SERVICE_USER][0]
-    assert "facilitators" in await vote(bot, sam, results, "Reopen poll")
+    assert "organisers" in await vote(bot, sam, results, "Reopen poll")
     assert (await poll_row(bot))[0] == "closed"
 
     messages = len(bot.tg.messages(circle.group))

@@ -45,7 +45,7 @@ async def test_switching_role_to_vote_and_back_counts_the_ballot_as_staff(
     told = await change_role(bot, stan, "Service user")
     assert "as a service user" in told
     assert "Your new role counts from the next poll" in told
-    assert "the poll open now keeps your old role (staff)" in told
+    assert "The poll open now keeps your old role (staff)" in told
 
     assert "Yes" in await vote(bot, stan, poll, "Yes")
     assert await ballot_roles(bot) == [Role.STAFF.value]
@@ -64,7 +64,7 @@ async def test_the_answer_counts_the_polls_open_now(bot: SandboxBot) -> None:
         await post_poll(bot, circle, f"{question} | Yes | No")
     told = await change_role(bot, circle.members[Role.CARER][0], "Staff")
     assert (
-        "Your new role counts from the next poll; the 2 polls open now keep your old role "
+        "Your new role counts from the next poll. The 2 polls open now keep your old role "
         "(carer)" in told
     )
 
@@ -88,7 +88,7 @@ async def test_a_second_change_while_both_roles_are_open_is_refused_kindly(
 
     refused = await change_role(bot, stan, "Carer")
     assert "was not changed this time" in refused
-    assert "count you as staff" in refused and "when that poll closes" in refused
+    assert "counts you as staff" in refused and "when that poll closes" in refused
     dm = bot.private(stan)
     await bot.say(stan, dm, "/mydata")
     assert "you are a service user" in bot.last_text(dm)
@@ -103,4 +103,4 @@ async def test_a_second_change_while_both_roles_are_open_is_refused_kindly(
     assert "earlier role" not in bot.last_text(dm)
     allowed = await change_role(bot, stan, "Carer")
     assert "as a carer" in allowed
-    assert "the poll open now keeps your old role (service user)" in allowed
+    assert "The poll open now keeps your old role (service user)" in allowed

@@ -95,7 +95,7 @@ async def test_a_group_that_protects_small_roles_gets_a_head_count(bot: SandboxB
     refused = await bot.press(
         circle.members[Role.CARER][0], settings, text="✓ Small roles: protect them"
     )
-    assert refused is not None and "facilitators" in refused["text"]
+    assert refused is not None and "organisers" in refused["text"]
 
     poll = await post_poll(bot, circle, "Meet monthly? | Monthly | Weekly")
     assert "only the votes for each option (a head count)" in (poll.text or "")

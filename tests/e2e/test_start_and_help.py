@@ -11,7 +11,7 @@ async def test_start_in_private_explains_and_points_to_join(bot: SandboxBot) -> 
     text = bot.last_text(bot.private(alice))
     assert "Equal Say" in text
     assert "Join" in text
-    assert "counts equally" in text
+    assert "each count the same" in text
 
 
 async def test_help_in_private_and_in_group(bot: SandboxBot) -> None:
@@ -22,7 +22,7 @@ async def test_help_in_private_and_in_group(bot: SandboxBot) -> None:
     await bot.say(alice, bot.private(alice), "/help")
     assert "/mydata" in bot.last_text(bot.private(alice))
     await bot.say(alice, group, "/help")
-    assert "anonymous" in bot.last_text(group)
+    assert "Nobody sees who voted what" in bot.last_text(group)
 
 
 async def test_start_in_group_offers_the_join_button(bot: SandboxBot) -> None:

@@ -60,7 +60,7 @@ async def test_urgent_items_count_against_a_higher_limit_and_help_always_comes_b
     with time_machine.travel(start, tick=False):
         # Ordinary messages up to their limit do not use up the urgent ones...
         for n in range(5):
-            assert "facilitators will read it" in await send_feedback(bot, sam, f"Point {n}")
+            assert "organisers will read it" in await send_feedback(bot, sam, f"Point {n}")
         # ... and a crisis is still taken past the ordinary limit, up to its own.
         for n in range(URGENT_LIMIT):
             told = await send_urgent(bot, sam, f"I want to die, message {n}")
@@ -130,7 +130,7 @@ async def test_a_facilitator_mutes_one_sender_without_learning_who(bot_on: Sandb
         assert len(bot.tg.messages(bot.private(circle.fiona))) == received
         assert "I want to die, muted" not in {i.text for i in await stored(bot)}
         # Sam's ordinary feedback still comes; so does everyone else's crisis.
-        assert "facilitators will read it" in await send_feedback(bot, sam, "More tea")
+        assert "organisers will read it" in await send_feedback(bot, sam, "More tea")
         assert "marked urgent" in await send_urgent(bot, cara, "I want to kill myself now")
         assert _copies(bot, circle.fiona, "kill myself now")
         # A second press (another copy, or a double tap) mutes no longer and no other.

@@ -153,7 +153,7 @@ async def test_an_urgent_item_can_be_answered_privately_when_its_writer_allowed_
     circle, gita = await circle_with_two_facilitators(bot)
     sam = circle.members[Role.SERVICE_USER][0]
     preview = await write(bot, sam, CRISIS)
-    await bot.press(sam, preview, text="Let the facilitators reply to me privately")
+    await bot.press(sam, preview, text="Let the organisers reply to me privately")
     await bot.press(sam, bot.last(bot.private(sam)), text="Send")
     (fionas,) = urgent_copies(bot, bot.private(circle.fiona))
     (gitas,) = urgent_copies(bot, bot.private(gita))

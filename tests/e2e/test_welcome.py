@@ -93,7 +93,7 @@ async def test_a_facilitator_can_pin_the_welcome_where_the_bot_may_pin(
     pin = button(welcome, "Pin this message")
     member = circle.everyone()[0]
     answer = await bot.press(member, welcome, data=pin)
-    assert answer is not None and "facilitators" in str(answer.get("text"))
+    assert answer is not None and "organisers" in str(answer.get("text"))
     chat = bot.tg.chats[circle.group.id]
     assert chat.pinned == []
     # Forged onto another message of the bot's (a poll, say), it pins nothing.

@@ -106,6 +106,8 @@ numbers = st.one_of(
 ARITY = {
     Action.ROLE: 2,
     Action.ROLE_MENU: 1,
+    Action.LANGUAGE: 1,
+    Action.GROUP_LANGUAGE: 2,
     Action.FORGET: 1,
     Action.VOTE: 2,
     Action.WITHDRAW: 1,

@@ -103,3 +103,17 @@ def test_readme_documents_every_setting() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = [n.upper() for n in Settings.model_fields if f"`{n.upper()}`" not in readme]
     assert not missing, missing
+
+
+def test_the_image_compiles_the_translations_before_installing() -> None:
+    """Issue 15.1: the catalogues are compiled at build, never committed as binaries, and
+    with the Babel the project pins."""
+    runs = " ".join(args for word, args in dockerfile() if word == "RUN")
+    compiling = runs.index("pybabel compile")
+    assert compiling < runs.index("pip install .")
+    pinned = re.search(r'"babel==([\d.]+)"', (ROOT / "pyproject.toml").read_text())
+    assert pinned is not None and f"babel=={pinned.group(1)}" in runs
+    assert (
+        not list((ROOT / "bot" / "i18n").rglob("*.mo"))
+        or "*.mo" in (ROOT / ".gitignore").read_text()
+    )

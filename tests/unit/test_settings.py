@@ -67,6 +67,13 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
         ),
         ({"BOT_TOKEN": "123:abc", "CRISIS_CONTACTS": '"999"'}, "CRISIS_CONTACTS", "JSON list"),
         ({"BOT_TOKEN": "123:abc", "CRISIS_PHRASES": "[]"}, "CRISIS_PHRASES", "at least one"),
+        # Given by language: no language may be left without a way to get help (issue 15.4).
+        (
+            {"BOT_TOKEN": "123:abc", "CRISIS_CONTACTS": '{"en": ["Call 999"], "pl": []}'},
+            "CRISIS_CONTACTS",
+            "at least one",
+        ),
+        ({"BOT_TOKEN": "123:abc", "CRISIS_PHRASES": '{"ar": [""]}'}, "CRISIS_PHRASES", "no empty"),
     ],
 )
 def test_bad_setting_prints_one_line_and_exits_2(
@@ -128,4 +135,31 @@ def test_a_webhook_url_ending_where_the_bot_listens_is_accepted(url: str) -> Non
 
 def test_crisis_contacts_are_kept_tidy() -> None:
     settings = load_settings(bot_token="123:abc", crisis_contacts=["  Call 999 ", "NHS 111"])
-    assert settings.crisis_contacts == ("Call 999", "NHS 111")
+    assert settings.contacts_for("en") == ("Call 999", "NHS 111")
+
+
+def test_crisis_contacts_can_be_given_per_language() -> None:
+    settings = load_settings(
+        bot_token="123:abc",
+        crisis_contacts={"en": ["Call 112"], "pl": ["Zadzwoń pod 112"]},
+    )
+    assert settings.contacts_for("en") == ("Call 112",)
+    assert settings.contacts_for("pl") == ("Zadzwoń pod 112",)
+    # No Arabic list, and the English one is not the default: the deployment's own numbers,
+    # in English, rather than a translation of numbers it replaced.
+    assert settings.contacts_for("ar") == ("Call 112",)
+
+
+def test_the_default_contacts_come_translated() -> None:
+    settings = load_settings(bot_token="123:abc")
+    assert any("116 123" in line and "zadzwoń" in line for line in settings.contacts_for("pl"))
+    assert any("116 123" in line for line in settings.contacts_for("ar"))
+    assert settings.contacts_for("en")[0] == "Emergency: call 999"
+
+
+def test_every_language_s_crisis_phrases_are_checked_together() -> None:
+    settings = load_settings(bot_token="123:abc", crisis_phrases={"pl": ["mam dość"]})
+    phrases = settings.all_crisis_phrases
+    assert "kill myself" in phrases  # English kept
+    assert "mam dość" in phrases  # the deployment's Polish
+    assert "انتحار" in phrases  # the built-in Arabic, not given, kept

@@ -20,7 +20,7 @@ def test_posted_items_are_headed_by_number_and_optional_role_only() -> None:
 def test_prompt_says_who_sees_it_that_it_cannot_be_traced_and_where_help_is() -> None:
     text = feedback.prompt("Ward <5>", Delivery.DIGEST, 20, ("Call 999", "Samaritans"), 2)
     assert "Ward &lt;5&gt;" in text and "at 20:00" in text
-    assert "cannot be traced back to you" in text
+    assert "Nobody can tell it came from you" in text
     assert "• Call 999" in text and "• Samaritans" in text
     assert "2 more messages" in text
 
