@@ -38,11 +38,14 @@ class TallyTiming:
     voters_counted: int
 
 
-def _ballots(poll_id: int, count: int, seed: int) -> Iterator[tuple[int, str, str, int]]:
+def _ballots(poll_id: int, count: int, seed: int) -> Iterator[tuple[int, int, str, str, int]]:
     rng = random.Random(seed)
     roles = [role.value for role in ROLES]
     for n in range(count):
-        yield poll_id, f"{poll_id:08x}{n:056x}", rng.choice(roles), 1 << rng.randrange(4)
+        # A random id, as the bot writes (storage/types.py::random_id): PostgreSQL has no
+        # default for it, so a row without one is refused.
+        ballot_id = rng.randrange(1, 2**63)
+        yield ballot_id, poll_id, f"{poll_id:08x}{n:056x}", rng.choice(roles), 1 << rng.randrange(4)
 
 
 async def _load(url: str, poll_id: int, count: int) -> None:
@@ -51,7 +54,8 @@ async def _load(url: str, poll_id: int, count: int) -> None:
         connection = sqlite3.connect(str(parsed.database))
         try:
             connection.executemany(
-                "INSERT INTO ballots (poll_id, ballot_key, role, choices) VALUES (?, ?, ?, ?)",
+                "INSERT INTO ballots (id, poll_id, ballot_key, role, choices) "
+                "VALUES (?, ?, ?, ?, ?)",
                 _ballots(poll_id, count, seed=poll_id),
             )
             connection.commit()
@@ -64,7 +68,7 @@ async def _load(url: str, poll_id: int, count: int) -> None:
         await pg.copy_records_to_table(
             "ballots",
             records=_ballots(poll_id, count, seed=poll_id),
-            columns=["poll_id", "ballot_key", "role", "choices"],
+            columns=["id", "poll_id", "ballot_key", "role", "choices"],
         )
         # What autovacuum would do soon after: statistics and the visibility map, so the
         # planner may use an index-only scan.
