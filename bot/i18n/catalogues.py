@@ -42,10 +42,6 @@ def supported(code: str | None) -> str | None:
     return base if base in LANGUAGE_NAMES else None
 
 
-def is_rtl(language: str) -> bool:
-    return language in _RTL
-
-
 def current_language() -> str:
     return _current.get()
 

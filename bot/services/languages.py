@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.keyed_hash import language_key
 from bot.i18n import DEFAULT_LANGUAGE, supported
-from storage.uow import UnitOfWork, UnitOfWorkFactory
+from storage.uow import UnitOfWork
 
 CACHE_SECONDS = 60.0
 _CACHE_LIMIT = 50_000  # people; then the oldest half goes (a few KB per thousand)
@@ -75,16 +75,6 @@ async def person_language(
     await uow.languages.put(key, language, chosen=False)
     await uow.commit()
     return language
-
-
-async def stored_language(uow: UnitOfWork, secret: bytes, user_id: int) -> str:
-    """For a message the bot sends unprompted (a reminder, a reply): no update to read."""
-    return await uow.languages.language_of(language_key(secret, user_id)) or DEFAULT_LANGUAGE
-
-
-async def language_for(factory: UnitOfWorkFactory, secret: bytes, user_id: int) -> str:
-    async with factory() as uow:
-        return await stored_language(uow, secret, user_id)
 
 
 async def choose(uow: UnitOfWork, secret: bytes, user_id: int, language: str) -> None:
