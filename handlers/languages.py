@@ -18,7 +18,7 @@ from bot.views import general
 from bot.views import languages as texts
 from bot.views.callbacks import Action, decode, pattern
 from handlers.guards import facilitator_command
-from handlers.replies import is_group_chat, pressed_in_private, reply
+from handlers.replies import edit_query_message, is_group_chat, pressed_in_private, reply
 
 
 async def set_language(update: Update, context: AppContext) -> None:
@@ -65,7 +65,7 @@ async def language_pressed(update: Update, context: AppContext) -> None:
     context.bot_data.languages.keep_person(query.from_user.id, language)
     with speaking(language):
         await query.answer()
-        await query.edit_message_text(texts.language_saved())
+        await edit_query_message(query, texts.language_saved())
 
 
 async def group_language_command(update: Update, context: AppContext) -> None:
@@ -105,7 +105,7 @@ async def group_language_pressed(update: Update, context: AppContext) -> None:
     context.bot_data.languages.keep_group(group.chat_id, language)
     with speaking(language):
         await query.answer()
-        await query.edit_message_text(texts.group_language_saved())
+        await edit_query_message(query, texts.group_language_saved())
 
 
 def language_handlers() -> list[BaseHandler[Update, AppContext, None]]:

@@ -7,6 +7,7 @@ speaks the language of whoever added the bot, until its organisers choose anothe
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -110,14 +111,23 @@ async def test_a_member_goes_from_joining_to_a_crisis_without_an_english_word(
     assert not [m for m in tg.messages(group) if crisis in (m.text or "")]
 
 
-async def test_a_person_can_choose_their_language_and_keep_it(bot: SandboxBot) -> None:
+async def test_a_person_can_choose_their_language_and_keep_it(
+    bot: SandboxBot, caplog: pytest.LogCaptureFixture
+) -> None:
     tg = bot.tg
     nadia = tg.create_user("Nadia", language_code="en")
     chat = bot.private(nadia)
     await bot.say(nadia, chat, "/language")
     menu = bot.last(chat)
     assert [b.text for row in menu.buttons for b in row] == ["English", "Polski", "العربية"]
-    await bot.press(nadia, menu, data=button(menu, "العربية"))
+    arabic = button(menu, "العربية")
+    await bot.press(nadia, menu, data=arabic)
+    assert bot.last_text(chat).endswith("سأكتب إليك بالعربية.")
+    # A double tap that reaches the bot after the first: nothing goes wrong, nothing new.
+    before = len(tg.messages(chat))
+    await bot.press_raw(nadia, chat, menu.message_id, arabic)
+    assert len(tg.messages(chat)) == before
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert bot.last_text(chat).endswith("سأكتب إليك بالعربية.")
     await bot.say(nadia, chat, "/help")
     assert "كيف يعمل Equal Say" in bot.last_text(chat)
