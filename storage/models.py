@@ -219,6 +219,9 @@ class FeedbackSettings(Base):
     # The local day the group was last told, content-free, that feedback waits for a
     # facilitator: at most once a day, at a fixed hour, whatever process posts it.
     notice_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Held while one process posts a digest round (header, then items): two sweeps, or two
+    # replicas, that wake at the hour would otherwise each post a header for half the items.
+    digest_lease: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Feedback(Base):

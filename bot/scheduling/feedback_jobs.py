@@ -54,8 +54,24 @@ async def post_item(context: AppContext, feedback_id: int) -> Item | None:
 
 
 async def post_digest(context: AppContext, group_id: int) -> int:
-    """Post a group's due items together: each leased first, so two processes share none."""
+    """Post a group's due items together, under one header, in one process at a time.
+
+    The round is held first (a lease on the group), so two sweeps or two replicas waking at
+    the hour never each post a header for part of the items; each item is leased too, so one
+    cut short is posted alone by a later sweep rather than lost.
+    """
     moment = now()
+    async with context.uow() as uow:
+        if not await feedback_delivery.take_digest_round(uow, group_id, moment):
+            return 0
+    try:
+        return await _post_round(context, group_id, moment)
+    finally:
+        async with context.uow() as uow:
+            await feedback_delivery.end_digest_round(uow, group_id)
+
+
+async def _post_round(context: AppContext, group_id: int, moment: datetime) -> int:
     async with context.uow() as uow:
         due = await feedback_delivery.due_digest(uow, group_id, moment)
     # In no particular order: the order they came in would say something about who wrote them.

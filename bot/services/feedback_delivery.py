@@ -120,6 +120,18 @@ async def decide(uow: UnitOfWork, feedback_id: int, *, publish: bool, now: datet
     return decided
 
 
+async def take_digest_round(uow: UnitOfWork, group_id: int, now: datetime) -> bool:
+    """Hold the group's digest round, so its header is posted once however many sweeps wake."""
+    taken = await uow.feedback.lease_digest(group_id, now, now + POST_LEASE)
+    await uow.commit()
+    return taken
+
+
+async def end_digest_round(uow: UnitOfWork, group_id: int) -> None:
+    await uow.feedback.release_digest(group_id)
+    await uow.commit()
+
+
 async def take_for_posting(uow: UnitOfWork, feedback_id: int, now: datetime) -> Item | None:
     """Lease the item and give it its "#N"; None when it is posted or someone else is on it."""
     if not await uow.feedback.lease_post(feedback_id, now, now + POST_LEASE):

@@ -190,6 +190,28 @@ class FeedbackRepository:
         )
         return bool(getattr(result, "rowcount", 0)), before
 
+    async def lease_digest(self, group_id: int, now: datetime, until: datetime) -> bool:
+        """Take the group's digest round: one process at a time posts a header and items."""
+        await self.settings(group_id)
+        result = await self._session.execute(
+            update(FeedbackSettings)
+            .where(
+                FeedbackSettings.group_id == group_id,
+                or_(FeedbackSettings.digest_lease.is_(None), FeedbackSettings.digest_lease < now),
+            )
+            .values(digest_lease=until)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def release_digest(self, group_id: int) -> None:
+        await self._session.execute(
+            update(FeedbackSettings)
+            .where(FeedbackSettings.group_id == group_id)
+            .values(digest_lease=None)
+            .execution_options(synchronize_session=False)
+        )
+
     async def unclaim_notice(self, group_id: int, day: date, before: date | None) -> None:
         await self._session.execute(
             update(FeedbackSettings)

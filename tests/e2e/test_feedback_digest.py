@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import time_machine
@@ -49,6 +50,30 @@ async def test_the_digest_posts_at_its_hour_with_a_frozen_clock(bot: SandboxBot)
     ]
     assert len(headers) == 1
     assert {item.status for item in await stored(bot)} == {"published"}
+
+
+async def test_two_sweeps_waking_together_post_one_header_for_every_item(bot: SandboxBot) -> None:
+    """Two sweeps at the digest hour (the job and the minute sweep, or two replicas) share the
+    round: one header that counts every item, never a header each for half of them."""
+    circle = await joined_circle(bot)
+    settings = await set_delivery(bot, circle, "Once a day")
+    await bot.press(circle.fiona, settings, text="20:00")
+    morning = datetime(2031, 1, 14, 10, 0, tzinfo=UTC)
+    with time_machine.travel(morning, tick=False):
+        for number, person in enumerate(circle.members[Role.CARER] + circle.members[Role.STAFF]):
+            await send_feedback(bot, person, f"Thought {number}")
+    with time_machine.travel(morning + timedelta(hours=10, seconds=1), tick=False):
+        await asyncio.gather(*(sweep(context_of(bot)) for _ in range(3)))
+    headers = [
+        m.text for m in bot.tg.messages(circle.group) if "since the last round" in (m.text or "")
+    ]
+    items = posted(bot, circle)
+    assert len(headers) == 1
+    assert f"{len(items)} messages sent since the last round" in str(headers[0])
+    assert len(items) == len(circle.members[Role.CARER] + circle.members[Role.STAFF])
+    # The round is given back: tomorrow's digest is not held up by today's.
+    async with bot.uow() as uow:
+        assert (await uow.feedback.settings(await _group_id(bot))).digest_lease is None
 
 
 async def _group_id(bot: SandboxBot) -> int:
