@@ -89,7 +89,7 @@ def _split(found: Iterable[str], splits: dict[str, tuple[str, ...]]) -> tuple[st
     return tuple(part for word in found for part in splits.get(word, (word,)))
 
 
-def _tokens(text: str, *, accents: bool = True) -> list[str]:
+def _tokens(text: str, *, accents: bool = True, cased: bool = False) -> list[str]:
     folded = unicodedata.normalize("NFKC", text)
     if not accents:
         # Only the Latin, Greek and Cyrillic diacritics (U+0300-U+036F): a vowel sign of
@@ -98,7 +98,9 @@ def _tokens(text: str, *, accents: bool = True) -> list[str]:
             ch for ch in unicodedata.normalize("NFD", folded) if not 0x300 <= ord(ch) <= 0x36F
         )
     visible = "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
-    return _WORD.findall(_plain_letters(visible.casefold().translate(_APOSTROPHES)))
+    if not cased:
+        visible = visible.casefold()
+    return _WORD.findall(_plain_letters(visible.translate(_APOSTROPHES)))
 
 
 # Arabic letters people type either way: taa marbuta as haa, alef maqsura as yaa; tatweel
@@ -151,6 +153,19 @@ def lookalike_words(text: str) -> tuple[str, ...]:
     return _split((_look(word) for word in _tokens(text, accents=False)), _split_looks())
 
 
+def capitals_as_they_look(text: str) -> tuple[str, ...]:
+    """The words with a capital I typed for an l read as the l it looks like: "kiII" is
+    "kill" to the eye, but case-folded first it becomes "kiii", which no skeleton brings
+    back. Only in words with a small letter too, so the pronoun "I" and capitals stay."""
+    tokens = _tokens(text, accents=False, cased=True)
+    looks = (_look(_capital_i_as_l(word).casefold()) for word in tokens)
+    return _split(looks, _split_looks())
+
+
+def _capital_i_as_l(word: str) -> str:
+    return word.replace("I", "l") if any(ch.islower() for ch in word) else word
+
+
 def compile_phrases(phrases: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     """Each phrase as a sequence of words; blank ones are dropped."""
     return tuple(ws for ws in (words(phrase) for phrase in phrases) if ws)
@@ -189,4 +204,8 @@ def is_crisis(text: str, phrases: Iterable[str]) -> bool:
     typed, looks = _compiled(tuple(phrases))
     if not typed:
         return False
-    return _within(words(text), typed) or _within(lookalike_words(text), looks)
+    return (
+        _within(words(text), typed)
+        or _within(lookalike_words(text), looks)
+        or _within(capitals_as_they_look(text), looks)
+    )

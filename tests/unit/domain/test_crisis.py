@@ -106,6 +106,9 @@ def test_near_misses_are_not_alarms(text: str) -> None:
         "k\u00edll mys\u00e9lf",  # accents
         "ki11 myse1f",  # digits for letters
         "want|to|die",  # a bar between the words still splits them
+        "I want to kiII myself",  # capital I for l: lower-cased it would read "kiii"
+        "I WANT TO DIE",
+        "SUICIDAL",
     ],
 )
 def test_look_alike_letters_do_not_hide_a_crisis(text: str) -> None:
@@ -123,6 +126,8 @@ def test_look_alike_letters_do_not_hide_a_crisis(text: str) -> None:
         "Je suis allé à la réunion",  # French accents
         "\u0441elf harm",  # a Cyrillic с looks like c: "celf" is not "self"
         "mi\u0441hael's diet",
+        "I SKILL MYSELF UP",  # capitals, still "skill"
+        "IIl write it up in the minutes",
         "नमस्ते, मैं ठीक हूँ",  # Hindi
     ],
 )
