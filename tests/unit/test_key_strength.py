@@ -40,7 +40,7 @@ def test_what_the_usual_generators_print_is_strong(make: object) -> None:
         "abcdefghijklmnopqrstuvwxyz0123456789" * 2,  # long, but a pattern
         "0123456789abcdef" * 4,  # hex-shaped, but a pattern
         "A" * 200,
-        secrets.token_hex(16),  # random, but only 128 bits
+        pytest.param(secrets.token_hex(16), id="random-128-bits"),  # random, but only 128 bits
     ],
 )
 def test_typed_and_short_keys_are_weak(key: str) -> None:
