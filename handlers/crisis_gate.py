@@ -26,7 +26,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.context import AppContext
 from bot.domain.crisis import HELP_PAYLOAD, is_crisis
-from bot.i18n import current_language
+from bot.i18n import current_language, speaking
 from bot.services import groups, reachable
 from bot.views import feedback as views
 from bot.views.general import open_private_chat_keyboard
@@ -110,19 +110,34 @@ async def _answer_from_group(
     update: Update, context: AppContext, message: Message, words: str
 ) -> None:
     user = update.effective_user
-    if user is not None and not user.is_bot and await _reached_privately_or_not(context, user.id):
-        async with context.uow() as uow:
-            group = await groups.find_group(uow, message.chat.id)
-        if group is not None and group.active:
-            said = command_argument(message) if is_command(message) else words
-            say = partial(send_private, context.bot, user.id)
-            await feedback.offer_crisis(context, user.id, said or words, say, group_id=group.id)
-        return
+    if user is not None and not user.is_bot:
+        # What goes privately is in the person's language, not the group's.
+        with speaking(await _language_of(context, user.id, user.language_code)):
+            if await _reached_privately_or_not(context, user.id):
+                async with context.uow() as uow:
+                    group = await groups.find_group(uow, message.chat.id)
+                if group is not None and group.active:
+                    said = command_argument(message) if is_command(message) else words
+                    say = partial(send_private, context.bot, user.id)
+                    await feedback.offer_crisis(
+                        context, user.id, said or words, say, group_id=group.id
+                    )
+                return
     if meant_for_the_bot(message, words, context.bot.id, context.bot.username):
         keyboard = open_private_chat_keyboard(
             context.bot.username, views.CRISIS_IN_GROUP_BUTTON, HELP_PAYLOAD
         )
         await reply(update, views.CRISIS_IN_GROUP, keyboard)
+
+
+async def _language_of(context: AppContext, user_id: int, telegram_code: str | None) -> str:
+    """The person's language; a failure there falls back to Telegram's setting, so the
+    contacts still go."""
+    try:
+        return await context.person_language(user_id, telegram_code)
+    except Exception as error:
+        log.warning("could not read a person's language: %s", type(error).__name__)
+        return telegram_code or current_language()
 
 
 async def _reached_privately_or_not(context: AppContext, user_id: int) -> bool:

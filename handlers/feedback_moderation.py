@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.clock import now
 from bot.context import AppContext
 from bot.domain.feedback_rules import DELIVERIES, Status
+from bot.i18n import _
 from bot.scheduling.feedback_jobs import post_item, schedule_digest
 from bot.services import feedback_delivery
 from bot.services.feedback_delivery import Item
@@ -53,14 +54,14 @@ async def decide(update: Update, context: AppContext) -> None:
         await _decided_before(query, context, item.id, publish=publish)
         return
     if item.agenda:
-        await query.answer("Added" if publish else "Rejected")
+        await query.answer(_(views.DONE_ADDED if publish else views.DONE_REJECTED))
         await edit_query_message(
-            query, _decided_text(item, views.listed(item.meeting) if publish else views.REJECTED)
+            query, _decided_text(item, views.listed(item.meeting) if publish else _(views.REJECTED))
         )
         return
-    await query.answer("Published" if publish else "Rejected")
+    await query.answer(_(views.DONE_PUBLISHED if publish else views.DONE_REJECTED))
     if not publish:
-        outcome = views.REJECTED
+        outcome = _(views.REJECTED)
     else:
         posted = await post_item(context, item.id)
         outcome = (
@@ -101,11 +102,11 @@ async def _decided_before(
             else views.published(item.group_title, item.number)
         )
     elif not publish and item.status is Status.REJECTED:
-        await query.answer(views.ALREADY_REJECTED)
-        outcome = views.REJECTED
+        await query.answer(_(views.ALREADY_REJECTED))
+        outcome = _(views.REJECTED)
     else:
-        await query.answer(views.ALREADY_DECIDED, show_alert=True)
-        outcome = views.ALREADY_DECIDED
+        await query.answer(_(views.ALREADY_DECIDED), show_alert=True)
+        outcome = _(views.ALREADY_DECIDED)
     await edit_query_message(
         query, _decided_text(item, outcome), await reply_keyboard(context, item.id)
     )
@@ -153,7 +154,7 @@ async def change_settings(update: Update, context: AppContext) -> None:
     if not await context.facilitators.is_facilitator(
         context.bot, group.chat_id, query.from_user.id
     ):
-        await query.answer(views.SETTINGS_FACILITATORS_ONLY[:200], show_alert=True)
+        await query.answer(_(views.SETTINGS_FACILITATORS_ONLY)[:200], show_alert=True)
         return
     try:
         async with context.uow() as uow:
@@ -171,7 +172,7 @@ async def change_settings(update: Update, context: AppContext) -> None:
         return
     if group.id in times:
         schedule_digest(context.job_queue, group.id, times[group.id])
-    await query.answer("Saved")
+    await query.answer(_(views.DONE_SAVED))
     await edit_query_message(
         query,
         views.settings_text(chosen.delivery, chosen.digest_hour),

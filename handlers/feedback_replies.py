@@ -17,6 +17,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.clock import now
 from bot.context import AppContext
+from bot.i18n import _, speaking
 from bot.scheduling.feedback_routing import answer_to_facilitators
 from bot.services import feedback_delivery, feedback_replies
 from bot.services.feedback_replies import Turn
@@ -79,12 +80,14 @@ async def start_reply(update: Update, context: AppContext) -> None:
         async with context.uow() as uow:
             channel = await feedback_replies.open_channel(uow, context.secret, feedback_id, now())
     if feedback_id is None or channel is None:
-        await query.answer(views.CLOSED_SHORT if feedback_id is not None else general.STALE_BUTTON)
+        await query.answer(
+            _(views.CLOSED_SHORT) if feedback_id is not None else _(general.STALE_BUTTON)
+        )
         return
     if not await context.facilitators.is_facilitator(
         context.bot, channel.item.chat_id, query.from_user.id
     ):
-        await query.answer(feedback_posts.FACILITATORS_ONLY, show_alert=True)
+        await query.answer(_(feedback_posts.FACILITATORS_ONLY), show_alert=True)
         return
     _begin(context, feedback_id, "facilitator")
     await query.answer()
@@ -107,7 +110,7 @@ async def _writers_channel(
             channel = await feedback_replies.open_channel(uow, context.secret, feedback_id, now())
     if channel is None or channel.writer_chat != query.from_user.id:
         # Forged by someone else, or closed: the same words, so a press reveals nothing.
-        await query.answer(views.CLOSED_SHORT)
+        await query.answer(_(views.CLOSED_SHORT))
         return None
     return channel
 
@@ -141,7 +144,7 @@ async def stop_replies(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         await feedback_replies.close(uow, channel.item.id)
     _end(context)
-    await query.answer("Stopped")
+    await query.answer(_(views.STOPPED_SHORT))
     await send_private(context.bot, query.from_user.id, views.STOPPED)
 
 
@@ -154,7 +157,7 @@ async def cancel(update: Update, context: AppContext) -> None:
         await query.answer(general.STALE_BUTTON)
         return
     _end(context)
-    await query.answer("Cancelled")
+    await query.answer(_(views.CANCELLED_SHORT))
     await send_private(context.bot, query.from_user.id, views.CANCELLED)
 
 
@@ -203,13 +206,12 @@ async def _reply_to_writer(
         await reply(update, views.CLOSED if turn is Turn.CLOSED else views.LIMIT)
         return
     _end(context)
+    # In the writer's language, not the organiser's who is typing.
+    with speaking(await context.person_language(channel.writer_chat)):
+        to_writer = views.to_writer(found.group_title, found.text, text)
+        keyboard = views.writer_keyboard(feedback_id)
     try:
-        await send_private(
-            context.bot,
-            channel.writer_chat,
-            views.to_writer(found.group_title, found.text, text),
-            views.writer_keyboard(feedback_id),
-        )
+        await send_private(context.bot, channel.writer_chat, to_writer, keyboard)
     except Forbidden:
         # They blocked the bot: nothing more can reach them, and where to is deleted.
         async with context.uow() as uow:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
@@ -12,7 +11,8 @@ from bot.clock import now
 from bot.context import AppContext
 from bot.domain.reply_rules import replies_possible
 from bot.facilitators import is_in_chat
-from bot.i18n import current_language
+from bot.i18n import _, current_language
+from bot.i18n.formats import day_and_clock
 from bot.scheduling.feedback_routing import route
 from bot.services import feedback, feedback_replies
 from bot.services.feedback import Place, SendStatus
@@ -55,7 +55,7 @@ async def cancel(update: Update, context: AppContext) -> None:
         await _expired(query, context)
         return
     drafts.drop(context)
-    await query.answer("Cancelled")
+    await query.answer(_(views.CANCELLED_SHORT))
     await edit_query_message(query, views.CANCELLED)
 
 
@@ -153,9 +153,9 @@ async def send(update: Update, context: AppContext) -> None:
         # Before routing, so the facilitators' copies carry "Reply privately".
         async with context.uow() as uow:
             await feedback_replies.allow(uow, context.secret, sent.feedback_id, user_id, now())
-        shown = f"{shown}\n\n{reply_views.SENT_WITH_REPLIES}"
+        shown = f"{shown}\n\n{_(reply_views.SENT_WITH_REPLIES)}"
     drafts.mark_sent(context, draft.serial, shown)
-    await confirm_done(query, "Sent", shown)
+    await confirm_done(query, _(views.SENT_SHORT), shown)
     await route(context, sent)
 
 
@@ -165,8 +165,8 @@ async def _urgent_refusal(context: AppContext, sent: feedback.Sent, user_id: int
     contacts = context.settings.contacts_for(current_language())
     if sent.muted_until is None:
         return views.urgent_limit_reached(title, contacts)
-    zone = ZoneInfo("UTC" if place is None else place.group.timezone)
-    return views.urgent_muted(title, f"{sent.muted_until.astimezone(zone):%a %H:%M}", contacts)
+    zone = "UTC" if place is None else place.group.timezone
+    return views.urgent_muted(title, day_and_clock(sent.muted_until, zone), contacts)
 
 
 async def _store(context: AppContext, draft: FeedbackDraft, user_id: int) -> feedback.Sent:

@@ -16,7 +16,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.clock import now
 from bot.context import AppContext
 from bot.domain.involvement_time import TravelTimeError, read_time_and_travel
-from bot.domain.when import zone_of
+from bot.i18n import _, speaking
 from bot.scheduling.group_sender import send_to_group
 from bot.services import involvement, membership
 from bot.services.groups import GroupInfo, find_group_by_id
@@ -103,9 +103,9 @@ async def _show(
     if me is None:
         text, keyboard = views.ask_choice(group.title, group.id, telegram_name)
     else:
-        zone = zone_of(group.timezone)
         labels = [
-            (h.occurrence_id, f"{h.starts_at.astimezone(zone):%d %b} {h.title}") for h in held
+            (h.occurrence_id, views.meeting_label(h.starts_at, group.timezone, h.title))
+            for h in held
         ]
         text, keyboard = views.meetings(group.title, me, labels)  # type: ignore[assignment]
     if query is not None:
@@ -171,7 +171,7 @@ async def take_text(update: Update, context: AppContext) -> bool:
         return False
     name = involvement.clean_name(message_of(update).text or "")
     if name is None:
-        await reply(update, f"⚠️ {views.BAD_NAME}")
+        await reply(update, f"⚠️ {_(views.BAD_NAME)}")
         return True
     held["name"] = name
     await reply(update, *views.ask_payment(name, held["group"]))
@@ -185,7 +185,7 @@ async def _take_time(update: Update, context: AppContext) -> bool:
     try:
         typed = read_time_and_travel(message_of(update).text or "")
     except TravelTimeError as error:
-        await reply(update, f"⚠️ {error}")
+        await reply(update, views.time_error(error))
         return True
     async with context.uow() as uow:
         done = await involvement.set_time(
@@ -210,7 +210,7 @@ async def pick_payment(update: Update, context: AppContext) -> None:
         await involvement.choose(
             uow, context.secret, group.id, query.from_user.id, held["name"], bool(press.args[1])
         )
-    await query.answer("Saved")
+    await query.answer(_(views.SAVED_SHORT))
     await _show(
         context, query.from_user.id, group.id, query, telegram_name=query.from_user.full_name
     )
@@ -229,14 +229,14 @@ async def press_took_part(update: Update, context: AppContext) -> None:
             uow, context.secret, press.args[0], query.from_user.id, now()
         )
         group_id = await involvement.group_of_meeting(uow, press.args[0])
-    await query.answer(views.TOOK_PART_TEXT[result.value][:200], show_alert=True)
+    await query.answer(_(views.TOOK_PART_TEXT[result.value])[:200], show_alert=True)
     if result is TookPart.RECORDED and group_id is not None and context.user_data is not None:
         context.user_data[_TIME] = {
             "group": group_id,
             "occurrence": press.args[0],
             "started": datetime.now(UTC),
         }
-        await send_private(context.bot, query.from_user.id, views.ASK_TIME)
+        await send_private(context.bot, query.from_user.id, views.ask_time())
 
 
 async def switch(update: Update, context: AppContext) -> None:
@@ -251,10 +251,12 @@ async def switch(update: Update, context: AppContext) -> None:
     on = bool(press.args[1])
     async with context.uow() as uow:
         await involvement.switch(uow, group.id, on)
-    await query.answer("Saved")
+    await query.answer(_(views.SAVED_SHORT))
     await edit_query_message(query, *views.settings(group.title, on, group.id))
     if on:
-        await send_to_group(context, group.chat_id, views.SWITCHED_ON_GROUP)
+        with speaking(await context.group_language(group.chat_id)):
+            switched_on = _(views.SWITCHED_ON_GROUP)
+        await send_to_group(context, group.chat_id, switched_on)
 
 
 async def export(update: Update, context: AppContext) -> None:
@@ -273,7 +275,7 @@ async def export(update: Update, context: AppContext) -> None:
     await context.bot.send_document(
         query.from_user.id,
         InputFile(views.export_csv(rows), filename="involvement.csv"),
-        caption=f"Involvement record for {group.title}, for payment claims.",
+        caption=views.export_caption(group.title),
     )
 
 
@@ -294,7 +296,7 @@ async def _occurrence_facilitated(
     if not await context.facilitators.is_facilitator(
         context.bot, group.chat_id, query.from_user.id
     ):
-        await query.answer(views.FACILITATORS_ONLY, show_alert=True)
+        await query.answer(_(views.FACILITATORS_ONLY), show_alert=True)
         return None
     return press.args[0], group
 
@@ -309,8 +311,9 @@ async def attendance_meetings(update: Update, context: AppContext) -> None:
         return
     async with context.uow() as uow:
         held = await involvement.recent_meetings(uow, group.id, now())
-    zone = zone_of(group.timezone)
-    labels = [(h.occurrence_id, f"{h.starts_at.astimezone(zone):%d %b} {h.title}") for h in held]
+    labels = [
+        (h.occurrence_id, views.meeting_label(h.starts_at, group.timezone, h.title)) for h in held
+    ]
     await query.answer()
     await edit_query_message(query, *views.attendance_meetings(labels))
 
@@ -334,7 +337,7 @@ async def attendance_mark(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         result = await involvement.mark(uow, found[0], views.person_id_of(press.args[1:]), now())
         chosen = await involvement.chosen_for(uow, found[0])
-    await query.answer(views.MARKED_TEXT[result.value])
+    await query.answer(_(views.MARKED_TEXT[result.value]))
     await edit_query_message(query, *views.attendance_people(found[0], chosen))
 
 

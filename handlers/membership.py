@@ -14,12 +14,13 @@ from bot.domain.join_link import CarriedVote, vote_tag, vote_tag_matches
 from bot.domain.role_changes import ChangeKind
 from bot.domain.roles import ROLES
 from bot.facilitators import is_in_chat
+from bot.i18n import _
 from bot.scheduling.poll_jobs import poll_changed
 from bot.services import groups, involvement, membership, polls
 from bot.services.groups import GroupInfo
 from bot.services.polls import VoteOutcome, VoteStatus
 from bot.services.unit_of_work import UnitOfWork
-from bot.views import general
+from bot.views import general, role_words
 from bot.views import involvement as involvement_views
 from bot.views import membership as views
 from bot.views.callbacks import Action, Press, decode, pattern
@@ -144,12 +145,12 @@ async def choose_role(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         change = await membership.choose_role(uow, context.secret, group.id, user_id, role)
     if change.kind is ChangeKind.REFUSED:
-        await query.answer("Not changed yet")
+        await query.answer(_("Not changed yet"))
         await edit_query_message(query, views.role_change_waits(group.title, change))
         return
     outcome = None if vote is None else await _cast_carried(context, group, vote, user_id)
     news = None if outcome is None else _vote_news(outcome)
-    await query.answer(f"Saved: {role.label}")
+    await query.answer(_("Saved: {role}").format(role=role_words.label(role)))
     await edit_query_message(query, views.role_chosen(group.title, role, change, vote_news=news))
     if outcome is not None and outcome.counted:
         poll_changed(context, outcome.group_id, outcome.poll_id)
@@ -265,7 +266,7 @@ async def confirm_forget(update: Update, context: AppContext) -> None:
         recorded, exported = await involvement.forget(uow, context.secret, query.from_user.id)
         erased = await membership.forget(uow, context.secret, query.from_user.id)
     context.bot_data.languages.forget_person(query.from_user.id)
-    await query.answer("Erased" if erased or recorded else "Nothing to erase")
+    await query.answer(_("Erased") if erased or recorded else _("Nothing to erase"))
     await edit_query_message(
         query, views.forgotten(erased) + involvement_views.forgotten_line(recorded, exported)
     )

@@ -25,6 +25,7 @@ from bot.domain.outcomes import (
     clean_owner,
     clean_why,
 )
+from bot.i18n import _, speaking
 from bot.scheduling.group_sender import send_to_group
 from bot.services import feedback_replies, outcomes
 from bot.services.groups import find_group_by_id
@@ -101,12 +102,12 @@ async def switch_monthly(update: Update, context: AppContext) -> None:
     if not await context.facilitators.is_facilitator(
         context.bot, group.chat_id, query.from_user.id
     ):
-        await query.answer(views.MONTHLY_FACILITATORS_ONLY, show_alert=True)
+        await query.answer(_(views.MONTHLY_FACILITATORS_ONLY), show_alert=True)
         return
     on = bool(press.args[1])
     async with context.uow() as uow:
         await outcomes.set_monthly(uow, group.id, on)
-    await query.answer("Saved")
+    await query.answer(_(views.SAVED_SHORT))
     # Only the button changes: the list above it (perhaps the last of several parts) stays.
     await edit_query_markup(query, views.monthly_keyboard(group.id, on))
 
@@ -128,7 +129,7 @@ async def _topic_pressed(
     if group is None or not await context.facilitators.is_facilitator(
         context.bot, group.chat_id, query.from_user.id
     ):
-        await query.answer(views.FACILITATORS_ONLY, show_alert=True)
+        await query.answer(_(views.FACILITATORS_ONLY), show_alert=True)
         return None
     return press, found
 
@@ -174,9 +175,9 @@ async def choose_status(update: Update, context: AppContext) -> None:
         "step": step,
         "started": datetime.now(UTC),
     }
-    await query.answer(status.label)
+    await query.answer(views.status_label(status))
     if step == "why":
-        await edit_query_message(query, views.ASK_WHY)
+        await edit_query_message(query, _(views.ASK_WHY))
     else:
         await edit_query_message(query, *views.ask_owner(found))
 
@@ -201,7 +202,7 @@ async def take_text(update: Update, context: AppContext) -> bool:
             held["step"] = "review"
             await reply(update, *views.ask_review(found))
     except OutcomeInputError as error:
-        await reply(update, f"⚠️ {error}")
+        await reply(update, views.input_error(error))
     return True
 
 
@@ -244,10 +245,13 @@ async def choose_review(update: Update, context: AppContext) -> None:
         )
         changed = await outcomes.record(uow, found, facts, moment)
     context.user_data.pop(_DRAFT, None)
-    await query.answer("Saved")
+    await query.answer(_(views.SAVED_SHORT))
     await edit_query_message(query, views.saved(changed))
     if changed:
-        await send_to_group(context, group.chat_id, views.group_post(found, facts))
+        # In the group's language, not the organiser's who pressed in private.
+        with speaking(await context.group_language(group.chat_id)):
+            post = views.group_post(found, facts)
+        await send_to_group(context, group.chat_id, post)
         await _tell_the_writer(context, group.title, found, facts)
 
 
@@ -261,8 +265,10 @@ async def _tell_the_writer(
         channel = await feedback_replies.open_channel(uow, context.secret, found.subject_id, now())
     if channel is None:
         return
+    with speaking(await context.person_language(channel.writer_chat)):
+        told = views.to_writer(title, found, facts)
     try:
-        await send_private(context.bot, channel.writer_chat, views.to_writer(title, found, facts))
+        await send_private(context.bot, channel.writer_chat, told)
     except Forbidden:
         async with context.uow() as uow:
             await feedback_replies.close(uow, found.subject_id)

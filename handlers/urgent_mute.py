@@ -9,8 +9,6 @@ the crisis contacts. Everyone else's urgent items still come.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.error import TelegramError
@@ -19,6 +17,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.clock import now
 from bot.context import AppContext
 from bot.domain.feedback_rules import Status
+from bot.i18n.formats import day_and_clock
 from bot.services import feedback_delivery, urgent_feedback, urgent_mutes
 from bot.views import feedback_posts as views
 from bot.views import general
@@ -54,7 +53,7 @@ async def mute_sender(update: Update, context: AppContext) -> None:
     async with context.uow() as uow:
         until = await urgent_mutes.mute(uow, context.secret, item.id, token, now())
         zone = await urgent_feedback.zone_of(uow, item.group_id)
-    await query.answer(views.muted(_when(until, zone)), show_alert=True)
+    await query.answer(views.muted(day_and_clock(until, zone.key)), show_alert=True)
     message = query.message
     if isinstance(message, Message) and message.text is not None:
         # Done: the button goes from this copy (a press on another copy says the same). The
@@ -66,10 +65,6 @@ async def mute_sender(update: Update, context: AppContext) -> None:
             )
         except TelegramError as error:
             log.info("could not take the Mute button off a copy: %s", type(error).__name__)
-
-
-def _when(moment: datetime, zone: ZoneInfo) -> str:
-    return f"{moment.astimezone(zone):%a %H:%M}"
 
 
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:

@@ -17,7 +17,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.clock import now
 from bot.context import AppContext
 from bot.domain.feedback_rules import Status
-from bot.i18n import current_language
+from bot.i18n import _, current_language, speaking
 from bot.services import feedback_delivery, urgent_feedback
 from bot.services.feedback_delivery import Item
 from bot.views import feedback_posts as views
@@ -55,7 +55,7 @@ async def mark_seen(update: Update, context: AppContext) -> None:
         return
     user_id = query.from_user.id
     if not await context.facilitators.is_facilitator(context.bot, item.chat_id, user_id):
-        await query.answer(views.FACILITATORS_ONLY, show_alert=True)
+        await query.answer(_(views.FACILITATORS_ONLY), show_alert=True)
         return
     async with context.uow() as uow:
         seen = await urgent_feedback.mark_seen(uow, context.secret, item.id, now())
@@ -69,13 +69,13 @@ async def mark_seen(update: Update, context: AppContext) -> None:
     if not seen.first:
         # A double tap keeps "You marked this"; anyone else learns it was seen, not by whom.
         by_me = item.id in mine
-        await query.answer("Already marked as seen." if by_me else views.ALREADY_SEEN)
+        await query.answer(_(views.ALREADY_SEEN_BY_YOU if by_me else views.ALREADY_SEEN))
         line = views.seen_by_you(at) if by_me else views.seen_by_a_facilitator(at)
         markup = views.with_rows(await reply_keyboard(context, item.id), mute)
         await edit_query_message(query, _copy_saying(context, item, line), markup)
         return
     mine.add(item.id)
-    await query.answer(views.SEEN_THANKS)
+    await query.answer(_(views.SEEN_THANKS))
     markup = views.with_rows(await reply_keyboard(context, item.id), mute)
     await edit_query_message(query, _copy_saying(context, item, views.seen_by_you(at)), markup)
     await _update_copies(context, query, item, seen.copies, at, mute)
@@ -93,17 +93,18 @@ async def _update_copies(
     for copy in copies:
         if copy.chat_id == query.from_user.id and copy.message_id == pressed:
             continue  # already rewritten above
-        line = (
-            views.seen_by_you(at)
-            if copy.chat_id == query.from_user.id
-            else views.seen_by_a_facilitator(at)
-        )
+        # Each copy in its reader's language, not the presser's.
+        with speaking(await context.person_language(copy.chat_id)):
+            line = (
+                views.seen_by_you(at)
+                if copy.chat_id == query.from_user.id
+                else views.seen_by_a_facilitator(at)
+            )
+            text = _copy_saying(context, item, line)
+            markup = views.with_rows(await reply_keyboard(context, item.id), views.relabelled(mute))
         try:
             await context.bot.edit_message_text(
-                _copy_saying(context, item, line),
-                chat_id=copy.chat_id,
-                message_id=copy.message_id,
-                reply_markup=views.with_rows(await reply_keyboard(context, item.id), mute),
+                text, chat_id=copy.chat_id, message_id=copy.message_id, reply_markup=markup
             )
         except TelegramError as error:
             # Deleted, blocked, or Telegram failing for now: that copy keeps its button, and a

@@ -64,7 +64,12 @@ class OutcomeFacts:
 
 
 class OutcomeInputError(ValueError):
-    """A kind refusal, said to the facilitator as is."""
+    """A kind refusal, said to the facilitator (translated by the view: `limit` is set when
+    the text was too long)."""
+
+    def __init__(self, message: str, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 def _clean(text: str, limit: int, empty: str) -> str:
@@ -72,7 +77,7 @@ def _clean(text: str, limit: int, empty: str) -> str:
     if not cleaned:
         raise OutcomeInputError(empty)
     if len(cleaned) > limit:
-        raise OutcomeInputError(f"Please keep it under {limit} characters.")
+        raise OutcomeInputError(f"Please keep it under {limit} characters.", limit)
     return cleaned
 
 

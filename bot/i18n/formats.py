@@ -8,9 +8,9 @@ order of words, so "Tuesday 1 December 2026 at 14:00" is "wtorek, 1 grudnia 2026
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from babel.dates import format_date, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 
 from bot.domain.meeting_rules import describe_offset
 from bot.domain.recurrence import Recurrence, describe_recurrence
@@ -59,3 +59,30 @@ def repeat_words(recurrence: Recurrence, start_local: datetime) -> str:
         Recurrence.MONTHLY_WEEKDAY: _("every month, on the same week and day ({day})"),
     }
     return templates[recurrence].format(day=day, number=start_local.day)
+
+
+def _local(moment: datetime, zone_name: str, english: str, pattern: str) -> str:
+    """A moment in the group's zone: strftime's `english`, or the CLDR `pattern`."""
+    local = moment.astimezone(zone_of(zone_name))
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return local.strftime(english)
+    return format_datetime(local, pattern, locale=language)
+
+
+def day_and_clock(moment: datetime, zone_name: str) -> str:
+    """A moment within the coming week, short: "Fri 14:00" ("pt. 14:00", "الجمعة 14:00")."""
+    return _local(moment, zone_name, "%a %H:%M", "EEE HH:mm")
+
+
+def short_day(moment: datetime, zone_name: str) -> str:
+    """A recent day, short, for a button: "04 Dec" ("04 gru")."""
+    return _local(moment, zone_name, "%d %b", "dd MMM")
+
+
+def date_words(day: date) -> str:
+    """A day in full, without the weekday: "4 December 2026" ("4 grudnia 2026")."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return f"{day.day} {day:%B %Y}"
+    return format_date(day, "d MMMM y", locale=language)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import JobQueue
 
 from bot.clock import now
+from bot.i18n import speaking
 from bot.scheduling.group_sender import send_to_group
 from bot.services import feedback_delivery
 from bot.services.feedback_delivery import Item
@@ -31,9 +32,9 @@ async def _send_taken(context: AppContext, item: Item) -> bool:
     assert item.number is not None
     message = None
     if item.group_active:
-        message = await send_to_group(
-            context, item.chat_id, views.group_post(item.number, item.role_tag, item.text)
-        )
+        with speaking(await context.group_language(item.chat_id)):
+            post = views.group_post(item.number, item.role_tag, item.text)
+        message = await send_to_group(context, item.chat_id, post)
     async with context.uow() as uow:
         if message is None:
             await feedback_delivery.not_posted(uow, item.id)
@@ -85,7 +86,9 @@ async def _post_round(context: AppContext, group_id: int, moment: datetime) -> i
     if not taken:
         return 0
     if taken[0].group_active:
-        await send_to_group(context, taken[0].chat_id, views.digest_header(len(taken)))
+        with speaking(await context.group_language(taken[0].chat_id)):
+            header = views.digest_header(len(taken))
+        await send_to_group(context, taken[0].chat_id, header)
     return sum([await _send_taken(context, item) for item in taken])
 
 

@@ -15,7 +15,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.clock import now
 from bot.domain.feedback_rules import Delivery, Status
-from bot.i18n import current_language
+from bot.i18n import _, current_language, speaking
 from bot.scheduling.feedback_jobs import post_item, schedule_digest
 from bot.scheduling.group_sender import deliver_to_group
 from bot.services import feedback_delivery, feedback_replies, reachable, urgent_feedback
@@ -88,9 +88,11 @@ async def _send_privately(
     """The copy, in as many parts as it takes; where its buttons went, or None if it failed."""
     async with context.uow() as uow:
         replies = bool(await feedback_replies.which_open(uow, [item.id], now()))
-    parts, markup = _copy_for(
-        context, item, reminder=reminder, replies=replies, mute_token=mute_token
-    )
+    # In the organiser's language: a job, or the writer's Send, is what sends it.
+    with speaking(await context.person_language(user_id)):
+        parts, markup = _copy_for(
+            context, item, reminder=reminder, replies=replies, mute_token=mute_token
+        )
     message_id = await _send_parts(context, user_id, parts, markup)
     return None if message_id is None else Copy(user_id, message_id)
 
@@ -200,13 +202,16 @@ async def answer_to_facilitators(
 ) -> int:
     """A writer's answer to a private reply: to every facilitator of the group the bot can
     reach, with "Reply privately". Returns how many received it."""
-    targets = await _reachable_admins(context, item)
-    parts = split_message(
-        reply_views.to_facilitators(item.group_title, item.text, answer, urgent=urgent)
-    )
-    keyboard = reply_views.facilitator_keyboard(item.id)
-    sent = [await _send_parts(context, user_id, parts, keyboard) for user_id in targets]
-    return sum(message_id is not None for message_id in sent)
+    delivered = 0
+    for user_id in await _reachable_admins(context, item):
+        # Each organiser reads it in their own language, not the writer's.
+        with speaking(await context.person_language(user_id)):
+            parts = split_message(
+                reply_views.to_facilitators(item.group_title, item.text, answer, urgent=urgent)
+            )
+            keyboard = reply_views.facilitator_keyboard(item.id)
+        delivered += await _send_parts(context, user_id, parts, keyboard) is not None
+    return delivered
 
 
 async def remind_unseen(context: AppContext) -> int:
@@ -249,12 +254,10 @@ async def notify_waiting(context: AppContext) -> int:
         due = await feedback_delivery.notices_due(uow, now())
     told = 0
     for notice in due:
-        delivery = await deliver_to_group(
-            context,
-            notice.chat_id,
-            views.WAITING_IN_GROUP,
-            markup=open_private_chat_keyboard(context.bot.username, "Open a private chat"),
-        )
+        with speaking(await context.group_language(notice.chat_id)):
+            text = _(views.WAITING_IN_GROUP)
+            markup = open_private_chat_keyboard(context.bot.username, _("Open a private chat"))
+        delivery = await deliver_to_group(context, notice.chat_id, text, markup=markup)
         if delivery.retry_later:
             async with context.uow() as uow:
                 await feedback_delivery.unclaim_notice(

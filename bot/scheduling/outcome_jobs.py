@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from telegram.error import Forbidden, TelegramError
 
 from bot.clock import now
+from bot.i18n import speaking
 from bot.scheduling.feedback_routing import reachable_facilitators
 from bot.scheduling.group_sender import send_to_group
 from bot.services import outcomes, reachable
@@ -27,8 +28,9 @@ async def remind_reviews(context: AppContext) -> int:
         due = await outcomes.take_due_reviews(uow, now())
     sent = 0
     for review in due:
-        text = views.review_due(review.group.title, review.outcome)
         for user_id in await reachable_facilitators(context, review.group.chat_id):
+            with speaking(await context.person_language(user_id)):
+                text = views.review_due(review.group.title, review.outcome)
             try:
                 await context.bot.send_message(user_id, text)
             except Forbidden:
@@ -53,9 +55,8 @@ async def post_monthly_digests(context: AppContext) -> int:
             continue  # nothing to say this month: no empty message in the group
         # A busy month does not fit in one message: in parts, each outcome whole (one message
         # too long would be refused, and the month is already claimed).
-        sent = [
-            await send_to_group(context, group.chat_id, part)
-            for part in views.digest_parts(group.title, found)
-        ]
+        with speaking(await context.group_language(group.chat_id)):
+            parts = views.digest_parts(group.title, found)
+        sent = [await send_to_group(context, group.chat_id, part) for part in parts]
         posted += all(message is not None for message in sent)
     return posted

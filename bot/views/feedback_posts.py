@@ -9,8 +9,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.feedback_rules import DELIVERIES, DIGEST_HOURS, Delivery
 from bot.domain.roles import Role
-from bot.domain.when import describe_when
+from bot.i18n import N_, _, ngettext
+from bot.i18n.formats import when_words
 from bot.services.feedback_delivery import MeetingRef
+from bot.views import role_words as words
 from bot.views.callbacks import Action, encode
 from bot.views.feedback import heading, urgent_help
 from bot.views.limits import MESSAGE_LIMIT, split_message, visible_length
@@ -21,17 +23,18 @@ def group_post(number: int, role: Role | None, text: str) -> str:
 
 
 def digest_header(count: int) -> str:
-    items = "1 message" if count == 1 else f"{count} messages"
-    return (
-        f"<b>Anonymous feedback</b>: {items} sent since the last round, in no particular "
-        "order. Reply to any of them as to any message."
-    )
+    return ngettext(
+        "<b>Anonymous feedback</b>: {count} message since the last time, in no set order. "
+        "You can reply to it like any message.",
+        "<b>Anonymous feedback</b>: {count} messages since the last time, in no set order. "
+        "You can reply to any of them like any message.",
+        count,
+    ).format(count=count)
 
 
-WAITING_IN_GROUP = (
-    "There is anonymous feedback waiting for a facilitator, but I cannot reach any of "
-    "the facilitators privately yet. Facilitators: please open a private chat with me, and "
-    "I will pass it on."
+WAITING_IN_GROUP = N_(
+    "Some anonymous feedback is waiting. But I cannot write to any organiser yet. "
+    "Organisers: please open a private chat with me. Then I will pass it on."
 )
 
 
@@ -41,7 +44,7 @@ _ROOM = 1500
 
 
 def _tag(role: Role | None) -> str:
-    return "" if role is None else f" (from {role.as_phrase})"
+    return "" if role is None else " " + _("(from {role})").format(role=words.as_phrase(role))
 
 
 def _copy(heading: str, text: str, footer: str, title: str) -> list[str]:
@@ -57,17 +60,20 @@ def _copy(heading: str, text: str, footer: str, title: str) -> list[str]:
         return [f"{body}\n\n{footer}"]
     return [
         *split_message(body),
-        f"<b>Anonymous feedback for {escape(title)}</b> (above)\n\n{footer}",
+        _("<b>Anonymous feedback for {group}</b> (above)").format(group=escape(title))
+        + f"\n\n{footer}",
     ]
 
 
 def for_moderation(title: str, role: Role | None, text: str) -> list[str]:
     """The copy a facilitator moderates; the buttons go under the last part."""
     return _copy(
-        f"<b>New anonymous feedback for {escape(title)}</b>{_tag(role)}",
+        _("<b>New anonymous feedback for {group}</b>").format(group=escape(title)) + _tag(role),
         text,
-        "Publish it in the group as “Anonymous feedback”, or reject it so nobody else sees "
-        "it. I do not know who sent it, and neither will you.",
+        _(
+            "Publish it in the group as “Anonymous feedback”, or reject it so nobody else "
+            "sees it. I do not know who sent it, and you will not know either."
+        ),
         title,
     )
 
@@ -75,63 +81,68 @@ def for_moderation(title: str, role: Role | None, text: str) -> list[str]:
 def decided(title: str, role: Role | None, text: str, outcome: str) -> str:
     """The moderated copy's message with the buttons, once dealt with: the buttons go, the
     outcome is said, and the text (in that message or the parts above it) stays."""
-    heading = f"<b>Anonymous feedback for {escape(title)}</b>{_tag(role)}"
+    heading = _("<b>Anonymous feedback for {group}</b>").format(group=escape(title)) + _tag(role)
     return _copy(heading, text, outcome, title)[-1]
 
 
 def _meeting_words(meeting: MeetingRef | None) -> str:
     if meeting is None:
-        return "a meeting date that is no longer planned"
-    when = describe_when(meeting.starts_at, meeting.zone)
+        return _("a meeting date that is no longer planned")
+    when = when_words(meeting.starts_at, meeting.zone)
     return f"<b>{escape(meeting.title)}</b> ({escape(when)})"
+
+
+def _agenda_heading(title: str, meeting: MeetingRef | None) -> str:
+    return "\n".join(
+        [
+            _("<b>Agenda item suggested anonymously for {group}</b>").format(group=escape(title)),
+            _("For: {meeting}").format(meeting=_meeting_words(meeting)),
+        ]
+    )
 
 
 def agenda_for_moderation(title: str, meeting: MeetingRef | None, text: str) -> list[str]:
     """A private agenda item, for a facilitator to add or reject (the group's feedback is
     checked first, and this came in the same anonymous way)."""
     return _copy(
-        f"<b>Agenda item suggested anonymously for {escape(title)}</b>\n"
-        f"For: {_meeting_words(meeting)}",
+        _agenda_heading(title, meeting),
         text,
-        "Add it to that meeting's agenda (the group sees it in the reminders and /meetings), "
-        "or reject it so nobody else sees it. Please check any link before you add it. "
-        "I do not know who sent it, and neither will you.",
+        _(
+            "Add it to that meeting's agenda, or reject it so nobody else sees it. The group "
+            "sees the agenda in the reminders and /meetings. Please check any link before you "
+            "add it. I do not know who sent it, and you will not know either."
+        ),
         title,
     )
 
 
 def agenda_decided(title: str, meeting: MeetingRef | None, text: str, outcome: str) -> str:
     """The agenda item's copy once dealt with, as `decided` is for feedback."""
-    heading = (
-        f"<b>Agenda item suggested anonymously for {escape(title)}</b>\n"
-        f"For: {_meeting_words(meeting)}"
-    )
-    return _copy(heading, text, outcome, title)[-1]
+    return _copy(_agenda_heading(title, meeting), text, outcome, title)[-1]
 
 
 def listed(meeting: MeetingRef | None) -> str:
     if meeting is None:
-        return AGENDA_GONE
-    return f"Added to the agenda of {_meeting_words(meeting)}."
+        return _(AGENDA_GONE)
+    return _("Added to the agenda of {meeting}.").format(meeting=_meeting_words(meeting))
 
 
-AGENDA_GONE = "That meeting date is no longer planned, so it was not added to any agenda."
-ALREADY_LISTED = "Already added to the agenda."
-ADD_TO_AGENDA = "Add to the agenda"
+AGENDA_GONE = N_("That meeting date is no longer planned, so it was not added to any agenda.")
+ALREADY_LISTED = N_("Already added to the agenda.")
+ADD_TO_AGENDA = N_("Add to the agenda")
+PUBLISH = N_("Publish in the group")
 
 
-def moderation_keyboard(
-    feedback_id: int, publish: str = "Publish in the group"
-) -> InlineKeyboardMarkup:
+def moderation_keyboard(feedback_id: int, publish: str = PUBLISH) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    publish,
+                    _(publish),
                     callback_data=encode(Action.FEEDBACK_DECIDE, feedback_id, 1),
                 ),
                 InlineKeyboardButton(
-                    "Reject", callback_data=encode(Action.FEEDBACK_DECIDE, feedback_id, 0)
+                    _("Reject"), callback_data=encode(Action.FEEDBACK_DECIDE, feedback_id, 0)
                 ),
             ]
         ]
@@ -150,36 +161,50 @@ def urgent(
     """An urgent item's copy for facilitators; "I've seen this" goes under the last part,
     where `seen` (what became of it) is written once someone pressed it."""
     heading = (
-        f"⚠️ <b>URGENT: possible crisis</b> in anonymous feedback for {escape(title)}{_tag(role)}"
+        "⚠️ "
+        + _("<b>URGENT: possible crisis</b> in anonymous feedback for {group}").format(
+            group=escape(title)
+        )
+        + _tag(role)
     )
     if reminder:
-        heading = f"{REMINDER}\n\n{heading}"
+        heading = f"{_(REMINDER)}\n\n{heading}"
     footer = "\n".join(
         [
-            "It uses words that can mean someone is at risk. It will <b>not</b> be posted in "
-            "the group. The sender was given the crisis contacts straight away. Nobody can "
-            "know who sent it; you might remind the group, in general words, where help is:",
+            _(
+                "It has words that can mean someone is at risk. It will <b>not</b> be posted "
+                "in the group. The sender got the crisis contacts straight away. Nobody can "
+                "know who sent it. You could remind the group, in general words, where help is:"
+            ),
             urgent_help(contacts),
             "",
             seen
-            or "Please press <b>I’ve seen this</b> when you have read it, so the other "
-            "facilitators know.",
+            or _(
+                "Please press <b>I’ve seen this</b> when you have read it, so the other "
+                "organisers know."
+            ),
         ]
     )
     return _copy(heading, text, footer, title)
 
 
-REMINDER = "⏰ <b>Reminder:</b> nobody has marked this urgent message as seen yet."
-SEEN_LABEL = "I’ve seen this"
+REMINDER = N_("⏰ <b>Reminder:</b> nobody has marked this urgent message as seen yet.")
+SEEN_LABEL = N_("I’ve seen this")
 
 
 def seen_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(SEEN_LABEL, callback_data=encode(Action.URGENT_SEEN, feedback_id))]]
+        [
+            [
+                InlineKeyboardButton(
+                    _(SEEN_LABEL), callback_data=encode(Action.URGENT_SEEN, feedback_id)
+                )
+            ]
+        ]
     )
 
 
-MUTE_LABEL = "🔕 Mute this sender for 24 hours"
+MUTE_LABEL = N_("🔕 Mute this sender for 24 hours")
 _HALF = 31  # each callback number holds 31 bits
 
 
@@ -188,7 +213,7 @@ def mute_row(feedback_id: int, token: int) -> list[InlineKeyboardButton]:
     item, so no two buttons carry the same value)."""
     high, low = token >> _HALF, token & ((1 << _HALF) - 1)
     data = encode(Action.URGENT_MUTE, feedback_id, high, low)
-    return [InlineKeyboardButton(MUTE_LABEL, callback_data=data)]
+    return [InlineKeyboardButton(_(MUTE_LABEL), callback_data=data)]
 
 
 def mute_token(high: int, low: int) -> int:
@@ -205,6 +230,14 @@ def mute_rows(markup: InlineKeyboardMarkup | None) -> list[list[InlineKeyboardBu
     return [list(row) for row in rows if _is_mute(row)]
 
 
+def relabelled(rows: Sequence[Sequence[InlineKeyboardButton]]) -> list[list[InlineKeyboardButton]]:
+    """The Mute row taken from one organiser's copy, labelled for another's language."""
+    return [
+        [InlineKeyboardButton(_(MUTE_LABEL), callback_data=b.callback_data) for b in row]
+        for row in rows
+    ]
+
+
 def with_rows(
     markup: InlineKeyboardMarkup | None, rows: Sequence[Sequence[InlineKeyboardButton]]
 ) -> InlineKeyboardMarkup | None:
@@ -219,66 +252,83 @@ def without_mute(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | 
 
 def muted(until: str) -> str:
     """The presser's answer (at most 200 characters)."""
-    return (
-        f"Muted until {until}: this sender's urgent messages will not reach the facilitators. "
+    return _(
+        "Muted until {until}: this sender's urgent messages will not reach the organisers. "
         "They are told so, with the crisis contacts. Others' still come."
-    )
+    ).format(until=until)
 
 
 def seen_by_you(at: str) -> str:
-    return f"✓ You marked this as seen at {at}. The other facilitators’ copies now say so."
+    return _(
+        "✓ You marked this as seen at {time}. The other organisers’ copies now say so."
+    ).format(time=at)
 
 
 def seen_by_a_facilitator(at: str) -> str:
     """What the others read: never who pressed."""
-    return f"✓ A facilitator marked this as seen at {at}."
+    return _("✓ An organiser marked this as seen at {time}.").format(time=at)
 
 
-SEEN_THANKS = "Thank you. The other facilitators will see that it has been seen."
-ALREADY_SEEN = "A facilitator has already marked this as seen."
+SEEN_THANKS = N_("Thank you. The other organisers will see that it has been seen.")
+ALREADY_SEEN = N_("An organiser has already marked this as seen.")
+ALREADY_SEEN_BY_YOU = N_("Already marked as seen.")
 
 
 def published(title: str, number: int) -> str:
-    return f"Published in <b>{escape(title)}</b> as Anonymous feedback #{number}."
-
-
-def publish_failed(title: str) -> str:
-    return (
-        f"I could not post it in <b>{escape(title)}</b> just now. I will keep trying; "
-        "it is not lost."
+    return _("Published in <b>{group}</b> as Anonymous feedback #{number}.").format(
+        group=escape(title), number=number
     )
 
 
-REJECTED = "Rejected. It will not appear anywhere."
-ALREADY_DECIDED = "Another facilitator has already dealt with this one."
-ALREADY_PUBLISHED = "Already published."
-ALREADY_REJECTED = "Already rejected."
-FACILITATORS_ONLY = "Only the group's facilitators can do this."
+def publish_failed(title: str) -> str:
+    return _(
+        "I could not post it in <b>{group}</b> just now. I will keep trying. It is not lost."
+    ).format(group=escape(title))
+
+
+REJECTED = N_("Rejected. It will not appear anywhere.")
+ALREADY_DECIDED = N_("Another organiser has already dealt with this one.")
+ALREADY_PUBLISHED = N_("Already published.")
+ALREADY_REJECTED = N_("Already rejected.")
+FACILITATORS_ONLY = N_("Only the group's organisers can do this.")
+# The short answers to a press (a toast).
+DONE_ADDED = N_("Added")
+DONE_PUBLISHED = N_("Published")
+DONE_REJECTED = N_("Rejected")
+DONE_SAVED = N_("Saved")
 
 _DELIVERY_LABELS = {
-    Delivery.MODERATED: "Checked first",
-    Delivery.DIRECT: "Straight to the group",
-    Delivery.DIGEST: "Once a day",
+    Delivery.MODERATED: N_("Checked first"),
+    Delivery.DIRECT: N_("Straight to the group"),
+    Delivery.DIGEST: N_("Once a day"),
 }
 
 
 def settings_text(delivery: Delivery, digest_hour: int) -> str:
-    now = _DELIVERY_LABELS[delivery] + (
-        f", at {digest_hour}:00" if delivery is Delivery.DIGEST else ""
+    now = (
+        _("{choice}, at {hour}:00").format(choice=_(_DELIVERY_LABELS[delivery]), hour=digest_hour)
+        if delivery is Delivery.DIGEST
+        else _(_DELIVERY_LABELS[delivery])
     )
     return "\n".join(
         [
-            "<b>How anonymous feedback reaches this group</b>",
-            f"Now: <b>{now}</b>",
+            _("<b>How anonymous feedback reaches this group</b>"),
+            _("Now: <b>{choice}</b>").format(choice=now),
             "",
-            "• <b>Checked first</b>: a facilitator reads each message privately, then "
-            "publishes or rejects it.",
-            "• <b>Straight to the group</b>: posted as soon as it is sent.",
-            "• <b>Once a day</b>: posted together at a set hour, so the time cannot hint at "
-            "who wrote it.",
+            _(
+                "• <b>Checked first</b>: an organiser reads each message in private. Then "
+                "they post it or reject it."
+            ),
+            _("• <b>Straight to the group</b>: posted as soon as it is sent."),
+            _(
+                "• <b>Once a day</b>: posted together at a set hour, so the time cannot hint at "
+                "who wrote it."
+            ),
             "",
-            "Whatever you choose, a message that sounds like a crisis goes only to the "
-            "facilitators, never to the group.",
+            _(
+                "Whatever you choose, a message that sounds like a crisis goes only to the "
+                "organisers. It never goes to the group."
+            ),
         ]
     )
 
@@ -290,7 +340,7 @@ def settings_keyboard(group_id: int, delivery: Delivery, digest_hour: int) -> In
     rows = [
         [
             InlineKeyboardButton(
-                mark(_DELIVERY_LABELS[choice], choice is delivery),
+                mark(_(_DELIVERY_LABELS[choice]), choice is delivery),
                 callback_data=encode(Action.FEEDBACK_SETTINGS, group_id, index, digest_hour),
             )
         ]
@@ -310,7 +360,7 @@ def settings_keyboard(group_id: int, delivery: Delivery, digest_hour: int) -> In
     return InlineKeyboardMarkup(rows)
 
 
-SETTINGS_IN_GROUP_ONLY = "Please use /feedbacksettings in your group's chat."
-SETTINGS_FACILITATORS_ONLY = (
-    "Sorry, only the group's facilitators (its admins) can change how feedback is delivered."
+SETTINGS_IN_GROUP_ONLY = N_("Please use /feedbacksettings in your group's chat.")
+SETTINGS_FACILITATORS_ONLY = N_(
+    "Sorry, only the group's organisers can change how feedback gets here. They are its admins."
 )

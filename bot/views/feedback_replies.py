@@ -34,14 +34,14 @@ def preview_line(allowed: bool) -> str | None:
 def allow_row(serial: int, allowed: bool) -> list[InlineKeyboardButton]:
     return [
         InlineKeyboardButton(
-            ALLOWED if allowed else ALLOW,
+            _(ALLOWED if allowed else ALLOW),
             callback_data=encode(Action.FEEDBACK_ALLOW_REPLIES, serial, int(not allowed)),
         )
     ]
 
 
 def reply_row(feedback_id: int) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(REPLY, callback_data=encode(Action.REPLY_START, feedback_id))]
+    return [InlineKeyboardButton(_(REPLY), callback_data=encode(Action.REPLY_START, feedback_id))]
 
 
 def _about(text: str) -> str:
@@ -49,10 +49,10 @@ def _about(text: str) -> str:
 
 
 def reply_prompt(text: str) -> str:
-    return (
-        f"Type your reply to the person who wrote {_about(text)}, in one message. It goes to "
-        "them privately, without your name. They can answer, or stop replies."
-    )
+    return _(
+        "Type your reply to the person who wrote {quote}, in one message. It goes to them "
+        "privately, without your name. They can answer, or stop replies."
+    ).format(quote=_about(text))
 
 
 def answer_prompt(title: str) -> str:
@@ -64,7 +64,7 @@ def answer_prompt(title: str) -> str:
 
 def cancel_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(CANCEL, callback_data=encode(Action.REPLY_CANCEL, feedback_id))]]
+        [[InlineKeyboardButton(_(CANCEL), callback_data=encode(Action.REPLY_CANCEL, feedback_id))]]
     )
 
 
@@ -87,9 +87,9 @@ def writer_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    ANSWER, callback_data=encode(Action.REPLY_ANSWER, feedback_id)
+                    _(ANSWER), callback_data=encode(Action.REPLY_ANSWER, feedback_id)
                 ),
-                InlineKeyboardButton(STOP, callback_data=encode(Action.REPLY_STOP, feedback_id)),
+                InlineKeyboardButton(_(STOP), callback_data=encode(Action.REPLY_STOP, feedback_id)),
             ]
         ]
     )
@@ -97,14 +97,16 @@ def writer_keyboard(feedback_id: int) -> InlineKeyboardMarkup:
 
 def to_facilitators(title: str, item_text: str, answer: str, *, urgent: bool) -> str:
     lines = [
-        f"💬 <b>The person who wrote {_about(item_text)}</b> answered (anonymous feedback for "
-        f"{escape(title)}):",
+        "💬 "
+        + _(
+            "<b>The person who wrote {quote}</b> answered (anonymous feedback for {group}):"
+        ).format(quote=_about(item_text), group=escape(title)),
         "",
         escape(answer),
     ]
     if urgent:
         lines = [
-            "⚠️ <b>URGENT: possible crisis.</b> They were given the crisis contacts.",
+            "⚠️ " + _("<b>URGENT: possible crisis.</b> They were given the crisis contacts."),
             "",
             *lines,
         ]
@@ -131,6 +133,8 @@ STOPPED = N_(
     "I deleted how to reach you."
 )
 CANCELLED = N_("Cancelled. Nothing was sent.")
+CANCELLED_SHORT = N_("Cancelled")
+STOPPED_SHORT = N_("Stopped")
 LIMIT = N_(
     "That is as many messages about this one as I can pass on today. Please write again tomorrow."
 )

@@ -7,7 +7,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.disclosure import role_count_is_small, role_figure
+from bot.domain.disclosure import role_count_is_small
 from bot.domain.personal_data import AlsoStored
 from bot.domain.role_changes import ChangeKind, RoleChange
 from bot.domain.roles import ROLES, Role
@@ -220,61 +220,103 @@ def pick_group_for_role(held: Sequence[tuple[int, str, Role]]) -> tuple[str, Inl
     return "\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
+def _also_lines(also: AlsoStored | None) -> list[str]:
+    if also is None:
+        return []
+    extra = []
+    if also.draft_group:
+        extra.append(
+            _("• A poll you are setting up for <b>{group}</b> (not posted yet).").format(
+                group=escape(also.draft_group)
+            )
+        )
+    if also.meeting_draft_group:
+        extra.append(
+            _("• A meeting you typed for <b>{group}</b> (not saved).").format(
+                group=escape(also.meeting_draft_group)
+            )
+        )
+    if also.reminder_requests:
+        extra.append(
+            ngettext(
+                "• You asked for {count} meeting reminder for yourself. It is deleted once sent.",
+                "• You asked for {count} meeting reminders for yourself. Each is deleted once "
+                "sent.",
+                also.reminder_requests,
+            ).format(count=also.reminder_requests)
+        )
+    if also.reply_channels:
+        extra.append(
+            ngettext(
+                "• You let organisers reply privately to {count} feedback message. Where to "
+                "write to you is kept locked. It is deleted after 30 days, or when you press "
+                "Stop replies.",
+                "• You let organisers reply privately to {count} feedback messages. Where to "
+                "write to you is kept locked. It is deleted after 30 days, or when you press "
+                "Stop replies.",
+                also.reply_channels,
+            ).format(count=also.reply_channels)
+        )
+    return extra
+
+
+def _reachable_line() -> str:
+    return _(
+        "• That you have opened this private chat, so I can send you things here. I keep a "
+        "secret code for this, not your account."
+    )
+
+
 def my_data(held: Sequence[tuple[str, Role, Role | None]], also: AlsoStored | None = None) -> str:
     """`held`: (group title, role, the role before a change still settling, if any)."""
-    extra = []
-    if also is not None and also.draft_group:
-        extra.append(
-            f"• A poll you are setting up for <b>{escape(also.draft_group)}</b> (not posted yet)."
-        )
-    if also is not None and also.meeting_draft_group:
-        extra.append(
-            f"• A meeting you typed for <b>{escape(also.meeting_draft_group)}</b> (not saved)."
-        )
-    if also is not None and also.reminder_requests:
-        extra.append(
-            f"• You asked for {also.reminder_requests} personal meeting reminder(s); "
-            "each is deleted once sent."
-        )
-    if also is not None and also.reply_channels:
-        extra.append(
-            f"• You let facilitators reply privately to {also.reply_channels} feedback "
-            "message(s): where to write to you is kept locked, and deleted after 30 days "
-            "or when you press Stop replies."
-        )
-    reachable_line = (
-        "• That you have opened this private chat, so I can send you things here "
-        "(a scrambled code, not your account)."
-    )
+    extra = _also_lines(also)
+    reachable = also is not None and also.reachable
     if not held and not extra:
-        return (
-            "<b>What I store about you</b>\n\n"
-            "Nothing about roles: you have not joined any group, or you erased your data.\n"
-            + (f"{reachable_line}\n" if also is not None and also.reachable else "")
-            + "\nYour votes and meeting answers are kept under scrambled codes, not your name or "
-            "account, so they are not listed here. Feedback is kept without anything that "
-            "points to you."
+        return "\n".join(
+            [
+                _("<b>What I store about you</b>"),
+                "",
+                _("Nothing about roles: you have not joined any group, or you erased your data."),
+                *([_reachable_line()] if reachable else []),
+                "",
+                _(
+                    "Your votes and meeting answers are kept under secret codes, not your name "
+                    "or account. So they are not listed here. Feedback is kept without anything "
+                    "that points to you."
+                ),
+            ]
         )
-    if also is not None and also.reachable:
-        extra.append(reachable_line)
-    lines = ["<b>What I store about you</b>", ""]
+    if reachable:
+        extra.append(_reachable_line())
+    lines = [_("<b>What I store about you</b>"), ""]
     for title, role, earlier in held:
-        lines.append(f"• In <b>{escape(title)}</b>: you are <b>{role.as_phrase}</b>.")
+        lines.append(
+            _("• In <b>{group}</b>: you are <b>{role}</b>.").format(
+                group=escape(title), role=words.as_phrase(role)
+            )
+        )
         if earlier is not None:
             lines.append(
-                f"  Until the polls that were open when you changed it close, your earlier "
-                f"role ({earlier.label}) is kept too: those polls count you under it."
+                "  "
+                + _(
+                    "Your earlier role ({role}) is kept too, until the polls that were open "
+                    "when you changed it close. Those polls count you under it."
+                ).format(role=words.label(earlier))
             )
     lines += extra
     lines += [
         "",
-        "That is all. Your name and Telegram account are not stored with your role: "
-        "it is kept under a scrambled code only I can work out, with no date.",
-        "Your votes and meeting answers are kept under other scrambled codes, with the role "
-        "you had then. When a poll closes or a meeting is over, those codes are replaced with "
-        "random ones, so nothing links them to you any more. Feedback is kept without "
-        "anything that points to you.",
-        "To erase your roles and memberships, use /forgetme.",
+        _(
+            "That is all. Your name and Telegram account are not stored with your role. It "
+            "is kept under a secret code that only I can work out, with no date."
+        ),
+        _(
+            "Your votes and meeting answers are kept under other secret codes, with the role "
+            "you had then. When a poll closes or a meeting is over, those codes are changed to "
+            "random ones. Then nothing links them to you. Feedback is kept without anything "
+            "that points to you."
+        ),
+        _("To erase your roles and memberships, use /forgetme."),
     ]
     return "\n".join(lines)
 
@@ -318,18 +360,35 @@ def forgotten(count: int) -> str:
 FORGET_KEPT = N_("Nothing was erased. Your roles stay as they were.")
 
 
+def _figure(count: int, min_cell: int) -> str:
+    """As bot/domain/disclosure.role_figure says it, in the reader's language."""
+    if count <= 0:
+        return _("none yet")
+    if role_count_is_small(count, min_cell):
+        return _("fewer than {count}").format(count=min_cell)
+    return str(count)
+
+
 def member_counts(title: str, counts: dict[Role, int], *, min_cell: int) -> str:
-    lines = [f"<b>Who has joined {escape(title)}</b> (counts only, never names)", ""]
+    lines = [
+        _("<b>Who has joined {group}</b> (counts only, never names)").format(group=escape(title)),
+        "",
+    ]
     for role in ROLES:
-        lines.append(f"• {role.plural.capitalize()}: {role_figure(counts[role], min_cell)}")
+        lines.append(
+            f"• {words.capitalised(words.plural(role))}: {_figure(counts[role], min_cell)}"
+        )
+    lines.append("")
     if any(role_count_is_small(counts[role], min_cell) for role in ROLES):
         # The total minus the exact roles would give the small one back.
         lines.append(
-            f"\nThe exact total is held back while a role has fewer than {min_cell} people, "
-            "so nobody's role can be worked out from it."
+            _(
+                "I do not show the exact total while a role has fewer than {count} people. "
+                "Then nobody's role can be worked out from it."
+            ).format(count=min_cell)
         )
     else:
-        lines.append(f"\nIn all: {sum(counts.values())}.")
+        lines.append(_("In all: {count}.").format(count=sum(counts.values())))
     return "\n".join(lines)
 
 

@@ -89,7 +89,7 @@ async def test_direct_delivery_posts_at_once(bot: SandboxBot) -> None:
     circle = await joined_circle(bot)
     member = circle.members[Role.STAFF][0]
     refused = await bot.press(member, await _settings(bot, circle), text="Straight to the group")
-    assert refused is not None and "facilitators" in str(refused["text"])
+    assert refused is not None and "organisers" in str(refused["text"])
     await set_delivery(bot, circle, "Straight to the group")
     assert "✓ Straight to the group" in labels(bot.last(circle.group))
     told = await send_feedback(bot, member, "Thanks for the new rota")

@@ -45,9 +45,7 @@ async def test_the_digest_posts_at_its_hour_with_a_frozen_clock(bot: SandboxBot)
         "Anonymous feedback #1",
         "Anonymous feedback #2",
     }
-    headers = [
-        m for m in bot.tg.messages(circle.group) if "sent since the last round" in (m.text or "")
-    ]
+    headers = [m for m in bot.tg.messages(circle.group) if "since the last time" in (m.text or "")]
     assert len(headers) == 1
     assert {item.status for item in await stored(bot)} == {"published"}
 
@@ -65,11 +63,11 @@ async def test_two_sweeps_waking_together_post_one_header_for_every_item(bot: Sa
     with time_machine.travel(morning + timedelta(hours=10, seconds=1), tick=False):
         await asyncio.gather(*(sweep(context_of(bot)) for _ in range(3)))
     headers = [
-        m.text for m in bot.tg.messages(circle.group) if "since the last round" in (m.text or "")
+        m.text for m in bot.tg.messages(circle.group) if "since the last time" in (m.text or "")
     ]
     items = posted(bot, circle)
     assert len(headers) == 1
-    assert f"{len(items)} messages sent since the last round" in str(headers[0])
+    assert f"{len(items)} messages since the last time" in str(headers[0])
     assert len(items) == len(circle.members[Role.CARER] + circle.members[Role.STAFF])
     # The round is given back: tomorrow's digest is not held up by today's.
     async with bot.uow() as uow:

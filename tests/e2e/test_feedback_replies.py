@@ -93,7 +93,7 @@ async def test_replies_and_answers_pass_both_ways_without_names_and_survive_a_re
         # A member forging "Reply privately" is refused.
         data = encode(Action.REPLY_START, channel.feedback_id)
         answer = await bot.press_raw(cara, bot.private(cara), to_sam.message_id, data)
-        assert answer is not None and "facilitators" in str(answer["text"])
+        assert answer is not None and "organisers" in str(answer["text"])
         # Sam answers; both facilitators get it, with nobody's name.
         await bot.press(sam, to_sam, text="Answer")
         await bot.say(sam, bot.private(sam), "Ward 3, mostly at weekends")

@@ -82,5 +82,5 @@ async def test_a_crisis_in_digest_mode_says_nothing_in_the_group_when_it_arrives
     with time_machine.travel(at + timedelta(hours=19, minutes=5), tick=False):
         await sweep(context_of(bot))
     (notice,) = bot.tg.messages(circle.group)[before:]
-    assert "waiting for a facilitator" in (notice.text or "")
+    assert "anonymous feedback is waiting" in (notice.text or "")
     assert "urgent" not in (notice.text or "").lower() and CRISIS not in (notice.text or "")

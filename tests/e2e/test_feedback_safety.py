@@ -185,7 +185,7 @@ def _notices(bot: SandboxBot, group: object) -> list[str]:
     return [
         m.text or ""
         for m in bot.tg.messages(group)
-        if "feedback waiting for a facilitator" in (m.text or "")
+        if "anonymous feedback is waiting" in (m.text or "")
     ]
 
 

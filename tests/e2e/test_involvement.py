@@ -73,7 +73,7 @@ async def test_people_who_choose_are_recorded_exported_shown_and_erased(bot: San
     assert "None of your groups records involvement" in bot.last_text(bot.private(sam))
     # Only facilitators switch it on.
     await bot.say(cara, circle.group, "/involvement")
-    assert "Only the group's facilitators" in bot.last_text(circle.group)
+    assert "Only the group's organisers" in bot.last_text(circle.group)
     await switch_on(bot, circle)
 
     with time_machine.travel(datetime.now(UTC) + timedelta(days=2)):
@@ -169,7 +169,7 @@ async def test_facilitators_mark_attendance_only_of_people_who_chose_to_be_recor
             bot.last(bot.private(cara)).message_id,
             people.buttons[0][0].data or "",
         )
-        assert forged is not None and "Only the group's facilitators" in str(forged["text"])
+        assert forged is not None and "Only the group's organisers" in str(forged["text"])
         answer = await bot.press(circle.fiona, people, text="Samuel Payroll-Name")
         assert answer is not None and answer["text"] == "Marked."
         assert labels(bot.last(dm)) == ["✓ Samuel Payroll-Name"]

@@ -71,7 +71,7 @@ async def test_outcomes_are_recorded_told_once_and_in_the_decision_log(bot: Sand
         bot.last(bot.private(cara)).message_id,
         encode(Action.OUTCOME_STATUS, 0, item.id, 1),
     )
-    assert forged is not None and "Only the group's facilitators" in str(forged["text"])
+    assert forged is not None and "Only the group's organisers" in str(forged["text"])
 
     await bot.press(
         circle.fiona, listing, text=next(x for x in labels(listing) if x.startswith("#1"))
@@ -160,7 +160,7 @@ async def test_reviews_remind_facilitators_and_the_monthly_digest_is_a_setting(
     board = bot.last(circle.group)
     assert labels(board) == ["Monthly digest: off (tap to turn on)"]
     refused = await bot.press(cara, board, text=labels(board)[0])
-    assert refused is not None and "Only the group's facilitators" in str(refused["text"])
+    assert refused is not None and "Only the group's organisers" in str(refused["text"])
     first = datetime.now(LONDON).replace(day=1, hour=10, minute=30) + timedelta(days=32)
     first = first.replace(day=1)
     with time_machine.travel(first):

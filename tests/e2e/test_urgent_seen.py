@@ -70,7 +70,7 @@ async def test_the_first_press_is_recorded_without_a_name_and_every_copy_says_so
     (item,) = await stored(bot)
     data = encode(Action.URGENT_SEEN, item.id)
     answer = await bot.press_raw(sam, bot.private(sam), bot.last(bot.private(sam)).message_id, data)
-    assert answer is not None and "Only the group's facilitators" in str(answer["text"])
+    assert answer is not None and "Only the group's organisers" in str(answer["text"])
     # Gita taps twice, quickly.
     first = bot.tg.press(gita, gitas, text=SEEN)
     second = bot.tg.press(gita, gitas, text=SEEN)
@@ -80,7 +80,7 @@ async def test_the_first_press_is_recorded_without_a_name_and_every_copy_says_so
     assert answers[1] is not None and "Already marked" in str(answers[1]["text"])
     mine, theirs = current(bot, gitas), current(bot, fionas)
     assert "You marked this as seen at" in (mine.text or "") and labels(mine) == [MUTE]
-    assert "A facilitator marked this as seen at" in (theirs.text or "")
+    assert "An organiser marked this as seen at" in (theirs.text or "")
     assert labels(theirs) == [MUTE] and "Gita" not in (theirs.text or "")
     async with bot.uow() as uow:
         row = await uow.session.scalar(select(Feedback))
@@ -89,7 +89,7 @@ async def test_the_first_press_is_recorded_without_a_name_and_every_copy_says_so
     # Fiona's stale button (from before the update) says it was seen, and by nobody named.
     late = await bot.press_raw(circle.fiona, bot.private(circle.fiona), fionas.message_id, data)
     assert late is not None and "already marked this as seen" in str(late["text"])
-    assert "A facilitator marked this as seen" in (current(bot, fionas).text or "")
+    assert "An organiser marked this as seen" in (current(bot, fionas).text or "")
     # Nobody is reminded of an item already seen.
     with time_machine.travel(datetime.now(UTC) + timedelta(hours=2)):
         await feedback_sweep.sweep(context_of(bot))
@@ -117,7 +117,7 @@ async def test_facilitators_are_reminded_once_if_nobody_pressed_even_after_a_res
         # A press on the reminder updates every copy, the first ones included.
         await bot.press(circle.fiona, urgent_copies(bot, bot.private(circle.fiona))[1], text=SEEN)
         for copy in urgent_copies(bot, bot.private(gita)):
-            assert "A facilitator marked this as seen" in (current(bot, copy).text or "")
+            assert "An organiser marked this as seen" in (current(bot, copy).text or "")
         for copy in urgent_copies(bot, bot.private(circle.fiona)):
             assert "You marked this as seen" in (current(bot, copy).text or "")
         with time_machine.travel(datetime.now(UTC) + timedelta(hours=3)):
@@ -160,7 +160,7 @@ async def test_an_urgent_item_can_be_answered_privately_when_its_writer_allowed_
     assert labels(fionas) == [SEEN, "Reply privately", MUTE] == labels(gitas)
     await bot.press(gita, gitas, text=SEEN)
     # Seen is recorded on every copy; "Reply privately" stays while replies are allowed.
-    assert "A facilitator marked this as seen" in (current(bot, fionas).text or "")
+    assert "An organiser marked this as seen" in (current(bot, fionas).text or "")
     assert labels(current(bot, fionas)) == ["Reply privately", MUTE]
     await bot.press(circle.fiona, current(bot, fionas), text="Reply privately")
     await bot.say(circle.fiona, bot.private(circle.fiona), "We are here for you. Call 116 123.")
