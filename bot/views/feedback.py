@@ -265,11 +265,13 @@ def urgent_muted(title: str, until: str, contacts: Sequence[str]) -> str:
     so nobody in crisis believes they are being read when they are not."""
     return "\n".join(
         [
-            f"I have not passed this on: the facilitators of <b>{escape(title)}</b> have "
-            f"paused urgent messages from you until {escape(until)}. They do not know who "
-            "you are. Your other feedback still reaches them as usual.",
+            _(
+                "I have not passed this on. The organisers of <b>{group}</b> have paused "
+                "urgent messages from you until {until}. They do not know who you are. Your "
+                "other feedback still reaches them as usual."
+            ).format(group=escape(title), until=escape(until)),
             "",
-            "If you are not safe, or need someone now, please contact:",
+            _("If you are not safe, or need someone now, please contact:"),
             urgent_help(contacts),
         ]
     )

@@ -180,3 +180,35 @@ async def test_a_crisis_written_in_a_group_is_answered_privately_in_the_persons_
     assert contact in (said[0].text or ""), said[0].text
     no_english(*said)
     assert not [m for m in tg.messages(group) if "zabić" in (m.text or "")]
+
+
+async def test_an_urgent_item_and_its_seen_mark_reach_each_organiser_in_their_language(
+    bot: SandboxBot,
+) -> None:
+    tg = bot.tg
+    amal = tg.create_user("Amal", language_code="ar")
+    piotr = tg.create_user("Piotr", language_code="pl")
+    ola = tg.create_user("Ola", language_code="pl")
+    group = tg.create_group("Koło wsparcia", members=[ola], admins=[amal, piotr])
+    await bot.add_to_group(group, by=amal)
+    for organiser in (amal, piotr):
+        await bot.start(organiser)
+    await join(bot, ola, group)
+    chat = bot.private(ola)
+    await bot.say(ola, chat, "/feedback")
+    await bot.say(ola, chat, "Już nie mogę, chcę się zabić")
+    preview = bot.last(chat)
+    await bot.press(ola, preview, data=button(preview, WORDS["pl"]["send"]))
+
+    def urgent_copy(organiser: FakeUser) -> FakeMessage:
+        (copy,) = [m for m in tg.messages(bot.private(organiser)) if "zabić" in (m.text or "")]
+        return copy
+
+    assert "عاجل" in (urgent_copy(amal).text or "")
+    assert "PILNE" in (urgent_copy(piotr).text or "")
+    no_english(urgent_copy(amal), urgent_copy(piotr))
+    await bot.press(piotr, urgent_copy(piotr), data=button(urgent_copy(piotr), "Przeczytałem"))
+    # Amal's copy is rewritten in Arabic, though Piotr pressed in Polish.
+    seen = urgent_copy(amal)
+    assert "علّم أحد المنظمين هذا كمقروء" in (seen.text or ""), seen.text
+    no_english(seen, urgent_copy(piotr))
