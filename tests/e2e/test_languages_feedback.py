@@ -158,6 +158,11 @@ async def test_feedback_replies_and_outcomes_reach_each_reader_in_their_language
     )
     no_english(shown)
 
+    # What is stored about her, with the reply she allowed, in her language.
+    await bot.say(ola, ola_chat, "/mydata")
+    assert "Co o Tobie przechowuję" in bot.last_text(ola_chat)
+    no_english(bot.last(ola_chat))
+
 
 @pytest.mark.parametrize(
     ("group_language", "person_language", "contact"),
@@ -207,7 +212,7 @@ async def test_an_urgent_item_and_its_seen_mark_reach_each_organiser_in_their_la
     assert "عاجل" in (urgent_copy(amal).text or "")
     assert "PILNE" in (urgent_copy(piotr).text or "")
     no_english(urgent_copy(amal), urgent_copy(piotr))
-    await bot.press(piotr, urgent_copy(piotr), data=button(urgent_copy(piotr), "Przeczytałem"))
+    await bot.press(piotr, urgent_copy(piotr), data=button(urgent_copy(piotr), "Przeczytane"))
     # Amal's copy is rewritten in Arabic, though Piotr pressed in Polish.
     seen = urgent_copy(amal)
     assert "علّم أحد المنظمين هذا كمقروء" in (seen.text or ""), seen.text
