@@ -13,6 +13,8 @@ from bot.clock import now
 from bot.context import AppContext
 from bot.domain.meeting_rules import Rsvp
 from bot.facilitators import is_in_chat
+from bot.i18n import speaking
+from bot.reader_languages import person_language_of
 from bot.scheduling.meeting_jobs import rsvp_changed
 from bot.services import meeting_rsvps, meetings, membership
 from bot.services.groups import find_group_by_id
@@ -92,27 +94,29 @@ async def send_calendar(update: Update, context: AppContext) -> None:
             ([], []) if view is None else await meetings.series_exceptions(uow, view.meeting_id)
         )
     if view is None:
-        await query.answer("This meeting is over or cancelled.")
+        await query.answer(views.OVER)
         return
     # A forged press from another chat must not fetch a group's meeting: its title, place
     # (often a private video link) and agenda.
     if query.message is None or query.message.chat.id != view.chat_id:
-        await query.answer("Please use the button on the meeting's message in its group.")
+        await query.answer(views.USE_GROUP_BUTTON)
         return
-    if press.args[1] == 1:
-        data = meeting_calendar.series_ics(
-            view, cancelled_local=exceptions[0], moved=exceptions[1], now=moment
-        )
-        name = "meeting-series.ics"
-    else:
-        data = meeting_calendar.occurrence_ics(view, now=moment)
-        name = "meeting.ics"
+    # The file goes to the presser's private chat: its words are in their language.
+    with speaking(await person_language_of(context, query.from_user.id)):
+        if press.args[1] == 1:
+            data = meeting_calendar.series_ics(
+                view, cancelled_local=exceptions[0], moved=exceptions[1], now=moment
+            )
+            name = meeting_calendar.series_file_name()
+        else:
+            data = meeting_calendar.occurrence_ics(view, now=moment)
+            name = meeting_calendar.file_name()
     # A cancelled date (or series) comes as its cancellation: it takes the copy out.
     removing = view.series_cancelled if press.args[1] == 1 else view.cancelled
     caption = views.CALENDAR_CANCEL_CAPTION if removing else views.CALENDAR_CAPTION
     # Only someone in the group gets its meeting's file (and a send Telegram would refuse).
     if not await is_in_chat(context.bot, view.chat_id, query.from_user.id):
-        await query.answer("Please use the button on the meeting's message in its group.")
+        await query.answer(views.USE_GROUP_BUTTON)
         return
     try:
         await context.bot.send_document(
@@ -121,7 +125,7 @@ async def send_calendar(update: Update, context: AppContext) -> None:
     except Forbidden:
         await query.answer(views.OPEN_PRIVATE_CHAT, url=start_link(context.bot.username))
         return
-    await query.answer("I sent you the calendar file in our private chat.")
+    await query.answer(views.CALENDAR_SENT)
 
 
 async def remind_me(update: Update, context: AppContext) -> None:
@@ -141,19 +145,21 @@ async def remind_me(update: Update, context: AppContext) -> None:
         )
         view = await meetings.view_of(uow, occurrence_id)
     if status is OptInStatus.ANSWER_FIRST:
-        await query.answer("Please press Coming or Maybe first.", show_alert=True)
+        await query.answer(views.ANSWER_FIRST, show_alert=True)
         return
     if status is not OptInStatus.READY or view is None:
-        await query.answer("This meeting is over or cancelled.")
+        await query.answer(views.OVER)
         return
     try:
-        await context.bot.send_message(user_id, views.reminder_opted_in(view))
+        with speaking(await person_language_of(context, user_id)):
+            text = views.reminder_opted_in(view)
+        await context.bot.send_message(user_id, text)
     except Forbidden:
         await query.answer(views.OPEN_PRIVATE_CHAT, url=start_link(context.bot.username))
         return
     async with context.uow() as uow:
         await meeting_rsvps.opt_in(uow, context.secret, occurrence_id, user_id)
-    await query.answer("Done: I will remind you in our private chat.")
+    await query.answer(views.WILL_REMIND)
 
 
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:

@@ -54,7 +54,7 @@ async def take_text(update: Update, context: AppContext) -> bool:
             draft.state, message_of(update).text or "", zone_name=group.timezone, now=moment
         )
     except MeetingInputError as error:
-        await reply(update, views.setup_question(draft.state.step, group.timezone, error.message))
+        await reply(update, views.setup_question(draft.state.step, group.timezone, error))
         return True
     async with context.uow() as uow:
         await meeting_drafts.save(uow, draft, state, now=moment)
@@ -100,7 +100,7 @@ async def agenda_in_private(update: Update, context: AppContext) -> None:
     try:
         item = clean_agenda_item(text)
     except MeetingInputError as error:
-        await reply(update, views.problem(error.message))
+        await reply(update, views.problem(error))
         return
     caps = agenda_caps(context)
     async with context.uow() as uow:

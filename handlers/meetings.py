@@ -22,6 +22,7 @@ from bot.domain.meeting_rules import (
 )
 from bot.domain.meeting_setup import MeetingSetup, SetupStep
 from bot.domain.recurrence import RECURRENCES
+from bot.i18n import _
 from bot.scheduling.meeting_jobs import (
     drop_alarms,
     post_meeting,
@@ -87,7 +88,7 @@ async def create_meeting(update: Update, context: AppContext) -> None:
     try:
         parsed = parse_meeting_line(line, group.timezone, now())
     except MeetingInputError as error:
-        await reply(update, views.problem(error.message))
+        await reply(update, views.problem(error))
         return
     state = MeetingSetup.from_line(parsed)
     async with context.uow() as uow:
@@ -165,12 +166,12 @@ async def _save(
     async with context.uow() as uow:
         saved = await meeting_drafts.save_meeting(uow, draft, zone=group.timezone, now=now())
     if saved.problem is not None:
-        await query.answer(saved.problem[:200], show_alert=True)
+        await query.answer(_(saved.problem)[:200], show_alert=True)
         return
     if saved.occurrence_id is None:
         await query.answer(views.STALE)
         return
-    await query.answer("Saved")
+    await query.answer(views.SAVED)
     await edit_query_message(query, views.saved_text(group.title))
     await post_meeting(context, saved.occurrence_id)
 
@@ -238,7 +239,7 @@ async def move_command(update: Update, context: AppContext) -> None:
         return
     number, _, when = _args(update).partition("|")
     if not when.strip():
-        await reply(update, "Please write it like this: /movemeeting 1 | next Wednesday 3pm")
+        await reply(update, views.MOVE_HOW)
         return
     view = await _numbered(update, context, group, number.strip())
     if view is None:
@@ -246,7 +247,7 @@ async def move_command(update: Update, context: AppContext) -> None:
     try:
         new_start = read_when(when, view.zone, now())
     except MeetingInputError as error:
-        await reply(update, views.problem(error.message))
+        await reply(update, views.problem(error))
         return
     await reply(update, *views.ask_move(view, new_start))
 
@@ -281,8 +282,8 @@ async def _decided_change(query: CallbackQuery, context: AppContext, arity: int)
     if not await _in_its_group(query, context, press.args[0]):
         return None
     if press.args[1] == 0:
-        await query.answer("Kept")
-        await edit_query_message(query, "Kept. Nothing was changed.")
+        await query.answer(views.KEPT)
+        await edit_query_message(query, views.KEPT_NOTHING_CHANGED)
         return None
     return press
 
@@ -299,7 +300,7 @@ async def cancel_button(update: Update, context: AppContext) -> None:
         await query.answer(views.STALE)
         return
     drop_alarms(context.job_queue, change.dropped)
-    await query.answer("Cancelled")
+    await query.answer(views.CANCELLED)
     await edit_query_message(query, views.cancelled_notice(change.view, whole_series=whole))
     await refresh_meeting_message(context, change.view.occurrence_id)
 
@@ -318,7 +319,7 @@ async def move_button(update: Update, context: AppContext) -> None:
         return
     drop_alarms(context.job_queue, change.dropped)
     set_alarms(context.job_queue, change.added)
-    await query.answer("Moved")
+    await query.answer(views.MOVED)
     await edit_query_message(query, views.moved_notice(change.view, whole_series=whole))
     await refresh_meeting_message(context, change.view.occurrence_id)
 
@@ -337,7 +338,7 @@ async def agenda_in_group(update: Update, context: AppContext) -> None:
     try:
         item = clean_agenda_item(text)
     except MeetingInputError as error:
-        await reply(update, views.problem(error.message))
+        await reply(update, views.problem(error))
         return
     caps = agenda_caps(context)
     async with context.uow() as uow:
@@ -373,7 +374,7 @@ async def set_timezone(update: Update, context: AppContext) -> None:
         return
     name = _args(update)
     if not name:
-        await reply(update, f"{views.TIMEZONE_HOW}\n(Now: {group.timezone})")
+        await reply(update, views.timezone_now(group.timezone))
         return
     zone = valid_zone(name)
     if zone is None:
@@ -396,7 +397,7 @@ async def set_reminders(update: Update, context: AppContext) -> None:
     try:
         offsets = parse_offsets(text)
     except MeetingInputError as error:
-        await reply(update, views.problem(error.message))
+        await reply(update, views.problem(error))
         return
     async with context.uow() as uow:
         dropped, added = await meetings.set_offsets(uow, group.id, offsets, now=now())

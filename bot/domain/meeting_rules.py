@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import IntEnum
 
+from bot.domain.problems import N_, ProblemError
 from bot.domain.typed_items import split_items
 from bot.domain.when import EXAMPLES, AmbiguousTimeError, WhenError, parse_when
 
@@ -28,10 +29,31 @@ MAX_OFFSETS = 4
 MAX_OFFSET = 14 * 24 * 60
 
 
-class MeetingInputError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class MeetingInputError(ProblemError):
+    """Something typed for a meeting that cannot be used: a template and its values
+    (bot/domain/problems.py), said in the reader's language by the view."""
+
+    @classmethod
+    def of(cls, error: ProblemError) -> MeetingInputError:
+        return cls(error.problem.template, **error.problem.values)
+
+
+# One whole sentence each, not a word slotted into one: the word's form and the sentence's
+# order differ between languages.
+_EMPTY = {
+    "title": N_("Please give the meeting a title."),
+    "place or link": N_("Please give the meeting a place or link."),
+    "agenda item": N_("Please type the agenda item."),
+}
+_TOO_LONG = {
+    "title": N_("That title is {length} characters long. Please keep it under {limit}."),
+    "place or link": N_(
+        "That place or link is {length} characters long. Please keep it under {limit}."
+    ),
+    "agenda item": N_(
+        "That agenda item is {length} characters long. Please keep it under {limit}."
+    ),
+}
 
 
 class Rsvp(IntEnum):
@@ -62,11 +84,9 @@ class MeetingLine:
 def clean_text(text: str, *, limit: int, what: str) -> str:
     cleaned = " ".join(text.split())
     if not cleaned:
-        raise MeetingInputError(f"Please give the meeting a {what}.")
+        raise MeetingInputError(_EMPTY[what])
     if len(cleaned) > limit:
-        raise MeetingInputError(
-            f"That {what} is {len(cleaned)} characters long. Please keep it under {limit}."
-        )
+        raise MeetingInputError(_TOO_LONG[what], length=len(cleaned), limit=limit)
     return cleaned
 
 
@@ -82,7 +102,7 @@ def read_when(text: str, zone_name: str, now: datetime) -> datetime:
     try:
         return parse_when(text, zone_name, now)
     except WhenError as error:
-        raise MeetingInputError(error.message) from error
+        raise MeetingInputError.of(error) from error
 
 
 def read_when_or_ask(text: str, zone_name: str, now: datetime) -> tuple[datetime, datetime | None]:
@@ -92,7 +112,7 @@ def read_when_or_ask(text: str, zone_name: str, now: datetime) -> tuple[datetime
     except AmbiguousTimeError as error:
         return error.readings
     except WhenError as error:
-        raise MeetingInputError(error.message) from error
+        raise MeetingInputError.of(error) from error
 
 
 def parse_meeting_line(line: str, zone_name: str, now: datetime) -> MeetingLine:
@@ -101,9 +121,12 @@ def parse_meeting_line(line: str, zone_name: str, now: datetime) -> MeetingLine:
     parts = [part.strip() for part in split_items(line)]
     if len(parts) < 2 or len(parts) > 3 or not parts[0]:
         raise MeetingInputError(
-            "Please write it like this:\n/meeting next Tuesday 2pm | Working group | Room 3\n"
-            "(when | what | where), or put each of the three on its own line. "
-            f"For the time you can type {EXAMPLES}."
+            N_(
+                "Please write it like this:\n/meeting next Tuesday 2pm | Working group | Room 3\n"
+                "(when | what | where), or put each of the three on its own line. "
+                "For the time you can type {examples}."
+            ),
+            examples=EXAMPLES,
         )
     starts_at, or_else = read_when_or_ask(parts[0], zone_name, now)
     title = clean_text(parts[1], limit=TITLE_MAX, what="title")
@@ -129,14 +152,16 @@ def parse_offsets(text: str) -> tuple[int, ...]:
         match = _OFFSET_PART.match(piece.strip())
         if match is None:
             raise MeetingInputError(
-                "Please write reminder times like “1 day, 1 hour” or “2 days, 30 minutes”."
+                N_("Please write reminder times like “1 day, 1 hour” or “2 days, 30 minutes”.")
             )
         minutes = int(match.group(1)) * _UNIT_MINUTES[match.group(2)[0]]
         if not 0 < minutes <= MAX_OFFSET:
-            raise MeetingInputError("Reminders can be from 1 minute to 14 days before.")
+            raise MeetingInputError(N_("Reminders can be from 1 minute to 14 days before."))
         found.add(minutes)
     if not found or len(found) > MAX_OFFSETS:
-        raise MeetingInputError(f"Please choose between 1 and {MAX_OFFSETS} reminder times.")
+        raise MeetingInputError(
+            N_("Please choose between 1 and {most} reminder times."), most=MAX_OFFSETS
+        )
     return tuple(sorted(found, reverse=True))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import warnings
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,20 +24,51 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dateparser.date
 
 from bot.domain.clock_words import ClockError, TypedTime, day_words, find_time, with_meridiem
+from bot.domain.problems import N_, ProblemError, Words
 
 MAX_TEXT = 80  # longer than any date people type; keeps the parser's work bounded
 # Further ahead than anything a group plans (and "32 Mar" read as 2032 is a typo): refusing it
 # also keeps every date computed from a typed one (horizons, reminders) far from year 9999.
 MAX_AHEAD = timedelta(days=5 * 366)
-EXAMPLES = "“tomorrow 2pm”, “3 Dec 14:00” or “next Tuesday 10:30”"
+EXAMPLES = Words(N_("“tomorrow 2pm”, “3 Dec 14:00” or “next Tuesday 10:30”"))
 
 
-class WhenError(ValueError):
-    """Raised with a plain-words message for the person who typed the date."""
+class WhenError(ProblemError):
+    """Raised with a template and its values (bot/domain/problems.py) for the person who
+    typed the date; `.message` is its English."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A moment named in a problem: written out in the reader's language by the view."""
+
+    at: datetime
+    zone: str
+
+    def __str__(self) -> str:
+        return describe_when(self.at, self.zone)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A local day named in a problem ("Sunday 29 March 2026")."""
+
+    on: datetime
+
+    def __str__(self) -> str:
+        return _day_words(self.on)
+
+
+@dataclass(frozen=True, slots=True)
+class TypedBack:
+    """What the person typed with the time made plain, to type straight back: "10pm" in
+    English, "22:00" in languages that write the 24-hour clock."""
+
+    twelve_hour: str
+    day_clock: str
+
+    def __str__(self) -> str:
+        return self.twelve_hour
 
 
 def zone_of(zone_name: str) -> ZoneInfo:
@@ -73,8 +105,13 @@ def resolve_local(naive: datetime, zone: ZoneInfo) -> datetime:
     local = naive.replace(tzinfo=zone, fold=0)
     if not exists_locally(local):
         raise WhenError(
-            f"{naive:%H:%M} does not exist on {_day_words(naive)} in {zone_label(zone.key)}: "
-            "the clocks go forward that night. Please choose another time, such as an hour later."
+            N_(
+                "{clock} does not exist on {day} in {place}: the clocks go forward that night. "
+                "Please choose another time, such as an hour later."
+            ),
+            clock=f"{naive:%H:%M}",
+            day=Day(naive),
+            place=zone_label(zone.key),
         )
     return local.astimezone(UTC)
 
@@ -89,8 +126,8 @@ class AmbiguousTimeError(WhenError):
     """A bare hour that could be morning or evening ("tomorrow at 10"): the person is asked
     which. `readings` holds both, morning first, each a valid future minute."""
 
-    def __init__(self, message: str, readings: tuple[datetime, datetime]) -> None:
-        super().__init__(message)
+    def __init__(self, template: str, readings: tuple[datetime, datetime], **values: object):
+        super().__init__(template, **values)
         self.readings = readings
 
 
@@ -106,9 +143,12 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
     """
     cleaned = " ".join(_plain_script(text).split())
     if not cleaned:
-        raise WhenError(f"Please type a date and time, like {EXAMPLES}.")
+        raise WhenError(N_("Please type a date and time, like {examples}."), examples=EXAMPLES)
     if len(cleaned) > MAX_TEXT:
-        raise WhenError(f"That is too long for a date. Please type something like {EXAMPLES}.")
+        raise WhenError(
+            N_("That is too long for a date. Please type something like {examples}."),
+            examples=EXAMPLES,
+        )
     zone = zone_of(zone_name)
     now_utc = _aware_utc(now)
     local_now = now_utc.astimezone(zone).replace(tzinfo=None)
@@ -116,7 +156,7 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
     try:
         typed = find_time(lowered)
     except ClockError:
-        raise WhenError(_UNREADABLE) from None
+        raise WhenError(_UNREADABLE, examples=EXAMPLES) from None
     try:
         if typed is not None:
             day = _read_day(day_words(lowered, typed), local_now)
@@ -127,7 +167,7 @@ def parse_when(text: str, zone_name: str, now: datetime) -> datetime:
         return _whole_text(cleaned, zone_name, now_utc, local_now, has_time=typed is not None)
     except OverflowError:
         # Near year 1 or 9999 a zone's offset runs off the calendar: no real date is there.
-        raise WhenError(_UNREADABLE) from None
+        raise WhenError(_UNREADABLE, examples=EXAMPLES) from None
 
 
 # Arabic-Indic digits as ASCII ("٣" is 3), and Arabic short vowels dropped ("مساءً" is "مساء"),
@@ -140,7 +180,7 @@ def _plain_script(text: str) -> str:
     return _ARABIC_MARKS.sub("", text.translate(_DIGITS))
 
 
-_UNREADABLE = f"Sorry, I could not read that as a date and time. Try {EXAMPLES}."
+_UNREADABLE = N_("Sorry, I could not read that as a date and time. Try {examples}.")
 # Short forms dateparser does not know, and words it stumbles on.
 _DAY_SPELLINGS = (
     (re.compile(r"\bweds\b"), "wednesday"),
@@ -241,12 +281,21 @@ def _choose(
         _checked_future(ahead[1], zone_name, now_utc)
         morning, evening = typed.plausible
         raise AmbiguousTimeError(
-            f"Do you mean {typed.spoken} in the morning or in the evening? "
-            f"Please type “{with_meridiem(text, typed, morning)}” or "
-            f"“{with_meridiem(text, typed, evening)}”.",
+            N_(
+                "Do you mean {clock} in the morning or in the evening? "
+                "Please type “{morning}” or “{evening}”."
+            ),
             (ahead[0], ahead[1]),
+            clock=typed.spoken,
+            morning=_typed_back(text, typed, morning),
+            evening=_typed_back(text, typed, evening),
         )
     return _checked_future(ahead[0] if ahead else moments[0], zone_name, now_utc)
+
+
+def _typed_back(text: str, typed: TypedTime, reading: time) -> TypedBack:
+    day_clock = f"{text[: typed.start]}{reading:%H:%M}{text[typed.end :]}"
+    return TypedBack(with_meridiem(text, typed, reading), day_clock)
 
 
 def _whole_text(
@@ -258,7 +307,7 @@ def _whole_text(
     found = _date_data(cleaned, local_now, "future")
     parsed: datetime | None = found.date_obj
     if parsed is None:
-        raise WhenError(_UNREADABLE)
+        raise WhenError(_UNREADABLE, examples=EXAMPLES)
     clock_meant = (
         has_time or found.period == "part_of_day" or _DURATION.search(cleaned.lower()) is not None
     )
@@ -273,7 +322,9 @@ def _future_moment(
     if period != "time" and (parsed.time() == time(0) or not clock_meant):
         # A day alone ("3 Dec", "tomorrow", "next week"): not midnight, nor the clock's time
         # now (dateparser's answer for "tomorrow"), by guess. "In 3 days" is a span of time.
-        raise WhenError("Please add a time as well as the day, like “Friday 17:00” or “3 Dec 2pm”.")
+        raise WhenError(
+            N_("Please add a time as well as the day, like “Friday 17:00” or “3 Dec 2pm”.")
+        )
     if parsed.tzinfo is not None:
         # The person named a zone ("3pm UTC"): that is an exact moment already.
         moment = parsed.astimezone(UTC).replace(second=0, microsecond=0)
@@ -286,13 +337,13 @@ def _checked_future(moment: datetime, zone_name: str, now_utc: datetime) -> date
     """The moment, if it is ahead and not too far; WhenError saying why not otherwise."""
     if moment <= now_utc:
         raise WhenError(
-            f"{describe_when(moment, zone_name)} has already passed. "
-            "Please choose a time in the future."
+            N_("{moment} has already passed. Please choose a time in the future."),
+            moment=Moment(moment, zone_name),
         )
     if moment - now_utc > MAX_AHEAD:
         raise WhenError(
-            f"{describe_when(moment, zone_name)} is more than five years away. "
-            "Please choose a nearer time."
+            N_("{moment} is more than five years away. Please choose a nearer time."),
+            moment=Moment(moment, zone_name),
         )
     return moment
 

@@ -22,6 +22,8 @@ from telegram.ext import JobQueue
 from bot.clock import now
 from bot.domain.disclosure import role_count_is_small
 from bot.domain.roles import ROLES
+from bot.i18n import speaking
+from bot.reader_languages import group_language_of, person_language_of
 from bot.scheduling.group_sender import Edit, deliver_to_group, edit_in_group, send_to_group
 from bot.services import meeting_reminders, meeting_rsvps, meetings, polls
 from bot.services.meeting_reminders import PersonalToSend
@@ -136,12 +138,10 @@ async def post_meeting(context: AppContext, occurrence_id: int) -> bool:
         )
     if view is None:
         return False
+    with speaking(await group_language_of(context, view.chat_id)):
+        text, markup = views.meeting_message(view), views.meeting_keyboard(view)
     message = await send_to_group(
-        context,
-        view.chat_id,
-        views.meeting_message(view),
-        thread_id=view.thread_id,
-        markup=views.meeting_keyboard(view),
+        context, view.chat_id, text, thread_id=view.thread_id, markup=markup
     )
     set_alarms(context.job_queue, alarms)
     if message is None:
@@ -158,13 +158,9 @@ async def refresh_meeting_message(context: AppContext, occurrence_id: int) -> No
         view = await meetings.view_of(uow, occurrence_id)
     if view is None or view.message_id is None or not view.group_active:
         return
-    edit = await edit_in_group(
-        context,
-        view.chat_id,
-        view.message_id,
-        views.meeting_message(view),
-        views.meeting_keyboard(view),
-    )
+    with speaking(await group_language_of(context, view.chat_id)):
+        text, markup = views.meeting_message(view), views.meeting_keyboard(view)
+    edit = await edit_in_group(context, view.chat_id, view.message_id, text, markup)
     if edit is Edit.RETRY_LATER:
         rsvp_changed(context, view.group_id, occurrence_id)  # tried again in its turn
 
@@ -222,12 +218,11 @@ async def _send_reminder(context: AppContext, reminder_id: int, moment: datetime
         open_polls, _ = await polls.group_polls(
             uow, view.group_id, min_cell=context.settings.min_cell, recent=0
         )
+    with speaking(await group_language_of(context, view.chat_id)):
+        text = views.reminder_text(view, [p.question for p in open_polls], now=moment)
+        markup = views.meeting_keyboard(view)
     delivery = await deliver_to_group(
-        context,
-        view.chat_id,
-        views.reminder_text(view, [p.question for p in open_polls], now=moment),
-        thread_id=view.thread_id,
-        markup=views.meeting_keyboard(view),
+        context, view.chat_id, text, thread_id=view.thread_id, markup=markup
     )
     if delivery.gone:
         # The group removed the bot: drop its pending reminders, so nothing retries there.
@@ -258,8 +253,9 @@ async def _warn_facilitators(context: AppContext, view: OccurrenceView) -> None:
     if any(role_count_is_small(coming.get(role, 0), context.settings.min_cell) for role in ROLES):
         # "Nobody from the other roles" would say which role the few who are coming hold.
         return
-    text = views.role_gap_warning(view, missing)
     for user_id in await context.facilitators.of(context.bot, view.chat_id):
+        with speaking(await person_language_of(context, user_id)):
+            text = views.role_gap_warning(view, missing)
         try:
             await context.bot.send_message(user_id, text)
         except TelegramError:
@@ -300,10 +296,12 @@ async def _send_personal(
             await meeting_reminders.forget_opt_ins(uow, never)
     if view is None or not coming:
         return
-    text = views.personal_reminder(view, now=moment)
     for opt_in in opt_ins:
         if opt_in.chat_id is None or opt_in.chat_id not in coming:
             continue
+        # A private chat's id is its person's: the reminder is in their language.
+        with speaking(await person_language_of(context, opt_in.chat_id)):
+            text = views.personal_reminder(view, now=moment)
         try:
             await context.bot.send_message(opt_in.chat_id, text)
         except Forbidden:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.domain.keyed_hash import person_key
 from bot.domain.meeting_setup import MeetingSetup
+from bot.i18n import N_
 from bot.services import drafts, meetings
 from storage.models import MeetingDraft as DraftRow
 from storage.uow import UnitOfWork
@@ -89,9 +90,11 @@ async def save_meeting(uow: UnitOfWork, draft: MeetingDraft, *, zone: str, now: 
         return Saved(None)
     if state.or_else is not None:
         # Morning or evening is still open: a Save forged past the question saves nothing.
-        return Saved(None, "Please choose the morning or the evening time first.")
+        return Saved(None, N_("Please choose the morning or the evening time first."))
     if state.starts_at <= now:
-        return Saved(None, "That time has passed while the meeting waited. Please press Change.")
+        return Saved(
+            None, N_("That time has passed while the meeting waited. Please press Change.")
+        )
     if not await uow.meeting_drafts.remove(draft.id):
         return Saved(None)
     occurrence_id = await meetings.create_meeting(

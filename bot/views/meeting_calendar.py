@@ -9,6 +9,10 @@ A date keeps one UID for life, and so does a series; every move or cancellation 
 SEQUENCE (the `revision` counters), so a file made later replaces the copy already in
 people's calendars. A cancelled date or series comes as METHOD:CANCEL with STATUS:CANCELLED,
 which calendars take as "remove it".
+
+Its words (the description, the file's name) are in the language of whoever asked for it,
+current when it is made; SUMMARY and DESCRIPTION say which (LANGUAGE), for calendars that
+read it aloud.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from bot.domain.recurrence import Recurrence, week_of_month
 from bot.domain.when import zone_of
 from bot.domain.zone_rules import observances
+from bot.i18n import _, current_language
+from bot.i18n.catalogues import RLM
 from bot.services.meetings import OccurrenceView
 
 DURATION = timedelta(hours=1)  # meetings have no end time here; an hour is a fair block
@@ -62,14 +68,26 @@ def _event(view: OccurrenceView, start: datetime, uid: str, now: datetime, seque
     event.add("uid", uid)
     event.add("dtstamp", now.astimezone(UTC))
     event.add("sequence", sequence)
-    event.add("summary", view.title)
+    language = {"language": current_language()}
+    event.add("summary", view.title, parameters=language)
     event.add("dtstart", start)
     event.add("dtend", start + DURATION)
     if view.place:
         event.add("location", view.place)
+    lines = [_("Planned with Equal Say. Say if you can come on the meeting's message.")]
     if view.agenda:
-        event.add("description", "Agenda:\n" + "\n".join(f"- {item}" for item in view.agenda))
+        lines += ["", _("Agenda:"), *(f"- {item}" for item in view.agenda)]
+    event.add("description", "\n".join(lines), parameters=language)
     return event
+
+
+def file_name() -> str:
+    """The file's name, in the reader's words: people see it in the chat and in Files."""
+    return _("meeting").lstrip(RLM) + ".ics"
+
+
+def series_file_name() -> str:
+    return _("meeting-series").lstrip(RLM) + ".ics"
 
 
 def _rule(view: OccurrenceView) -> dict[str, object]:

@@ -7,10 +7,12 @@ from datetime import datetime
 from functools import partial
 from html import escape
 
+from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.meeting_rules import Rsvp, describe_offset
+from bot.domain.meeting_rules import Rsvp
 from bot.domain.meeting_setup import MeetingSetup, SetupStep
+from bot.domain.problems import ProblemError
 from bot.domain.recurrence import (
     ORDINALS,
     RECURRENCES,
@@ -26,10 +28,17 @@ from bot.services.meeting_rsvps import RsvpStatus
 from bot.services.meetings import OccurrenceView, RsvpCounts
 from bot.views.callbacks import Action, encode
 from bot.views.limits import fit_message
+from bot.views.problems import problem_words
 from bot.views.role_words import capitalised as words_capitalised
 
 SAVE, CHANGE, MORNING, EVENING, REPEAT_BASE = 0, 1, 2, 3, 10
-ROLE_WORDS = {Role.SERVICE_USER: "service users", Role.CARER: "carers", Role.STAFF: "staff"}
+# "No service users have said they are coming": one sentence per role, so each language
+# can bend the word as its grammar needs.
+_NOBODY_COMING = {
+    Role.SERVICE_USER: N_("No service users have said they are coming yet."),
+    Role.CARER: N_("No carers have said they are coming yet."),
+    Role.STAFF: N_("No staff have said they are coming yet."),
+}
 
 MEETING_IN_GROUP_ONLY = N_("Please use /meeting in the group the meeting is for.")
 ONLY_FACILITATORS = N_("Sorry, only the group's organisers can do that.")
@@ -66,6 +75,15 @@ CALENDAR_CAPTION = N_(
 )
 CALENDAR_CANCEL_CAPTION = N_("Open this file to take the cancelled meeting out of your calendar.")
 OPEN_PRIVATE_CHAT = N_("Please open a private chat with me first, then press again.")
+MOVE_HOW = N_("Please write it like this: /movemeeting 1 | next Wednesday 3pm")
+KEPT = N_("Kept")
+KEPT_NOTHING_CHANGED = N_("Kept. Nothing was changed.")
+CANCELLED, MOVED, SAVED = N_("Cancelled"), N_("Moved"), N_("Saved")
+OVER = N_("This meeting is over or cancelled.")
+USE_GROUP_BUTTON = N_("Please use the button on the meeting's message in its group.")
+ANSWER_FIRST = N_("Please press Coming or Maybe first.")
+CALENDAR_SENT = N_("I sent you the calendar file in our private chat.")
+WILL_REMIND = N_("Done: I will remind you in our private chat.")
 
 
 def _when(moment: datetime, zone: str) -> str:
@@ -119,9 +137,19 @@ def _clock(moment: datetime, zone: str) -> str:
 def _half_of_day(moment: datetime, zone: str, other: datetime) -> str:
     """'Fri 10:00 in the morning'; the day is named only when the two readings differ in it."""
     local, other_local = moment.astimezone(zone_of(zone)), other.astimezone(zone_of(zone))
-    day = "" if local.date() == other_local.date() else f"{local:%a} "
-    half = "in the morning" if local.hour < 12 else "in the evening"
-    return f"{day}{local:%H:%M} {half}"
+    clock = f"{local:%H:%M}"
+    if local.date() != other_local.date():
+        clock = f"{_short_day(local)} {clock}"
+    if local.hour < 12:
+        return _("{clock} in the morning").format(clock=clock)
+    return _("{clock} in the evening").format(clock=clock)
+
+
+def _short_day(local: datetime) -> str:
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return f"{local:%a}"
+    return format_date(local, "EEE", locale=language)
 
 
 def confirm_text(state: MeetingSetup, zone: str) -> str:
@@ -132,11 +160,11 @@ def confirm_text(state: MeetingSetup, zone: str) -> str:
         lines = [
             f"<b>{escape(state.title)}</b>",
             "",
-            f"<b>{hour} in the morning or in the evening?</b>",
-            f"Morning: {escape(_when(morning, zone))}",
-            f"Evening: {escape(_when(evening, zone))}",
+            _("<b>{hour} in the morning or in the evening?</b>").format(hour=hour),
+            _("Morning: {moment}").format(moment=escape(_when(morning, zone))),
+            _("Evening: {moment}").format(moment=escape(_when(evening, zone))),
             "",
-            "Press the one you mean, or <b>Change</b> to type it again.",
+            _("Press the one you mean, or <b>Change</b> to type it again."),
         ]
         return "\n".join(lines)
     local = state.starts_at.astimezone(zone_of(zone)).replace(tzinfo=None)
@@ -207,32 +235,37 @@ def confirm_keyboard(draft_id: int, state: MeetingSetup, zone: str) -> InlineKey
     )
 
 
-def setup_question(step: SetupStep, zone: str, problem: str | None = None) -> str:
+def setup_question(step: SetupStep, zone: str, error: ProblemError | None = None) -> str:
     questions = {
-        SetupStep.WHEN: (
-            f"When is the meeting? Type a day and time, like {EXAMPLES}. "
-            f"I will read it as {zone_label(zone)} time."
+        SetupStep.WHEN: lambda: _(
+            "When is the meeting? Type a day and time, like {examples}. "
+            "I will read it as {place} time."
+        ).format(examples=_(EXAMPLES), place=escape(zone_label(zone))),
+        SetupStep.TITLE: lambda: _(
+            "What is the meeting called? For example: Discharge working group"
         ),
-        SetupStep.TITLE: "What is the meeting called? For example: Discharge working group",
-        SetupStep.PLACE: (
+        SetupStep.PLACE: lambda: _(
             "Where is it? Type a room and address, or a video link. Type - if you would rather "
             "not say."
         ),
     }
-    text = questions.get(step, "")
-    return text if problem is None else f"⚠️ {escape(problem)}\n\n{text}"
+    text = questions[step]() if step in questions else ""
+    return text if error is None else f"{problem(error)}\n\n{text}"
 
 
 def set_up_in_private() -> str:
-    return "Let's plan a meeting. Press the button and I will guide you, step by step, in private."
+    return _(
+        "Let's plan a meeting. Press the button and I will guide you, step by step, in private."
+    )
 
 
 def set_up_keyboard(url: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(SET_UP_LABEL, url=url)]])
 
 
-def problem(message: str) -> str:
-    return f"⚠️ {escape(message)}"
+def problem(error: ProblemError) -> str:
+    """Something typed that cannot be used, in the reader's language."""
+    return f"⚠️ {escape(problem_words(error))}"
 
 
 def saved_text(group_title: str) -> str:
@@ -411,36 +444,37 @@ def personal_reminder(view: OccurrenceView, *, now: datetime) -> str:
 
 def role_gap_warning(view: OccurrenceView, missing: Sequence[Role]) -> str:
     """To facilitators, privately: which roles have nobody coming yet (counts only)."""
-    who = " and ".join(ROLE_WORDS[role] for role in missing)
-    return (
-        f"Heads up about <b>{escape(view.title)}</b> ({escape(_when(view.starts_at, view.zone))}): "
-        f"no {who} have said they are coming yet.\n"
-        "Each role counts equally, so you may want to check in with the group."
+    return "\n".join(
+        [
+            _("Heads up about {meeting}:").format(meeting=_meeting_words(view)),
+            *(_(_NOBODY_COMING[role]) for role in missing),
+            _("Each role counts the same. You may want to check in with the group."),
+        ]
     )
 
 
 def meetings_list(views: Sequence[OccurrenceView]) -> str:
     if not views:
-        return NOTHING_PLANNED + " Facilitators can plan one with /meeting."
-    lines = ["<b>Upcoming meetings</b>"]
+        return _(NOTHING_PLANNED) + " " + _("Organisers can plan one with /meeting.")
+    lines = [_("<b>Upcoming meetings</b>")]
     for number, view in enumerate(views, start=1):
         lines += ["", f"{number}. <b>{escape(view.title)}</b>", *_details(view)]
         lines += [f"   • {escape(item)}" for item in view.agenda]
         lines.append(_counts(view))
     lines += [
         "",
-        "Facilitators: /cancelmeeting 1 cancels the first one; "
-        "/movemeeting 1 | next Wednesday 3pm moves it.",
+        _("Organisers: /cancelmeeting 1 cancels the first one."),
+        _("/movemeeting 1 | next Wednesday 3pm moves it."),
     ]
     return "\n".join(lines)
 
 
 def ask_cancel(view: OccurrenceView) -> tuple[str, InlineKeyboardMarkup]:
-    text = f"Cancel <b>{escape(view.title)}</b> on {escape(_when(view.starts_at, view.zone))}?"
+    text = _("Cancel {meeting}?").format(meeting=_meeting_words(view))
     rows = [
         [
             InlineKeyboardButton(
-                "Cancel this date",
+                _("Cancel this date"),
                 callback_data=encode(Action.MEETING_CANCEL, view.occurrence_id, 1),
             )
         ]
@@ -449,7 +483,7 @@ def ask_cancel(view: OccurrenceView) -> tuple[str, InlineKeyboardMarkup]:
         rows.append(
             [
                 InlineKeyboardButton(
-                    "Cancel the whole series",
+                    _("Cancel the whole series"),
                     callback_data=encode(Action.MEETING_CANCEL, view.occurrence_id, 2),
                 )
             ]
@@ -457,7 +491,7 @@ def ask_cancel(view: OccurrenceView) -> tuple[str, InlineKeyboardMarkup]:
     rows.append(
         [
             InlineKeyboardButton(
-                "Keep it", callback_data=encode(Action.MEETING_CANCEL, view.occurrence_id, 0)
+                _("Keep it"), callback_data=encode(Action.MEETING_CANCEL, view.occurrence_id, 0)
             )
         ]
     )
@@ -466,38 +500,46 @@ def ask_cancel(view: OccurrenceView) -> tuple[str, InlineKeyboardMarkup]:
 
 def ask_move(view: OccurrenceView, new_start: datetime) -> tuple[str, InlineKeyboardMarkup]:
     minutes = int(new_start.timestamp() // 60)
-    text = (
-        f"Move <b>{escape(view.title)}</b> from {escape(_when(view.starts_at, view.zone))} "
-        f"to <b>{escape(_when(new_start, view.zone))}</b>?"
+    text = _("Move <b>{title}</b> from {old} to <b>{new}</b>?").format(
+        title=escape(view.title),
+        old=escape(_when(view.starts_at, view.zone)),
+        new=escape(_when(new_start, view.zone)),
     )
 
     def button(label: str, scope: int) -> list[InlineKeyboardButton]:
         data = encode(Action.MEETING_MOVE, view.occurrence_id, scope, minutes)
         return [InlineKeyboardButton(label, callback_data=data)]
 
-    rows = [button("Move this date", 1)]
+    rows = [button(_("Move this date"), 1)]
     if view.repeats:
-        rows.append(button("Move the series from this date on", 2))
-    rows.append(button("Keep it as it is", 0))
+        rows.append(button(_("Move the series from this date on"), 2))
+    rows.append(button(_("Keep it as it is"), 0))
     return text, InlineKeyboardMarkup(rows)
 
 
 def cancelled_notice(view: OccurrenceView, *, whole_series: bool) -> str:
-    what = "All future dates of" if whole_series else "The meeting"
-    return (
-        f"❌ {what} <b>{escape(view.title)}</b> "
-        f"{'are' if whole_series else 'on ' + escape(_when(view.starts_at, view.zone)) + ' is'} "
-        "cancelled. There will be no reminders for it."
-    )
+    if whole_series:
+        head = _("❌ All future dates of <b>{title}</b> are cancelled.")
+    else:
+        head = _("❌ <b>{title}</b> on {moment} is cancelled.")
+    words = head.format(title=escape(view.title), moment=escape(_when(view.starts_at, view.zone)))
+    return words + " " + _("There will be no reminders for it.")
 
 
 def moved_notice(view: OccurrenceView, *, whole_series: bool) -> str:
-    scope = " (and the dates after it)" if whole_series else ""
-    return (
-        f"🔁 <b>{escape(view.title)}</b> has moved{scope} to "
-        f"<b>{escape(_when(view.starts_at, view.zone))}</b>. "
-        "Reminders will follow the new time. Please check your answer still stands. "
-        "If it is in your calendar, press 📆 again: the new file updates it."
+    if whole_series:
+        head = _(
+            "🔁 <b>{title}</b> and the dates after it have moved. The next one is <b>{moment}</b>."
+        )
+    else:
+        head = _("🔁 <b>{title}</b> has moved to <b>{moment}</b>.")
+    words = head.format(title=escape(view.title), moment=escape(_when(view.starts_at, view.zone)))
+    return "\n".join(
+        [
+            words,
+            _("Reminders will follow the new time. Please check your answer still stands."),
+            _("If it is in your calendar, press 📆 again: the new file updates it."),
+        ]
     )
 
 
@@ -506,22 +548,28 @@ def agenda_added(view: OccurrenceView) -> str:
 
 
 def timezone_set(zone: str) -> str:
-    return (
-        f"Done. New meetings here will use {escape(zone_label(zone))} time ({escape(zone)}). "
+    return _(
+        "Done. New meetings here will use {place} time ({zone}). "
         "Meetings already planned keep their times."
-    )
+    ).format(place=escape(zone_label(zone)), zone=escape(zone))
+
+
+def timezone_now(zone: str) -> str:
+    return _(TIMEZONE_HOW) + "\n" + _("(Now: {zone})").format(zone=escape(zone))
 
 
 def unknown_timezone(text: str) -> str:
-    return (
-        f"Sorry, I do not know the time zone “{escape(text[:60])}”. Please use a name like "
+    return _(
+        "Sorry, I do not know the time zone “{zone}”. Please use a name like "
         "Europe/London, Europe/Dublin or America/New_York."
-    )
+    ).format(zone=escape(text[:60]))
 
 
 def reminders_set(offsets: Sequence[int]) -> str:
-    words = " and ".join(describe_offset(m) for m in offsets)
-    return f"Done. I will remind the group {escape(words)} before each meeting."
+    words = _(", ").join(span_words(m) for m in offsets)
+    return _("Done. I will remind the group this long before each meeting: {spans}.").format(
+        spans=escape(words)
+    )
 
 
 def reminder_opted_in(view: OccurrenceView) -> str:
@@ -538,9 +586,9 @@ NO_GROUP_WITH_MEETINGS = N_(
 
 
 def which_group(titles: Sequence[str]) -> str:
-    lines = ["You are in more than one group with a meeting planned. Which one is it for?"]
+    lines = [_("You are in more than one group with a meeting planned. Which one is it for?")]
     lines += [f"{n}. {escape(title)}" for n, title in enumerate(titles, start=1)]
-    lines += ["", "Send it again with the number first, for example: /agenda 1 Transport"]
+    lines += ["", _("Send it again with the number first, for example: /agenda 1 Transport")]
     return "\n".join(lines)
 
 
@@ -549,29 +597,53 @@ def _meeting_words(view: OccurrenceView) -> str:
 
 
 def agenda_full(view: OccurrenceView) -> str:
-    return (
-        f"Sorry, the agenda of {_meeting_words(view)} is full: it has as many items as one "
-        "meeting can take. Nothing was added. You could raise it with a facilitator, or "
-        "suggest it again for the meeting after."
+    return "\n".join(
+        [
+            _("Sorry, the agenda of {meeting} is full. Nothing was added.").format(
+                meeting=_meeting_words(view)
+            ),
+            _("You could ask an organiser, or send it again for the next meeting."),
+        ]
     )
 
 
 def agenda_share_used(view: OccurrenceView, per_person: int, *, private: bool) -> str:
-    items = "1 item" if per_person == 1 else f"{per_person} items"
-    how = "sent" if private else "added"
-    way = "send privately" if private else "add here"
-    return (
-        f"Sorry, you have already {how} {items} for {_meeting_words(view)}, as many as one "
-        f"person can {way} for one meeting. Nothing was added. You could raise it at the "
-        "meeting, or with a facilitator."
+    if private:
+        used = ngettext(
+            "Sorry, you have already sent {count} item for {meeting}. That is as many as one "
+            "person can send.",
+            "Sorry, you have already sent {count} items for {meeting}. That is as many as one "
+            "person can send.",
+            per_person,
+        )
+    else:
+        used = ngettext(
+            "Sorry, you have already added {count} item for {meeting}. That is as many as one "
+            "person can add here.",
+            "Sorry, you have already added {count} items for {meeting}. That is as many as one "
+            "person can add here.",
+            per_person,
+        )
+    return "\n".join(
+        [
+            used.format(count=per_person, meeting=_meeting_words(view)),
+            _("Nothing was added. You could raise it at the meeting, or with an organiser."),
+        ]
     )
 
 
 def agenda_waiting(view: OccurrenceView) -> str:
-    return (
-        "Thank you. In this group a facilitator checks what is sent privately, as for "
-        f"feedback: if they agree, it goes on the agenda of {_meeting_words(view)}. "
-        "Nobody will know it came from you, not even them."
+    return "\n".join(
+        [
+            _(
+                "Thank you. In this group, an organiser checks items sent in private first, "
+                "as with feedback."
+            ),
+            _("If they agree, it goes on the agenda of {meeting}.").format(
+                meeting=_meeting_words(view)
+            ),
+            _("Nobody will know it came from you, not even them."),
+        ]
     )
 
 

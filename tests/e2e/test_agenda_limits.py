@@ -190,7 +190,7 @@ async def _moderated_item(bot: SandboxBot, circle: Circle, text: str) -> FakeMes
     sam = circle.members[Role.SERVICE_USER][0]
     await bot.say(sam, bot.private(sam), f"/agenda {text}")
     told = bot.last_text(bot.private(sam))
-    assert "a facilitator checks what is sent privately" in told
+    assert "an organiser checks items sent in private" in told
     assert "Forum" in told
     copy = bot.last(bot.private(circle.fiona))
     assert text in (copy.text or "")

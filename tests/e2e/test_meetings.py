@@ -325,7 +325,7 @@ async def test_facilitators_are_warned_privately_when_a_role_has_nobody_coming(
     with time_machine.travel(when.astimezone(UTC) - timedelta(hours=23), tick=False):
         await dispatch_due(context_of(bot))
     warning = bot.last_text(bot.private(circle.fiona))
-    assert "no staff have said they are coming" in warning
+    assert "No staff have said they are coming" in warning
     for person in circle.everyone():  # counts only: never a name
         assert person.first_name not in warning
 

@@ -70,7 +70,7 @@ def check_meeting_command(
     texts = world.sent_texts(before)
     for outcome in expected_meeting(line, zone, moments):
         if isinstance(outcome, MeetingInputError):
-            if meeting_views.problem(outcome.message) in texts:
+            if meeting_views.problem(outcome) in texts:
                 return None
         elif meeting_views.confirm_text(MeetingSetup.from_line(outcome), zone) in texts:
             return outcome
