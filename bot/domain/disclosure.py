@@ -291,16 +291,6 @@ def _full(t: Tally, base: Publication) -> Publication:
 # ----------------------------------------------------------- roles counted anywhere else
 
 
-def role_figure(count: int, min_cell: int = DEFAULT_MIN_CELL) -> str:
-    """How one role's size is said (/members): a role of fewer than `min_cell` people is not
-    given as an exact number: in a small group "Carers: 1" all but names the one carer."""
-    if count <= 0:
-        return "none yet"
-    if count < min_cell:
-        return f"fewer than {min_cell}"
-    return str(count)
-
-
 def role_count_is_small(count: int, min_cell: int = DEFAULT_MIN_CELL) -> bool:
     return 0 < count < min_cell
 

@@ -361,7 +361,8 @@ FORGET_KEPT = N_("Nothing was erased. Your roles stay as they were.")
 
 
 def _figure(count: int, min_cell: int) -> str:
-    """As bot/domain/disclosure.role_figure says it, in the reader's language."""
+    """How one role's size is said: a role of fewer than `min_cell` people is not given as
+    an exact number (in a small group "Carers: 1" all but names the one carer)."""
     if count <= 0:
         return _("none yet")
     if role_count_is_small(count, min_cell):

@@ -19,7 +19,6 @@ from bot.domain.disclosure import (
     may_tag_role,
     participation_word,
     plan,
-    role_figure,
 )
 from bot.domain.disclosure_audit import DEFAULT_BAR
 from bot.domain.disclosure_ladder import (
@@ -253,13 +252,6 @@ def test_every_turnout_of_the_issue_group_ends_with_an_equal_weight_decision(
 
 
 # ----------------------------------------------- the same rule wherever roles are counted
-
-
-def test_role_figures_hold_small_roles_back() -> None:
-    assert role_figure(0) == "none yet"
-    assert role_figure(1) == role_figure(2) == "fewer than 3"
-    assert role_figure(3) == "3"
-    assert role_figure(4, min_cell=5) == "fewer than 5"
 
 
 def test_a_feedback_role_tag_needs_a_role_of_min_cell() -> None:
