@@ -26,6 +26,8 @@ from bot.domain.report_period import (
     typed_period,
 )
 from bot.domain.when import zone_of
+from bot.i18n import speaking
+from bot.reader_languages import person_language_of
 from bot.services import membership, reports
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.views import general
@@ -60,7 +62,9 @@ async def ask_for_report(update: Update, context: AppContext) -> None:
     )
     if group is None:
         return
-    text, keyboard = views.choose_period(group)
+    # Sent to the organiser's private chat: in their language, not the group's.
+    with speaking(await person_language_of(context, user_id_of(update))):
+        text, keyboard = views.choose_period(group)
     await answer_privately(
         update,
         context.bot,
@@ -120,7 +124,7 @@ async def pick_period(update: Update, context: AppContext) -> None:
         if context.user_data is not None:
             context.user_data[_DRAFT] = {"group": group.id, "started": datetime.now(UTC)}
         await query.answer()
-        await edit_query_message(query, views.ASK_DATES)
+        await edit_query_message(query, views.ask_dates())
         return
     today = now().astimezone(zone_of(group.timezone)).date()
     period = chosen_period(choice, today)
@@ -150,7 +154,7 @@ async def take_text(update: Update, context: AppContext) -> bool:
     try:
         period = typed_period(message_of(update).text or "", today)
     except PeriodError as error:
-        await reply(update, f"⚠️ {error.message}")
+        await reply(update, views.problem(error))
         return True
     context.user_data.pop(_DRAFT, None)  # type: ignore[union-attr]
     await reply(update, views.making(period))

@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 
 from dateutil import parser as date_parser
 
+from bot.domain.problems import N_, ProblemError, Words
+
 MAX_TEXT = 80
 # Longer than any board cycle; keeps one report (and the work to build it) bounded.
 MAX_DAYS = 2 * 366
-EXAMPLE = "“1 Jan 2026 to 31 Mar 2026”"
+EXAMPLE = Words(N_("“1 Jan 2026 to 31 Mar 2026”"))
 _SEPARATORS = re.compile(r"\s+(?:to|until|till)\s+|\s+[-–—]\s+|\s*[–—]\s*", re.IGNORECASE)
 
 
@@ -31,12 +33,9 @@ class PeriodChoice(IntEnum):
     CUSTOM = 3
 
 
-class PeriodError(ValueError):
-    """Raised with a plain-words message for the person who typed the dates."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class PeriodError(ProblemError):
+    """Raised with a template and its values (bot/domain/problems.py) for the person who
+    typed the dates; `.message` is its English."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +100,9 @@ def _parse_day(text: str, today: date) -> date:
             text, dayfirst=True, default=datetime(today.year, 1, 1, tzinfo=UTC)
         )
     except (ValueError, OverflowError) as error:
-        raise PeriodError(f"I could not read “{text}” as a date. Try {EXAMPLE}.") from error
+        raise PeriodError(
+            N_("I could not read “{text}” as a date. Try {example}."), text=text, example=EXAMPLE
+        ) from error
     return parsed.date()
 
 
@@ -109,16 +110,20 @@ def typed_period(text: str, today: date) -> Period:
     """Two dates typed as people do, first and last day included."""
     cleaned = " ".join(text.split())
     if not cleaned or len(cleaned) > MAX_TEXT:
-        raise PeriodError(f"Please type the first and last day, like {EXAMPLE}.")
+        raise PeriodError(
+            N_("Please type the first and last day, like {example}."), example=EXAMPLE
+        )
     parts = [p for p in _SEPARATORS.split(cleaned, maxsplit=1) if p.strip()]
     if len(parts) != 2:
-        raise PeriodError(f"Please type the first and last day, like {EXAMPLE}.")
+        raise PeriodError(
+            N_("Please type the first and last day, like {example}."), example=EXAMPLE
+        )
     first, last = (_parse_day(p.strip(), today) for p in parts)
     if last < first:
-        raise PeriodError("The last day comes before the first. Please type them again.")
+        raise PeriodError(N_("The last day comes before the first. Please type them again."))
     if first > today:
-        raise PeriodError("That period has not started yet. Please choose one in the past.")
+        raise PeriodError(N_("That period has not started yet. Please choose one in the past."))
     period = Period(first, last)
     if period.days > MAX_DAYS:
-        raise PeriodError("Please choose at most two years at a time.")
+        raise PeriodError(N_("Please choose at most two years at a time."))
     return period

@@ -104,14 +104,14 @@ async def test_a_facilitator_gets_the_period_as_a_pdf_privately_with_what_the_gr
     with time_machine.travel(datetime.now(UTC) + timedelta(days=3)):
         # A member who does not facilitate is refused, in the group and on a forged button.
         await bot.say(cara, circle.group, "/report")
-        assert "Only the group's facilitators" in bot.last_text(circle.group)
+        assert "Only the group's organisers" in bot.last_text(circle.group)
         forged = await bot.press_raw(
             cara,
             bot.private(cara),
             bot.last(bot.private(cara)).message_id,
             encode(Action.REPORT_PERIOD, 1, 0),
         )
-        assert forged is not None and "Only the group's facilitators" in str(forged["text"])
+        assert forged is not None and "Only the group's organisers" in str(forged["text"])
         assert not reports_in(bot, cara)
 
         # Dates that cannot be read get a kind answer and change nothing.
