@@ -326,7 +326,7 @@ FORGET_CONFIRM = N_(
     "This removes your role and membership in every group. "
     "You can join again later with the group's <b>Join</b> button.\n\n"
     "Your past votes, meeting answers and feedback stay in the results. They are stored "
-    "without your name or Telegram account, so nobody in the group, facilitators included, "
+    "without your name or Telegram account, so nobody in the group, organisers included, "
     "can tell they were yours."
 )
 
