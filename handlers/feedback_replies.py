@@ -157,7 +157,7 @@ async def cancel(update: Update, context: AppContext) -> None:
         await query.answer(general.STALE_BUTTON)
         return
     _end(context)
-    await query.answer(_(views.CANCELLED_SHORT))
+    await query.answer(_(views.CANCELLED))
     await send_private(context.bot, query.from_user.id, views.CANCELLED)
 
 

@@ -55,7 +55,7 @@ async def cancel(update: Update, context: AppContext) -> None:
         await _expired(query, context)
         return
     drafts.drop(context)
-    await query.answer(_(views.CANCELLED_SHORT))
+    await query.answer(_(views.CANCELLED))
     await edit_query_message(query, views.CANCELLED)
 
 

@@ -207,7 +207,6 @@ def sent(delivery: Delivery, digest_hour: int, *, urgent: bool) -> str:
 
 
 CANCELLED = N_("Cancelled. Nothing was sent.")
-CANCELLED_SHORT = N_("Cancelled")
 SENT_SHORT = N_("Sent")
 EXPIRED = N_("This is no longer in use, so nothing was sent. Type /feedback to start again.")
 EXPIRED_SHORT = N_("This is no longer in use. Nothing was sent.")

@@ -133,7 +133,6 @@ STOPPED = N_(
     "I deleted how to reach you."
 )
 CANCELLED = N_("Cancelled. Nothing was sent.")
-CANCELLED_SHORT = N_("Cancelled")
 STOPPED_SHORT = N_("Stopped")
 LIMIT = N_(
     "That is as many messages about this one as I can pass on today. Please write again tomorrow."
