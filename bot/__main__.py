@@ -106,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
         for name, (summary, details) in _COMMANDS.items()
     }
     made["demo"].add_argument("--quiet", action="store_true", help="print only the summary")
+    made["demo"].add_argument(
+        "--language", default="en", help="en (the default), pl or ar: the people's and the story's"
+    )
     made["backup"].add_argument("dest", help="the new file to write (never overwritten)")
     return parser
 
@@ -215,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         from bot.demo import run_demo
 
         configure_logging("WARNING")
-        raise SystemExit(asyncio.run(run_demo(quiet=args.quiet)))
+        raise SystemExit(asyncio.run(run_demo(quiet=args.quiet, language=args.language)))
     if args.command == "check":
         from bot.deploy_check import run_check
 

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.e2e.test_languages import english_in
+
 
 def test_demo_exits_0_and_shows_the_welcome(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
@@ -54,9 +58,9 @@ def test_demo_shows_a_first_vote_carried_through_sign_up(tmp_path: Path) -> None
     assert "Your vote for Monthly is counted." in out
 
 
-def _demo_output(folder: Path) -> str:
+def _demo_output(folder: Path, *options: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
+        [sys.executable, "-m", "bot", "demo", *options],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -65,3 +69,23 @@ def _demo_output(folder: Path) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "meeting_words"),
+    [("pl", ("Kiedy:", "Przyjdę", "Grupa robocza ds. wypisów")), ("ar", ("متى:", "سأحضر"))],
+)
+def test_demo_plays_in_another_language(
+    tmp_path: Path, code: str, meeting_words: tuple[str, ...]
+) -> None:
+    """`equalsay demo --language pl`: its people's Telegram is in Polish, so the bot answers
+    in it, and the story told around them is in Polish too."""
+    out = _demo_output(tmp_path, "--language", code)
+    story = [line for line in out.splitlines() if line.startswith(("===", "* "))]
+    assert len(story) >= 15
+    for line in story:
+        assert not english_in(line), line
+    meeting = out.split("=== ", 4)[4]  # the fourth scene: the meeting
+    for words in meeting_words:
+        assert words in meeting, words
+    assert "presses" not in out and "private chat with" not in out
