@@ -173,7 +173,7 @@ async def _cast_carried(
             now=now(),
         )
 
-    return await context.ballots.apply(write)
+    return await context.ballots.apply(write, (vote.poll_id, user_id))  # see ballot_batch
 
 
 def _vote_news(outcome: VoteOutcome) -> str:

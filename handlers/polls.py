@@ -184,7 +184,10 @@ async def ballot_press(update: Update, context: AppContext) -> None:
 
     # Written through the ballot batcher: presses in flight together share one commit; a
     # second delivery of this very press changes nothing (handlers/replays.py).
-    outcome = await context.ballots.apply(ballot_press_once(update, context, write))
+    # Sorted in a batch by the ballot it locks: replicas' batches never deadlock.
+    outcome = await context.ballots.apply(
+        ballot_press_once(update, context, write), (poll_id, user_id, update.update_id)
+    )
     if outcome is None or outcome.status is VoteStatus.REPLAYED:
         return  # delivered a second time: the first delivery was counted and answered
     try:

@@ -21,11 +21,17 @@ How, and what stays true:
   transaction (each press re-reads what it needs, so running it again is safe): the presses
   that succeed alone are counted, and only one that fails alone gets `BallotBatchError`
   (the error handler tells that person). None is silently dropped or half-written.
+- Row locks are taken in one fixed order (PostgreSQL, several replicas): each press comes with
+  a `lock_order` key, (poll, person, update), and a batch is written sorted by it (a stable
+  sort, so one person's presses keep their order). Two replicas' batches that touch the same
+  ballots therefore lock them in the same order, and one waits for the other instead of
+  deadlocking (tests/integration/test_batch_lock_order.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -33,6 +39,12 @@ from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 T = TypeVar("T")
 Work = Callable[[UnitOfWork], Awaitable[T]]
+# The rows a press locks, as a sort key: (poll id, user id, update id) for a ballot; () for a
+# write that locks no ballot (an update's claim), which goes first, in arrival order.
+LockOrder = tuple[int, ...]
+Queued = tuple[LockOrder, Work[Any], "asyncio.Future[Any]"]
+
+log = logging.getLogger(__name__)
 
 
 class BallotBatchError(RuntimeError):
@@ -47,12 +59,13 @@ class BallotBatcher:
     def __init__(self, uow: UnitOfWorkFactory, *, batching: bool = True) -> None:
         self._uow = uow
         self._batching = batching
-        self._queue: list[tuple[Work[Any], asyncio.Future[Any]]] = []
+        self._queue: list[Queued] = []
         self._busy = False  # a transaction of presses is being written
         self._drainer: asyncio.Task[None] | None = None
 
-    async def apply(self, work: Work[T]) -> T:
-        """Run `work` in a transaction, commit, and return its result."""
+    async def apply(self, work: Work[T], lock_order: LockOrder = ()) -> T:
+        """Run `work` in a transaction, commit, and return its result. `lock_order`: where it
+        goes in a batch (see the module's doc); equal keys keep their arrival order."""
         if not self._batching:
             return await self._alone(work)
         if not self._busy and not self._queue:
@@ -64,7 +77,7 @@ class BallotBatcher:
                 self._busy = False
                 self._start_drain()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.append((work, future))
+        self._queue.append((lock_order, work, future))
         self._start_drain()
         return await future
 
@@ -89,6 +102,7 @@ class BallotBatcher:
             while self._queue:  # presses queue up while each batch is written
                 batch = self._queue[: self.MAX_BATCH]
                 del self._queue[: self.MAX_BATCH]
+                batch.sort(key=lambda queued: queued[0])  # stable: a person's presses in order
                 await self._write(batch)
         except BaseException:
             self._fail(self._queue, asyncio.CancelledError())  # cancelled: fail, not strand
@@ -99,33 +113,39 @@ class BallotBatcher:
             self._busy = False
             self._drainer = None
 
-    async def _write(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:
+    async def _write(self, batch: list[Queued]) -> None:
         results: list[Any] = []
         try:
             async with self._uow() as uow:
-                for work, _ in batch:  # arrival order: each sees the ones before it
+                for _, work, _ in batch:  # lock order; each sees the ones before it
                     results.append(await work(uow))
                 await uow.commit()
         except Exception as error:
             if len(batch) == 1:
                 self._fail(batch, error)
             else:
+                # Only the kind of error: nothing here may name a person or a choice.
+                log.warning(
+                    "a batch of %d ballot writes failed (%s); writing each alone",
+                    len(batch),
+                    _root(error),
+                )
                 await self._each_alone(batch)
             return
         except BaseException as error:
             self._fail(batch, error)
             raise  # cancelled: the presses are failed, the drain stops
-        for (_, future), result in zip(batch, results, strict=True):
+        for (_, _, future), result in zip(batch, results, strict=True):
             if not future.done():  # its handler may have been cancelled meanwhile
                 future.set_result(result)
 
-    async def _each_alone(self, batch: list[tuple[Work[Any], asyncio.Future[Any]]]) -> None:
+    async def _each_alone(self, batch: list[Queued]) -> None:
         """The batch failed as a whole: each press again, in its own transaction."""
-        for index, (work, future) in enumerate(batch):
+        for index, (order, work, future) in enumerate(batch):
             try:
                 result = await self._alone(work)
             except Exception as error:
-                self._fail([(work, future)], error)
+                self._fail([(order, work, future)], error)
                 continue
             except BaseException as error:
                 self._fail(batch[index:], error)  # cancelled: fail the rest, never strand it
@@ -134,9 +154,16 @@ class BallotBatcher:
                 future.set_result(result)
 
     @staticmethod
-    def _fail(batch: list[tuple[Work[Any], asyncio.Future[Any]]], error: BaseException) -> None:
-        for _, future in batch:
+    def _fail(batch: list[Queued], error: BaseException) -> None:
+        for _, _, future in batch:
             if not future.done():
                 failure = BallotBatchError("a ballot write failed; nothing of it was written")
                 failure.__cause__ = error
                 future.set_exception(failure)
+
+
+def _root(error: BaseException) -> str:
+    """The driver's own error under SQLAlchemy's wrappers, e.g. DeadlockDetectedError."""
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return type(error).__name__

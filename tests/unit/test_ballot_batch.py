@@ -68,6 +68,23 @@ async def test_presses_queued_meanwhile_share_one_commit_in_arrival_order() -> N
     await ballots.close()
 
 
+async def test_a_batch_is_written_in_lock_order_a_persons_presses_in_arrival_order() -> None:
+    """Every replica locks ballots in the same order (no deadlock between two batches); one
+    person's two presses keep their order, so the later one stands."""
+    log: list[str] = []
+    ballots = batcher(log)
+    gate = asyncio.Event()
+    first = asyncio.create_task(ballots.apply(work(log, "a", gate)))
+    await asyncio.sleep(0)
+    queued = [("p9", (1, 9)), ("p2-first", (1, 2)), ("claim", ()), ("p2-then", (1, 2))]
+    rest = [asyncio.create_task(ballots.apply(work(log, name), order)) for name, order in queued]
+    await asyncio.sleep(0)
+    gate.set()
+    assert await asyncio.gather(first, *rest) == ["a", "p9", "p2-first", "claim", "p2-then"]
+    assert log[4:] == ["begin", "claim", "p2-first", "p2-then", "p9", "commit", "end"]
+    await ballots.close()
+
+
 async def test_a_failed_batch_is_written_again_press_by_press() -> None:
     """One press that breaks (or a deadlock between replicas) must not cost its neighbours
     their votes: the batch is rolled back, then each press is written alone."""
