@@ -9,10 +9,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.facilitators import FacilitatorCache, PresenceCache
-from bot.i18n import DEFAULT_LANGUAGE, supported
 from bot.scheduling.edits import EditCoalescer
 from bot.scheduling.welcomes import RecentArrivals
-from bot.services import languages
 from bot.services.ballot_batch import BallotBatcher
 from bot.services.languages import LanguageCache
 from bot.services.replays import RecentUpdates
@@ -66,30 +64,6 @@ class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     @property
     def facilitators(self) -> FacilitatorCache:
         return self.bot_data.facilitators
-
-    async def person_language(self, user_id: int, telegram_code: str | None = None) -> str:
-        """The language of someone a text is sent to privately, who may not be the person
-        whose update this is (a copy for an organiser, a reply to a writer): theirs as stored,
-        else Telegram's setting when known, else English."""
-        known = self.bot_data.languages.person(user_id)
-        if known is not None:
-            return known
-        async with self.uow() as uow:
-            stored = await languages.stored_language(uow, self.secret, user_id)
-        if stored is None:
-            # Not kept: their first update will note Telegram's setting as usual.
-            return supported(telegram_code) or DEFAULT_LANGUAGE
-        self.bot_data.languages.keep_person(user_id, stored)
-        return stored
-
-    async def group_language(self, chat_id: int) -> str:
-        """A group's language, for a text sent there unprompted (a job, another chat)."""
-        known = self.bot_data.languages.group(chat_id)
-        if known is None:
-            async with self.uow() as uow:
-                known = await languages.group_language(uow, chat_id)
-            self.bot_data.languages.keep_group(chat_id, known)
-        return known
 
     async def in_chat(self, chat_id: int, user_id: int) -> bool:
         """Whether the person is in that group now (cached briefly)."""

@@ -9,8 +9,12 @@ this process knows (bot/services/languages.LanguageCache), else the stored one.
 
 from __future__ import annotations
 
-from bot.context import AppContext
+from typing import TYPE_CHECKING
+
 from bot.services import languages
+
+if TYPE_CHECKING:  # bot.context imports scheduling modules that use this one
+    from bot.context import AppContext
 
 
 async def group_language_of(context: AppContext, chat_id: int) -> str:
@@ -23,10 +27,13 @@ async def group_language_of(context: AppContext, chat_id: int) -> str:
         return await languages.group_language(uow, chat_id)
 
 
-async def person_language_of(context: AppContext, user_id: int) -> str:
-    """A person's language, for what is sent to their private chat from elsewhere."""
+async def person_language_of(
+    context: AppContext, user_id: int, telegram_code: str | None = None
+) -> str:
+    """A person's language, for what is sent to their private chat from elsewhere (a crisis
+    typed in a group passes Telegram's setting, for someone not seen in private yet)."""
     known = context.bot_data.languages.known_person(user_id)
     if known is not None:
         return known
     async with context.uow() as uow:
-        return await languages.person_language(uow, context.secret, user_id, None)
+        return await languages.person_language(uow, context.secret, user_id, telegram_code)

@@ -27,6 +27,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 from bot.context import AppContext
 from bot.domain.crisis import HELP_PAYLOAD, is_crisis
 from bot.i18n import current_language, speaking
+from bot.reader_languages import person_language_of
 from bot.services import groups, reachable
 from bot.views import feedback as views
 from bot.views.general import open_private_chat_keyboard
@@ -134,7 +135,7 @@ async def _language_of(context: AppContext, user_id: int, telegram_code: str | N
     """The person's language; a failure there falls back to Telegram's setting, so the
     contacts still go."""
     try:
-        return await context.person_language(user_id, telegram_code)
+        return await person_language_of(context, user_id, telegram_code)
     except Exception as error:
         log.warning("could not read a person's language: %s", type(error).__name__)
         return telegram_code or current_language()

@@ -18,6 +18,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler
 from bot.clock import now
 from bot.context import AppContext
 from bot.i18n import _, speaking
+from bot.reader_languages import person_language_of
 from bot.scheduling.feedback_routing import answer_to_facilitators
 from bot.services import feedback_delivery, feedback_replies
 from bot.services.feedback_replies import Turn
@@ -207,7 +208,7 @@ async def _reply_to_writer(
         return
     _end(context)
     # In the writer's language, not the organiser's who is typing.
-    with speaking(await context.person_language(channel.writer_chat)):
+    with speaking(await person_language_of(context, channel.writer_chat)):
         to_writer = views.to_writer(found.group_title, found.text, text)
         keyboard = views.writer_keyboard(feedback_id)
     try:

@@ -17,6 +17,7 @@ from bot.clock import now
 from bot.context import AppContext
 from bot.domain.involvement_time import TravelTimeError, read_time_and_travel
 from bot.i18n import _, speaking
+from bot.reader_languages import group_language_of, person_language_of
 from bot.scheduling.group_sender import send_to_group
 from bot.services import involvement, membership
 from bot.services.groups import GroupInfo, find_group_by_id
@@ -54,7 +55,9 @@ async def involvement_command(update: Update, context: AppContext) -> None:
         return
     async with context.uow() as uow:
         on = await involvement.recording(uow, group.id)
-    text, keyboard = views.settings(group.title, on, group.id)
+    # Sent to the organiser's private chat: in their language, not the group's.
+    with speaking(await person_language_of(context, user_id_of(update))):
+        text, keyboard = views.settings(group.title, on, group.id)
     await answer_privately(
         update,
         context.bot,
@@ -254,7 +257,7 @@ async def switch(update: Update, context: AppContext) -> None:
     await query.answer(_(views.SAVED_SHORT))
     await edit_query_message(query, *views.settings(group.title, on, group.id))
     if on:
-        with speaking(await context.group_language(group.chat_id)):
+        with speaking(await group_language_of(context, group.chat_id)):
             switched_on = _(views.SWITCHED_ON_GROUP)
         await send_to_group(context, group.chat_id, switched_on)
 

@@ -14,7 +14,8 @@ from bot.domain.join_link import CarriedVote, vote_tag, vote_tag_matches
 from bot.domain.role_changes import ChangeKind
 from bot.domain.roles import ROLES
 from bot.facilitators import is_in_chat
-from bot.i18n import _
+from bot.i18n import _, speaking
+from bot.reader_languages import person_language_of
 from bot.scheduling.poll_jobs import poll_changed
 from bot.services import groups, involvement, membership, polls
 from bot.services.groups import GroupInfo
@@ -282,10 +283,13 @@ async def members(update: Update, context: AppContext) -> None:
         return
     async with context.uow() as uow:
         counts = await membership.role_counts(uow, group.id)
+    # Sent to the organiser's private chat: in their language, not the group's.
+    with speaking(await person_language_of(context, user_id_of(update))):
+        counts_text = views.member_counts(group.title, counts, min_cell=context.settings.min_cell)
     await answer_privately(
         update,
         context.bot,
-        views.member_counts(group.title, counts, min_cell=context.settings.min_cell),
+        counts_text,
         sent=views.MEMBERS_SENT,
         unreachable=views.MEMBERS_OPEN_PRIVATE_CHAT,
     )

@@ -26,6 +26,7 @@ from bot.domain.outcomes import (
     clean_why,
 )
 from bot.i18n import _, speaking
+from bot.reader_languages import group_language_of, person_language_of
 from bot.scheduling.group_sender import send_to_group
 from bot.services import feedback_replies, outcomes
 from bot.services.groups import find_group_by_id
@@ -42,6 +43,7 @@ from handlers.replies import (
     pressed_in_private,
     reply,
     send_private,
+    user_id_of,
 )
 
 _DRAFT = "outcome_draft"
@@ -58,7 +60,9 @@ async def record_outcome(update: Update, context: AppContext) -> None:
         return
     async with context.uow() as uow:
         found = await outcomes.topics(uow, group.id)
-    text, keyboard = views.pick(group.title, found)
+    # Sent to the organiser's private chat: in their language, not the group's.
+    with speaking(await person_language_of(context, user_id_of(update))):
+        text, keyboard = views.pick(group.title, found)
     await answer_privately(
         update,
         context.bot,
@@ -249,7 +253,7 @@ async def choose_review(update: Update, context: AppContext) -> None:
     await edit_query_message(query, views.saved(changed))
     if changed:
         # In the group's language, not the organiser's who pressed in private.
-        with speaking(await context.group_language(group.chat_id)):
+        with speaking(await group_language_of(context, group.chat_id)):
             post = views.group_post(found, facts)
         await send_to_group(context, group.chat_id, post)
         await _tell_the_writer(context, group.title, found, facts)
@@ -265,7 +269,7 @@ async def _tell_the_writer(
         channel = await feedback_replies.open_channel(uow, context.secret, found.subject_id, now())
     if channel is None:
         return
-    with speaking(await context.person_language(channel.writer_chat)):
+    with speaking(await person_language_of(context, channel.writer_chat)):
         told = views.to_writer(title, found, facts)
     try:
         await send_private(context.bot, channel.writer_chat, told)

@@ -18,6 +18,7 @@ from bot.clock import now
 from bot.context import AppContext
 from bot.domain.feedback_rules import Status
 from bot.i18n import _, current_language, speaking
+from bot.reader_languages import person_language_of
 from bot.services import feedback_delivery, urgent_feedback
 from bot.services.feedback_delivery import Item
 from bot.views import feedback_posts as views
@@ -94,7 +95,7 @@ async def _update_copies(
         if copy.chat_id == query.from_user.id and copy.message_id == pressed:
             continue  # already rewritten above
         # Each copy in its reader's language, not the presser's.
-        with speaking(await context.person_language(copy.chat_id)):
+        with speaking(await person_language_of(context, copy.chat_id)):
             line = (
                 views.seen_by_you(at)
                 if copy.chat_id == query.from_user.id

@@ -16,6 +16,7 @@ from telegram.ext import JobQueue
 
 from bot.clock import now
 from bot.i18n import speaking
+from bot.reader_languages import group_language_of
 from bot.scheduling.group_sender import send_to_group
 from bot.services import feedback_delivery
 from bot.services.feedback_delivery import Item
@@ -32,7 +33,7 @@ async def _send_taken(context: AppContext, item: Item) -> bool:
     assert item.number is not None
     message = None
     if item.group_active:
-        with speaking(await context.group_language(item.chat_id)):
+        with speaking(await group_language_of(context, item.chat_id)):
             post = views.group_post(item.number, item.role_tag, item.text)
         message = await send_to_group(context, item.chat_id, post)
     async with context.uow() as uow:
@@ -86,7 +87,7 @@ async def _post_round(context: AppContext, group_id: int, moment: datetime) -> i
     if not taken:
         return 0
     if taken[0].group_active:
-        with speaking(await context.group_language(taken[0].chat_id)):
+        with speaking(await group_language_of(context, taken[0].chat_id)):
             header = views.digest_header(len(taken))
         await send_to_group(context, taken[0].chat_id, header)
     return sum([await _send_taken(context, item) for item in taken])

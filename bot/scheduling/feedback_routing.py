@@ -16,6 +16,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.clock import now
 from bot.domain.feedback_rules import Delivery, Status
 from bot.i18n import _, current_language, speaking
+from bot.reader_languages import group_language_of, person_language_of
 from bot.scheduling.feedback_jobs import post_item, schedule_digest
 from bot.scheduling.group_sender import deliver_to_group
 from bot.services import feedback_delivery, feedback_replies, reachable, urgent_feedback
@@ -89,7 +90,7 @@ async def _send_privately(
     async with context.uow() as uow:
         replies = bool(await feedback_replies.which_open(uow, [item.id], now()))
     # In the organiser's language: a job, or the writer's Send, is what sends it.
-    with speaking(await context.person_language(user_id)):
+    with speaking(await person_language_of(context, user_id)):
         parts, markup = _copy_for(
             context, item, reminder=reminder, replies=replies, mute_token=mute_token
         )
@@ -205,7 +206,7 @@ async def answer_to_facilitators(
     delivered = 0
     for user_id in await _reachable_admins(context, item):
         # Each organiser reads it in their own language, not the writer's.
-        with speaking(await context.person_language(user_id)):
+        with speaking(await person_language_of(context, user_id)):
             parts = split_message(
                 reply_views.to_facilitators(item.group_title, item.text, answer, urgent=urgent)
             )
@@ -254,7 +255,7 @@ async def notify_waiting(context: AppContext) -> int:
         due = await feedback_delivery.notices_due(uow, now())
     told = 0
     for notice in due:
-        with speaking(await context.group_language(notice.chat_id)):
+        with speaking(await group_language_of(context, notice.chat_id)):
             text = _(views.WAITING_IN_GROUP)
             markup = open_private_chat_keyboard(context.bot.username, _("Open a private chat"))
         delivery = await deliver_to_group(context, notice.chat_id, text, markup=markup)

@@ -11,6 +11,7 @@ from telegram.error import Forbidden, TelegramError
 
 from bot.clock import now
 from bot.i18n import speaking
+from bot.reader_languages import group_language_of, person_language_of
 from bot.scheduling.feedback_routing import reachable_facilitators
 from bot.scheduling.group_sender import send_to_group
 from bot.services import outcomes, reachable
@@ -29,7 +30,7 @@ async def remind_reviews(context: AppContext) -> int:
     sent = 0
     for review in due:
         for user_id in await reachable_facilitators(context, review.group.chat_id):
-            with speaking(await context.person_language(user_id)):
+            with speaking(await person_language_of(context, user_id)):
                 text = views.review_due(review.group.title, review.outcome)
             try:
                 await context.bot.send_message(user_id, text)
@@ -55,7 +56,7 @@ async def post_monthly_digests(context: AppContext) -> int:
             continue  # nothing to say this month: no empty message in the group
         # A busy month does not fit in one message: in parts, each outcome whole (one message
         # too long would be refused, and the month is already claimed).
-        with speaking(await context.group_language(group.chat_id)):
+        with speaking(await group_language_of(context, group.chat_id)):
             parts = views.digest_parts(group.title, found)
         sent = [await send_to_group(context, group.chat_id, part) for part in parts]
         posted += all(message is not None for message in sent)

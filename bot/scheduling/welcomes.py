@@ -22,6 +22,7 @@ from telegram.ext import JobQueue
 from bot.clock import now
 from bot.domain.feedback_link import sign_feedback
 from bot.i18n import speaking
+from bot.reader_languages import group_language_of
 from bot.scheduling.group_sender import send_to_group
 from bot.services import groups, membership, welcomes
 from bot.services.groups import GroupInfo
@@ -101,7 +102,7 @@ async def post_welcome(context: AppContext, group_id: int) -> None:
         return
     pin = await bot_can_pin(context, group.chat_id)
     # A job posts it when arrivals come close together: no update has set the language.
-    with speaking(await context.group_language(group.chat_id)):
+    with speaking(await group_language_of(context, group.chat_id)):
         keyboard = welcome_keyboard(context, group, pin=pin)
         text = views.newcomers_welcome(group.title)
     await send_to_group(context, group.chat_id, text, markup=keyboard)

@@ -77,11 +77,6 @@ async def person_language(
     return language
 
 
-async def stored_language(uow: UnitOfWork, secret: bytes, user_id: int) -> str | None:
-    """For a text sent to someone who did not just write (a copy, a reply, a reminder)."""
-    return await uow.languages.language_of(language_key(secret, user_id))
-
-
 async def choose(uow: UnitOfWork, secret: bytes, user_id: int, language: str) -> None:
     await uow.languages.put(language_key(secret, user_id), language, chosen=True)
     await uow.commit()

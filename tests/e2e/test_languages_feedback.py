@@ -30,6 +30,7 @@ WORDS = {
         "you_said": "Powiedzieliście, zrobiliśmy",
         "replied": "odpisał",
         "outcome_told": "zapisali, co wynikło",
+        "members": "Kto dołączył",
     },
     "ar": {
         "send": "إرسال",
@@ -43,6 +44,7 @@ WORDS = {
         "you_said": "قلتم، وفعلنا",
         "replied": "ردّ",
         "outcome_told": "سجّل منظمو",
+        "members": "من انضم",
     },
 }
 FEEDBACK = "Winda na oddziale trzecim znowu nie działa"
@@ -126,6 +128,7 @@ async def test_feedback_replies_and_outcomes_reach_each_reader_in_their_language
     await bot.say(organiser, group, "/outcome")
     no_english(bot.last(group))
     listing = bot.last(organiser_chat)
+    assert theirs["you_said"] in (listing.text or ""), listing.text  # theirs, not the group's
     no_english(listing)
     await bot.press(organiser, listing, data=button(listing, "#1"))
     no_english(bot.last(organiser_chat))
@@ -157,6 +160,11 @@ async def test_feedback_replies_and_outcomes_reach_each_reader_in_their_language
         shown.text or ""
     )
     no_english(shown)
+
+    # The member counts go to the organiser privately, in the organiser's language.
+    await bot.say(organiser, group, "/members")
+    assert theirs["members"] in bot.last_text(organiser_chat), bot.last_text(organiser_chat)
+    no_english(bot.last(group), bot.last(organiser_chat))
 
     # What is stored about her, with the reply she allowed, in her language.
     await bot.say(ola, ola_chat, "/mydata")
