@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.clock import now
@@ -12,12 +12,13 @@ from bot.context import AppContext
 from bot.domain.feedback_rules import DELIVERIES, Status
 from bot.i18n import _
 from bot.scheduling.feedback_jobs import post_item, schedule_digest
-from bot.services import feedback_delivery
+from bot.services import feedback_delivery, urgent_feedback
 from bot.services.feedback_delivery import Item
 from bot.services.groups import find_group_by_id
 from bot.views import feedback_posts as views
 from bot.views import general
 from bot.views.callbacks import Action, decode, pattern
+from handlers.feedback_copies import rewrite_other_copies
 from handlers.feedback_replies import reply_keyboard
 from handlers.guards import facilitator_command
 from handlers.replies import edit_query_message, pressed_in_private, reply
@@ -53,25 +54,39 @@ async def decide(update: Update, context: AppContext) -> None:
     if not first:
         await _decided_before(query, context, item.id, publish=publish)
         return
-    if item.agenda:
-        await query.answer(_(views.DONE_ADDED if publish else views.DONE_REJECTED))
-        await edit_query_message(
-            query, _decided_text(item, views.listed(item.meeting) if publish else _(views.REJECTED))
-        )
-        return
-    await query.answer(_(views.DONE_PUBLISHED if publish else views.DONE_REJECTED))
-    if not publish:
-        outcome = _(views.REJECTED)
-    else:
+    await query.answer(_(_done(item, publish)))
+    number = None
+    if publish and not item.agenda:
         posted = await post_item(context, item.id)
-        outcome = (
-            views.publish_failed(item.group_title)
-            if posted is None or posted.number is None
-            else views.published(item.group_title, posted.number)
-        )
-    await edit_query_message(
-        query, _decided_text(item, outcome), await reply_keyboard(context, item.id)
-    )
+        number = None if posted is None else posted.number
+    markup = None if item.agenda else await reply_keyboard(context, item.id)
+    await edit_query_message(query, _decided_text(item, _outcome(item, publish, number)), markup)
+
+    async def others(mine: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+        outcome = _outcome(item, publish, number)
+        text = _decided_text(item, outcome if mine else views.by_another(outcome))
+        return text, None if item.agenda else await reply_keyboard(context, item.id)
+
+    async with context.uow() as uow:
+        copies = await urgent_feedback.copies_of_decided(uow, context.secret, item.id)
+    await rewrite_other_copies(context, query, copies, others)
+
+
+def _done(item: Item, publish: bool) -> str:
+    if not publish:
+        return views.DONE_REJECTED
+    return views.DONE_ADDED if item.agenda else views.DONE_PUBLISHED
+
+
+def _outcome(item: Item, publish: bool, number: int | None) -> str:
+    """What became of the item, in the current language (each copy is read in its own)."""
+    if not publish:
+        return _(views.REJECTED)
+    if item.agenda:
+        return views.listed(item.meeting)
+    if number is None:
+        return views.publish_failed(item.group_title)
+    return views.published(item.group_title, number)
 
 
 def _decided_text(item: Item, outcome: str) -> str:

@@ -6,28 +6,24 @@ updated, the presser's to say they marked it, the others' to say a facilitator d
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import CallbackQuery, InlineKeyboardButton, Message, Update
-from telegram.error import TelegramError
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from bot.clock import now
 from bot.context import AppContext
 from bot.domain.feedback_rules import Status
-from bot.i18n import _, current_language, speaking
-from bot.reader_languages import person_language_of
+from bot.i18n import _, current_language
 from bot.services import feedback_delivery, urgent_feedback
 from bot.services.feedback_delivery import Item
 from bot.views import feedback_posts as views
 from bot.views import general
 from bot.views.callbacks import Action, decode, pattern
+from handlers.feedback_copies import rewrite_other_copies
 from handlers.feedback_replies import reply_keyboard
 from handlers.replies import edit_query_message, pressed_in_private
-
-log = logging.getLogger(__name__)
 
 _MINE = "urgent_seen_by_me"  # user_data: the items this person marked, for a double tap
 
@@ -90,27 +86,12 @@ async def _update_copies(
     at: str,
     mute: list[list[InlineKeyboardButton]],
 ) -> None:
-    pressed = query.message.message_id if query.message is not None else None
-    for copy in copies:
-        if copy.chat_id == query.from_user.id and copy.message_id == pressed:
-            continue  # already rewritten above
-        # Each copy in its reader's language, not the presser's.
-        with speaking(await person_language_of(context, copy.chat_id)):
-            line = (
-                views.seen_by_you(at)
-                if copy.chat_id == query.from_user.id
-                else views.seen_by_a_facilitator(at)
-            )
-            text = _copy_saying(context, item, line)
-            markup = views.with_rows(await reply_keyboard(context, item.id), views.relabelled(mute))
-        try:
-            await context.bot.edit_message_text(
-                text, chat_id=copy.chat_id, message_id=copy.message_id, reply_markup=markup
-            )
-        except TelegramError as error:
-            # Deleted, blocked, or Telegram failing for now: that copy keeps its button, and a
-            # press on it is told the item was seen.
-            log.warning("could not update a copy of an urgent item: %s", type(error).__name__)
+    async def write(mine: bool) -> tuple[str, InlineKeyboardMarkup | None]:
+        line = views.seen_by_you(at) if mine else views.seen_by_a_facilitator(at)
+        markup = views.with_rows(await reply_keyboard(context, item.id), views.relabelled(mute))
+        return _copy_saying(context, item, line), markup
+
+    await rewrite_other_copies(context, query, copies, write)
 
 
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:

@@ -314,9 +314,10 @@ class OutcomeSettings(Base):
 
 
 class FeedbackCopy(Base):
-    """Where an urgent item's copy with "I've seen this" was sent, so that the first press
-    can update every facilitator's copy. The chat id is sealed (bot/sealing.py); rows go
-    once the item is seen, or with its text at the end of the retention period.
+    """Where a facilitator's copy of an urgent or moderated item was sent, so that the first
+    "I've seen this", Publish or Reject can update every facilitator's copy. The chat id is
+    sealed (bot/sealing.py); rows go at that first action, or with the item's text at the end
+    of the retention period.
     """
 
     __tablename__ = "feedback_copies"

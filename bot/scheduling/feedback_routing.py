@@ -164,10 +164,12 @@ async def _reached_or_not(context: AppContext, item: Item, copies: list[Copy]) -
             await feedback_delivery.reached(uow, item.id)
         else:
             await feedback_delivery.not_reached(uow, item.id)
-    if copies and item.status is Status.URGENT:
-        # Where the copies went, so "I've seen this" can update them all; and the clock for
-        # reminding the facilitators if nobody presses it.
-        remind_at = now() + timedelta(minutes=context.settings.urgent_reminder_minutes)
+    if copies:
+        # Where the copies went, so the first "I've seen this", Publish or Reject can update
+        # them all; for an urgent item, the clock for reminding if nobody presses it.
+        remind_at = None
+        if item.status is Status.URGENT:
+            remind_at = now() + timedelta(minutes=context.settings.urgent_reminder_minutes)
         async with context.uow() as uow:
             await urgent_feedback.copies_sent(
                 uow, context.secret, item.id, copies, remind_at=remind_at

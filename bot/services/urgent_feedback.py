@@ -52,14 +52,26 @@ async def copies_sent(
     await uow.commit()
 
 
+async def take_copies(uow: UnitOfWork, secret: bytes, feedback_id: int) -> tuple[Copy, ...]:
+    """Where an item's copies went, forgotten as they are read: the first action on an
+    urgent or moderated item rewrites them, once. Not committed here."""
+    copies: list[Copy] = []
+    for sealed, message_id in await uow.urgent.take_copies(feedback_id):
+        chat_id = unseal_chat(secret, sealed)
+        if chat_id is not None:
+            copies.append(Copy(chat_id, message_id))
+    return tuple(copies)
+
+
+async def copies_of_decided(uow: UnitOfWork, secret: bytes, feedback_id: int) -> tuple[Copy, ...]:
+    copies = await take_copies(uow, secret, feedback_id)
+    await uow.commit()
+    return copies
+
+
 async def mark_seen(uow: UnitOfWork, secret: bytes, feedback_id: int, now: datetime) -> Seen:
     first = await uow.urgent.mark_seen(feedback_id, now)
-    copies: list[Copy] = []
-    if first:
-        for sealed, message_id in await uow.urgent.take_copies(feedback_id):
-            chat_id = unseal_chat(secret, sealed)
-            if chat_id is not None:
-                copies.append(Copy(chat_id, message_id))
+    copies = await take_copies(uow, secret, feedback_id) if first else ()
     await uow.commit()
     found = await item(uow, feedback_id)
     row = await uow.feedback.get(feedback_id)

@@ -286,6 +286,11 @@ def publish_failed(title: str) -> str:
     ).format(group=escape(title))
 
 
+def by_another(outcome: str) -> str:
+    """The other organisers' copies once one of them decided: what happened, never who."""
+    return _("Another organiser dealt with this. {outcome}").format(outcome=outcome)
+
+
 REJECTED = N_("Rejected. It will not appear anywhere.")
 ALREADY_DECIDED = N_("Another organiser has already dealt with this one.")
 ALREADY_PUBLISHED = N_("Already published.")

@@ -93,8 +93,8 @@ class UrgentFeedbackRepository:
         return [(str(sealed), int(message_id)) for sealed, message_id in rows]
 
     async def drop_copies_of_forgotten(self) -> int:
-        """Copies of urgent items whose text was deleted (retention): nothing left to show."""
-        forgotten = select(Feedback.id).where(Feedback.status == URGENT, Feedback.text == "")
+        """Copies of items whose text was deleted (retention): nothing left to show."""
+        forgotten = select(Feedback.id).where(Feedback.text == "")
         result = await self._session.execute(
             delete(FeedbackCopy).where(FeedbackCopy.feedback_id.in_(forgotten))
         )

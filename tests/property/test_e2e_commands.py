@@ -39,8 +39,15 @@ OWNS: dict[str, set[str]] = {
     "meeting": {"meeting_drafts"},
     # An item is counted for its sender (a keyed count); sent privately where feedback is
     # checked first, it waits for a facilitator as a feedback row (the group's feedback
-    # settings made on first use).
-    "agenda": {"meeting_agenda_items", "feedback_counters", "feedback", "feedback_settings"},
+    # settings made on first use), its copies to facilitators noted (sealed) so the first
+    # decision can update them all.
+    "agenda": {
+        "meeting_agenda_items",
+        "feedback_counters",
+        "feedback",
+        "feedback_settings",
+        "feedback_copies",
+    },
     "timezone": {"groups"},
     "reminders": {"meeting_reminders", "meeting_prefs"},
     # Plain text in private: feedback being written (in memory), a set-up step, a reason.

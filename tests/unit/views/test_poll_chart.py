@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 from PIL import Image
 
@@ -22,14 +21,13 @@ from .builders import CA, DEADLINE, ST, SU, snapshot
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def test_chart_is_a_small_png_drawn_fast() -> None:
+def test_a_large_chart_is_a_small_png_wide_enough_for_a_phone() -> None:
     options = tuple(f"Option {i} " + "with a long name " * 5 for i in range(10))
     votes = {SU: list(range(10)), CA: list(range(10)), ST: list(range(10)) * 2}
     s = snapshot(votes, options=options, question="A question " * 27)
-    results_chart(snapshot({SU: [0, 0, 0]}))  # the first call pays for importing matplotlib
-    started = time.perf_counter()
+    # How fast it draws is the board-report benchmark's to say (python -m bench.board_report):
+    # a timed test fails on a loaded machine, not on slow code.
     png = results_chart(s)
-    assert time.perf_counter() - started < 1
     assert png is not None and png.startswith(PNG_MAGIC)
     assert len(png) < 150_000
     with Image.open(io.BytesIO(png)) as image:
