@@ -230,7 +230,7 @@ async def scene_poll(demo: Demo) -> None:
     await demo.press(people[0][0], poll, evenings)
     await demo.press(people[0][0], poll, evenings)
     demo.t.bot_output_silently()
-    await demo.press(priya, poll, "Close poll (facilitators)", at=-1)
+    await demo.press(priya, poll, "Close poll (organisers)", at=-1)
     await demo.press(priya, demo.bot.last(demo.tg.chats[poll.chat_id]), "Yes, close it now", at=0)
     demo.t.note(
         N_(

@@ -25,6 +25,7 @@ from bot.views import general, role_words
 from bot.views import involvement as involvement_views
 from bot.views import membership as views
 from bot.views.callbacks import Action, Press, decode, pattern
+from bot.views.poll_wording import option_names
 from handlers.guards import facilitator_command, group_of_chat
 from handlers.poll_reasons import ballot_changed
 from handlers.replies import (
@@ -155,7 +156,7 @@ async def choose_role(update: Update, context: AppContext) -> None:
     await edit_query_message(query, views.role_chosen(group.title, role, change, vote_news=news))
     if outcome is not None and outcome.counted:
         poll_changed(context, outcome.group_id, outcome.poll_id)
-        await ballot_changed(context, user_id, outcome)
+        await ballot_changed(context, query.from_user, outcome)
 
 
 async def _cast_carried(
@@ -179,7 +180,7 @@ async def _cast_carried(
 
 def _vote_news(outcome: VoteOutcome) -> str:
     if outcome.status in {VoteStatus.RECORDED, VoteStatus.CHANGED}:
-        return views.vote_counted(outcome.chosen)
+        return views.vote_counted(option_names(outcome.kind, outcome.chosen))
     if outcome.status is VoteStatus.UNCHANGED:
         return views.VOTE_ALREADY_GIVEN
     if outcome.status is VoteStatus.CLOSED:

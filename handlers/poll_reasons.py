@@ -8,24 +8,27 @@ database linking the reason to a ballot or a role.
 
 from __future__ import annotations
 
-from html import escape
-
-from telegram import Update
+from telegram import Update, User
 from telegram.error import Forbidden
 
 from bot.clock import now
 from bot.context import AppContext
 from bot.domain.poll_rules import PROPOSAL_OPTIONS, REASON_OPTIONS, PollKind
+from bot.i18n import speaking
+from bot.reader_languages import person_language_of
 from bot.services import polls
 from bot.services.polls import VoteOutcome
+from bot.views import poll_texts as texts
 
-REASON_LIMIT = 300
+REASON_LIMIT = texts.REASON_LIMIT
 _PENDING = "reason_for"
 _INVITING = frozenset(PROPOSAL_OPTIONS[i] for i in REASON_OPTIONS)
 
 
-async def ballot_changed(context: AppContext, user_id: int, outcome: VoteOutcome) -> None:
-    """After a counted press on a proposal: invite a reason, or take an old one back."""
+async def ballot_changed(context: AppContext, user: User, outcome: VoteOutcome) -> None:
+    """After a counted press on a proposal: invite a reason, or take an old one back (in the
+    voter's own language: the press came from the group, the invitation goes to them)."""
+    user_id = user.id
     if outcome.kind is not PollKind.PROPOSAL or not outcome.counted:
         return
     chosen = next(iter(outcome.chosen), "")
@@ -37,12 +40,8 @@ async def ballot_changed(context: AppContext, user_id: int, outcome: VoteOutcome
             await polls.drop_reason(uow, context.secret, poll_id=outcome.poll_id, user_id=user_id)
         return
     try:
-        await context.bot.send_message(
-            user_id,
-            f"You chose <b>{escape(chosen)}</b>. If you like, tell me why in a few words "
-            f"(up to {REASON_LIMIT} characters). I will show it with the results without your "
-            "name or role. You can also just leave it.",
-        )
+        with speaking(await person_language_of(context, user.id, user.language_code)):
+            await context.bot.send_message(user_id, texts.reason_invitation(chosen))
     except Forbidden:
         return
     if context.user_data is not None:
@@ -60,11 +59,7 @@ async def take_reason(update: Update, context: AppContext) -> bool:
     if not text:
         return False
     if len(text) > REASON_LIMIT:
-        await message.reply_text(
-            f"That is a little long. Please keep it under {REASON_LIMIT} characters "
-            f"(it has {len(text)}).",
-            do_quote=False,
-        )
+        await message.reply_text(texts.reason_too_long(len(text)), do_quote=False)
         return True
     async with context.uow() as uow:
         kept = await polls.give_reason(
@@ -72,10 +67,5 @@ async def take_reason(update: Update, context: AppContext) -> bool:
         )
     if context.user_data is not None:
         context.user_data.pop(_PENDING, None)
-    await message.reply_text(
-        "Thank you. Your reason will be shown with the results, without your name."
-        if kept
-        else "I can no longer add that reason: the poll has closed or your vote has changed.",
-        do_quote=False,
-    )
+    await message.reply_text(texts.REASON_KEPT if kept else texts.REASON_TOO_LATE, do_quote=False)
     return True

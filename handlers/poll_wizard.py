@@ -28,6 +28,7 @@ from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.poll_drafts import Draft
 from bot.views import poll_wizard as views
 from bot.views.callbacks import Action, pattern
+from bot.views.problems import problem_words
 from handlers.guards import group_of_chat
 from handlers.polls import may_create_polls
 from handlers.replies import (
@@ -106,7 +107,7 @@ async def take_text(update: Update, context: AppContext) -> bool:
     except (PollInputError, WhenError) as error:
         # The draft stays as it was; say what to fix under the same step's buttons.
         text, keyboard = await _step(context, draft.state, draft.id, group)
-        await reply(update, f"{views.problem(error.message)}\n\n{text}", keyboard)
+        await reply(update, f"{views.problem(error)}\n\n{text}", keyboard)
         return True
     async with context.uow() as uow:
         saved = await poll_drafts.save(uow, draft, state, now=moment)
@@ -158,7 +159,7 @@ async def wizard_button(update: Update, context: AppContext) -> None:
         await query.answer(views.STALE)
         return
     except (PollInputError, WhenError) as error:
-        await query.answer(error.message[:200], show_alert=True)
+        await query.answer(problem_words(error)[:200], show_alert=True)
         return
     async with context.uow() as uow:
         saved = await poll_drafts.save(uow, draft, state, now=moment)
@@ -224,12 +225,13 @@ async def _post(
         await query.answer()
         if back is not None:
             text, keyboard = await _step(context, back.state, back.id, group)
-            await edit_query_message(query, f"{views.problem(outcome.problem)}\n\n{text}", keyboard)
+            problem = views.problem(outcome.problem)
+            await edit_query_message(query, f"{problem}\n\n{text}", keyboard)
         return
     if outcome.poll_id is None:
         await query.answer(views.STALE)
         return
-    await query.answer("Posted")
+    await query.answer(views.POSTED_SHORT)
     sent = await post_poll(context, group, outcome.poll_id, thread_id=draft.thread_id)
     await edit_query_message(query, views.posted(group.title) if sent else views.NOT_SENT_TO_GROUP)
 

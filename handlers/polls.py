@@ -12,6 +12,7 @@ from telegram import (
     Message,
     ReplyParameters,
     Update,
+    User,
 )
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
@@ -22,6 +23,8 @@ from bot.context import AppContext
 from bot.domain.disclosure import SmallRoles
 from bot.domain.join_link import CarriedVote
 from bot.domain.poll_rules import PollInputError, parse_poll_line, results_visible
+from bot.i18n import speaking
+from bot.reader_languages import person_language_of
 from bot.scheduling.poll_jobs import (
     close_and_announce,
     poll_changed,
@@ -38,6 +41,7 @@ from bot.views import poll_texts as texts
 from bot.views import polls as views
 from bot.views.callbacks import Action, Press, decode, encode, pattern
 from bot.views.links import start_link
+from bot.views.poll_wording import option_names
 from handlers.guards import facilitator_command, group_command
 from handlers.poll_reasons import ballot_changed
 from handlers.replays import ToggleClaimOnce, ballot_press_once
@@ -80,7 +84,7 @@ async def create_poll_from_line(update: Update, context: AppContext) -> None:
                 uow, group.id, draft, now=now(), bar=context.settings.disclosure_bar
             )
     except PollInputError as error:
-        await reply(update, texts.input_problem(error.message))
+        await reply(update, texts.input_problem(error))
         return
     await post_poll(context, group, poll_id, thread_id=_thread_of(update))
 
@@ -90,6 +94,11 @@ def _thread_of(update: Update) -> int | None:
     if message is None or not message.is_topic_message:
         return None
     return message.message_thread_id
+
+
+async def _person_language(context: AppContext, user: User) -> str:
+    """For what is made in the group but read in the person's private chat."""
+    return await person_language_of(context, user.id, user.language_code)
 
 
 def _press(query: CallbackQuery, arity: int) -> Press | None:
@@ -132,9 +141,11 @@ async def _answer_outcome(
         await query.answer(acks.too_many_ack(outcome.max_choices), show_alert=True)
     elif outcome.notice:
         # The poll said so before voting; a voter of the named role is told again, privately.
-        await query.answer(acks.notice_ack(outcome.notice, outcome.chosen), show_alert=True)
+        chosen = option_names(outcome.kind, outcome.chosen)
+        await query.answer(acks.notice_ack(outcome.notice, chosen), show_alert=True)
     elif status is VoteStatus.UNCHANGED and outcome.kind.value != "multiple":
-        await query.answer(acks.already_chosen_ack(", ".join(outcome.chosen)))
+        chosen = option_names(outcome.kind, outcome.chosen)
+        await query.answer(acks.already_chosen_ack(", ".join(chosen)))
     else:
         # The group's time zone came with the vote's own query: no second unit of work.
         await query.answer(
@@ -199,7 +210,7 @@ async def ballot_press(update: Update, context: AppContext) -> None:
         log.warning("could not answer a ballot press: %s", type(error).__name__)
     if outcome.counted:
         poll_changed(context, outcome.group_id, outcome.poll_id)
-        await ballot_changed(context, query.from_user.id, outcome)
+        await ballot_changed(context, query.from_user, outcome)
 
 
 async def _in_poll_chat(query: CallbackQuery, context: AppContext, poll_id: int) -> bool:
@@ -259,7 +270,10 @@ async def see_results(update: Update, context: AppContext) -> None:
     if not results_visible(snap.visibility, closed=snap.closed, has_voted=False):
         await query.answer(acks.results_after_close_ack(), show_alert=True)
         return
-    if await _send_private(query, context, poll_results.private_results(snap)):
+    # Pressed in the group, read in private: in the person's own language.
+    with speaking(await _person_language(context, query.from_user)):
+        text = poll_results.private_results(snap)
+    if await _send_private(query, context, text):
         await query.answer(acks.results_sent_ack())
 
 
@@ -408,7 +422,10 @@ async def export_csv(update: Update, context: AppContext) -> None:
     if snap is None or not snap.closed:
         await query.answer(texts.export_after_close_ack(), show_alert=True)
         return
-    document = InputFile(poll_export.results_csv(snap), filename=f"poll-{poll_id}-results.csv")
+    # Pressed in the group, for the organiser alone: in their own language.
+    with speaking(await _person_language(context, query.from_user)):
+        data = poll_export.results_csv(snap)
+    document = InputFile(data, filename=f"poll-{poll_id}-results.csv")
     if await _send_private(query, context, texts.EXPORT_CAPTION, document):
         await query.answer(acks.results_sent_ack())
 
@@ -436,7 +453,11 @@ async def decisions(update: Update, context: AppContext) -> None:
         log = await polls.decision_log(uow, group.id, min_cell=context.settings.min_cell)
         done = await outcomes.poll_outcomes(uow, group.id)
         said = await outcomes.feedback_outcomes(uow, group.id)
-    document = InputFile(poll_export.decision_log_csv(log, done, said), filename="decision-log.csv")
+    user = update.effective_user
+    language = None if user is None else await _person_language(context, user)
+    with speaking(language):
+        data = poll_export.decision_log_csv(log, done, said)
+    document = InputFile(data, filename="decision-log.csv")
     await answer_privately(
         update,
         context.bot,
@@ -454,15 +475,15 @@ _SMALL_ROLE_VALUES = {2: SmallRoles.NOTICE, 3: SmallRoles.PROTECT}
 
 def _settings_keyboard(group: GroupInfo) -> InlineKeyboardMarkup:
     def button(label: str, value: int, chosen: bool) -> list[InlineKeyboardButton]:
-        text = f"✓ {label}" if chosen else label
+        text = texts.settings_label(label, chosen)
         return [
             InlineKeyboardButton(text, callback_data=encode(Action.POLL_SETTINGS, group.id, value))
         ]
 
     return InlineKeyboardMarkup(
         [
-            button("Facilitators only", 0, not group.anyone_can_poll),
-            button("Everyone", 1, group.anyone_can_poll),
+            button(texts.WHO_CAN_POLL_LABELS[0], 0, not group.anyone_can_poll),
+            button(texts.WHO_CAN_POLL_LABELS[1], 1, group.anyone_can_poll),
             *(
                 button(texts.SMALL_ROLES_LABELS[choice], value, group.small_roles is choice)
                 for value, choice in _SMALL_ROLE_VALUES.items()
@@ -513,7 +534,7 @@ async def change_poll_settings(update: Update, context: AppContext) -> None:
             await polls.set_anyone_can_poll(uow, group.id, bool(value))
         group = await find_group_by_id(uow, group.id)
     assert group is not None
-    await query.answer("Saved")
+    await query.answer(texts.SAVED)
     await set_group_menu(context.bot, group.chat_id, anyone_can_poll=group.anyone_can_poll)
     # A double tap saves the same choice again: "not modified" is not an error.
     await edit_query_message(query, _settings_text(group), _settings_keyboard(group))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.lookalikes import skeleton, strip_hidden
+from bot.domain.problems import N_, ProblemError
 from bot.domain.typed_items import SEPARATOR as SEPARATOR
 from bot.domain.typed_items import split_items
 
@@ -62,12 +63,16 @@ EXAMPLE_LINES = "/poll Should we meet monthly?\nYes\nNo"
 SINGLE_ANSWER_KINDS = frozenset({PollKind.SINGLE, PollKind.PROPOSAL, PollKind.SCALE})
 
 
-class PollInputError(ValueError):
-    """Raised with a plain-words message that tells the person what to fix."""
+# Said by both ways of making a poll (a typed /poll and the guided set-up).
+QUESTION_TOO_LONG = N_(
+    "The question is {length} characters long. Please keep it to {limit} characters or "
+    "fewer, so it is easy to read on a phone."
+)
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class PollInputError(ProblemError):
+    """Raised with a template and its values (bot/domain/problems.py) that tell the person
+    what to fix; `.message` is its English, the view says it in the reader's language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,20 +147,42 @@ def option_key(option: str) -> str:
     return skeleton(option)
 
 
-def same_option_message(first: str, second: str, numbers: tuple[int, int] | None = None) -> str:
+def same_option_error(
+    first: str, second: str, numbers: tuple[int, int] | None = None
+) -> PollInputError:
     """Why a second option with the same key as the first is refused, in plain words: "the
     same" when only case or spacing differs, "looks the same" when the letters do."""
     if first.casefold() == second.casefold():
         if numbers:
-            return (
-                f'Options {numbers[0]} and {numbers[1]} are the same ("{second}"). '
-                "Please make each option different."
+            return PollInputError(
+                N_(
+                    'Options {first} and {second} are the same ("{option}"). '
+                    "Please make each option different."
+                ),
+                first=numbers[0],
+                second=numbers[1],
+                option=second,
             )
-        return f"“{second}” is already an option. Please make each option different."
-    which = f"Options {numbers[0]} and {numbers[1]}" if numbers else f"“{second}” and “{first}”"
-    return (
-        f"{which} look the same on a phone, so people could not tell which is which. "
-        "Please make each option clearly different."
+        return PollInputError(
+            N_("“{option}” is already an option. Please make each option different."),
+            option=second,
+        )
+    if numbers:
+        return PollInputError(
+            N_(
+                "Options {first} and {second} look the same on a phone, so people could not "
+                "tell which is which. Please make each option clearly different."
+            ),
+            first=numbers[0],
+            second=numbers[1],
+        )
+    return PollInputError(
+        N_(
+            "“{option}” and “{other}” look the same on a phone, so people could not tell which "
+            "is which. Please make each option clearly different."
+        ),
+        option=second,
+        other=first,
     )
 
 
@@ -163,26 +190,33 @@ def _validate_question(question: str) -> str:
     q = normalise_question(question)
     if len(q) < QUESTION_MIN_LEN:
         raise PollInputError(
-            "The poll needs a question. Write it first, then the options, like: " + EXAMPLE_LINE
+            N_("The poll needs a question. Write it first, then the options, like: {example}"),
+            example=EXAMPLE_LINE,
         )
     if len(q) > QUESTION_MAX_LEN:
-        raise PollInputError(
-            f"The question is {len(q)} characters long. Please keep it to {QUESTION_MAX_LEN} "
-            "characters or fewer, so it is easy to read on a phone."
-        )
+        raise PollInputError(QUESTION_TOO_LONG, length=len(q), limit=QUESTION_MAX_LEN)
     return q
 
 
 def _validate_options(options: Sequence[str]) -> tuple[str, ...]:
     if len(options) < OPTIONS_MIN:
         raise PollInputError(
-            f"A poll needs at least {OPTIONS_MIN} options. Write each on a new line under the "
-            f"question (or separate them with {SEPARATOR}), like: {EXAMPLE_LINE}"
+            N_(
+                "A poll needs at least {count} options. Write each on a new line under the "
+                "question (or separate them with {separator}), like: {example}"
+            ),
+            count=OPTIONS_MIN,
+            separator=SEPARATOR,
+            example=EXAMPLE_LINE,
         )
     if len(options) > OPTIONS_MAX:
         raise PollInputError(
-            f"A poll can have at most {OPTIONS_MAX} options, and this one has {len(options)}. "
-            "Please remove some, or split it into two polls."
+            N_(
+                "A poll can have at most {limit} options, and this one has {count}. "
+                "Please remove some, or split it into two polls."
+            ),
+            limit=OPTIONS_MAX,
+            count=len(options),
         )
     cleaned: list[str] = []
     seen: dict[str, int] = {}
@@ -191,17 +225,26 @@ def _validate_options(options: Sequence[str]) -> tuple[str, ...]:
         key = option_key(option)
         if len(option) < OPTION_MIN_LEN or not key:
             raise PollInputError(
-                f"Option {number} is empty. Write something between the {SEPARATOR} signs, "
-                f"or remove the extra {SEPARATOR}."
+                N_(
+                    "Option {number} is empty. Write something between the {separator} signs, "
+                    "or remove the extra {separator}."
+                ),
+                number=number,
+                separator=SEPARATOR,
             )
         if len(option) > OPTION_MAX_LEN:
             raise PollInputError(
-                f"Option {number} is {len(option)} characters long. Please keep each option to "
-                f"{OPTION_MAX_LEN} characters or fewer."
+                N_(
+                    "Option {number} is {length} characters long. Please keep each option to "
+                    "{limit} characters or fewer."
+                ),
+                number=number,
+                length=len(option),
+                limit=OPTION_MAX_LEN,
             )
         if key in seen:
             first = cleaned[seen[key] - 1]
-            raise PollInputError(same_option_message(first, option, (seen[key], number)))
+            raise same_option_error(first, option, (seen[key], number))
         seen[key] = number
         cleaned.append(option)
     return tuple(cleaned)
@@ -224,8 +267,11 @@ def validate_draft(
     if fixed is not None:
         if options and tuple(normalise_option(o) for o in options) != fixed:
             raise PollInputError(
-                f"A {kind.value} poll always has the options {', '.join(fixed)}. "
-                "You don't need to write any options for it."
+                N_(
+                    "This kind of poll always has the options {options}. "
+                    "You don't need to write any options for it."
+                ),
+                options=", ".join(fixed),
             )
         opts = fixed
     else:
@@ -235,13 +281,17 @@ def validate_draft(
         limit = len(opts) if max_choices is None else max_choices
         if not 1 <= limit <= len(opts):
             raise PollInputError(
-                f"People can be allowed to choose between 1 and {len(opts)} options "
-                f"in this poll, not {limit}."
+                N_(
+                    "People can be allowed to choose between 1 and {count} options in this "
+                    "poll, not {limit}."
+                ),
+                count=len(opts),
+                limit=limit,
             )
     else:
         if max_choices not in (None, 1):
             raise PollInputError(
-                "Only a multiple-choice poll lets people choose more than one option."
+                N_("Only a multiple-choice poll lets people choose more than one option.")
             )
         limit = 1
     return PollDraft(question=q, options=opts, kind=kind, max_choices=limit, visibility=visibility)
@@ -255,8 +305,12 @@ def parse_poll_line(text: str) -> PollDraft:
     """
     if not normalise_question(text):
         raise PollInputError(
-            "Write your question after /poll, then each option on a new line (or separate "
-            f"them with {SEPARATOR}), like: {EXAMPLE_LINE}"
+            N_(
+                "Write your question after /poll. Then put each option on a new line, or "
+                "between {separator} signs. Like this: {example}"
+            ),
+            separator=SEPARATOR,
+            example=EXAMPLE_LINE,
         )
     # NFKC before splitting, as options are normalised: a full-width "｜" separates too.
     question, *options = split_items(unicodedata.normalize("NFKC", text))

@@ -18,6 +18,7 @@ from bot.domain.poll_rules import (
     OPTIONS_MAX,
     OPTIONS_MIN,
     QUESTION_MAX_LEN,
+    QUESTION_TOO_LONG,
     PollDraft,
     PollInputError,
     PollKind,
@@ -26,9 +27,10 @@ from bot.domain.poll_rules import (
     normalise_option,
     normalise_question,
     option_key,
-    same_option_message,
+    same_option_error,
     validate_draft,
 )
+from bot.domain.problems import N_
 from bot.domain.when import in_days, parse_when, tomorrow_at
 
 
@@ -187,15 +189,15 @@ def _from_iso(value: object) -> datetime | None:
 # ------------------------------------------------------------------------------ typed text
 
 
+EMPTY_OPTION = N_("That option is empty. Please type the option's words.")
+
+
 def check_question(text: str) -> str:
     question = normalise_question(text)
     if not question:
-        raise PollInputError("The question is empty. Please type the question you want to ask.")
+        raise PollInputError(N_("The question is empty. Please type the question you want to ask."))
     if len(question) > QUESTION_MAX_LEN:
-        raise PollInputError(
-            f"The question is {len(question)} characters long. Please keep it to "
-            f"{QUESTION_MAX_LEN} characters or fewer, so it is easy to read on a phone."
-        )
+        raise PollInputError(QUESTION_TOO_LONG, length=len(question), limit=QUESTION_MAX_LEN)
     return question
 
 
@@ -207,25 +209,35 @@ def check_new_options(existing: tuple[str, ...], text: str) -> tuple[str, ...]:
     lines = [normalise_option(line) for line in text.splitlines()]
     new = [line for line in lines if line]
     if not new:
-        raise PollInputError("That option is empty. Please type the option's words.")
+        raise PollInputError(EMPTY_OPTION)
     seen = {option_key(option): option for option in existing}
     for option in new:
         if len(option) > OPTION_MAX_LEN:
             raise PollInputError(
-                f"“{option[:30]}…” is {len(option)} characters long. Please keep each option "
-                f"to {OPTION_MAX_LEN} characters or fewer."
+                N_(
+                    "“{start}…” is {length} characters long. Please keep each option to "
+                    "{limit} characters or fewer."
+                ),
+                start=option[:30],
+                length=len(option),
+                limit=OPTION_MAX_LEN,
             )
         key = option_key(option)
         if not key:
-            raise PollInputError("That option is empty. Please type the option's words.")
+            raise PollInputError(EMPTY_OPTION)
         if key in seen:
-            raise PollInputError(same_option_message(seen[key], option))
+            raise same_option_error(seen[key], option)
         seen[key] = option
     if len(existing) + len(new) > OPTIONS_MAX:
         room = OPTIONS_MAX - len(existing)
+        if room:
+            raise PollInputError(
+                N_("A poll can have at most {limit} options. There is room for {room} more."),
+                limit=OPTIONS_MAX,
+                room=room,
+            )
         raise PollInputError(
-            f"A poll can have at most {OPTIONS_MAX} options. "
-            + (f"There is room for {room} more." if room else "Please press Done.")
+            N_("A poll can have at most {limit} options. Please press Done."), limit=OPTIONS_MAX
         )
     return (*existing, *new)
 
@@ -279,12 +291,13 @@ def press(
         return WizardState(step=Step.QUESTION, kind=kind)
     if step is Step.OPTIONS and button is Button.UNDO:
         if not state.options:
-            raise PollInputError("There are no options to undo yet.")
+            raise PollInputError(N_("There are no options to undo yet."))
         return replace(state, options=state.options[:-1])
     if step is Step.OPTIONS and button is Button.DONE:
         if len(state.options) < OPTIONS_MIN:
             raise PollInputError(
-                f"A poll needs at least {OPTIONS_MIN} options. Please type one more."
+                N_("A poll needs at least {count} options. Please type one more."),
+                count=OPTIONS_MIN,
             )
         if state.kind is PollKind.MULTIPLE:
             return replace(state, step=Step.MAX_CHOICES)
@@ -305,7 +318,9 @@ def press(
         if state.pending_deadline is None:
             raise StaleButtonError("nothing to confirm")
         if state.pending_deadline <= now:
-            raise PollInputError("That time has passed in the meantime. Please choose a later one.")
+            raise PollInputError(
+                N_("That time has passed in the meantime. Please choose a later one.")
+            )
         return _to_preview(
             replace(
                 state, deadline_chosen=True, deadline=state.pending_deadline, pending_deadline=None

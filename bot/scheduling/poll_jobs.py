@@ -1,10 +1,15 @@
-"""Posting, refreshing, closing and reminding polls, from handlers and from the JobQueue."""
+"""Posting, refreshing, closing and reminding polls, from handlers and from the JobQueue.
+
+Every text here goes to a group, and is built in the group's language (`speaking`): a job has
+no update to set one, and a poll set up in an organiser's private chat, or closed by a button,
+is still read by the whole group.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup
@@ -13,6 +18,8 @@ from telegram.ext import JobQueue
 
 from bot.clock import now
 from bot.domain.poll_snapshot import PollSnapshot
+from bot.i18n import speaking
+from bot.reader_languages import group_language_of
 from bot.scheduling.group_sender import (
     Edit,
     Photo,
@@ -34,6 +41,10 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY = timedelta(seconds=60)
 
 
+async def _language(context: AppContext, chat_id: int) -> str:
+    return await group_language_of(context, chat_id)
+
+
 async def post_poll(
     context: AppContext, group: GroupInfo, poll_id: int, *, thread_id: int | None
 ) -> bool:
@@ -42,13 +53,14 @@ async def post_poll(
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
     if snap is None:
         return False
-    message = await send_to_group(
-        context,
-        group.chat_id,
-        poll_views.poll_message(snap, now=now()),
-        thread_id=thread_id,
-        markup=poll_views.poll_keyboard(snap),
-    )
+    with speaking(await _language(context, group.chat_id)):
+        message = await send_to_group(
+            context,
+            group.chat_id,
+            poll_views.poll_message(snap, now=now()),
+            thread_id=thread_id,
+            markup=poll_views.poll_keyboard(snap),
+        )
     if message is None:
         return False
     async with context.uow() as uow:
@@ -67,13 +79,15 @@ async def repost_open_polls(context: AppContext, group: GroupInfo) -> int:
     async with context.uow() as uow:
         open_polls, _ = await polls.group_polls(uow, group.id, min_cell=context.settings.min_cell)
     reposted = 0
+    language = await _language(context, group.chat_id)
     for snap in open_polls:
-        message = await send_to_group(
-            context,
-            group.chat_id,
-            poll_views.poll_message(snap, now=now()),
-            markup=poll_views.poll_keyboard(snap),
-        )
+        with speaking(language):
+            message = await send_to_group(
+                context,
+                group.chat_id,
+                poll_views.poll_message(snap, now=now()),
+                markup=poll_views.poll_keyboard(snap),
+            )
         if message is not None:
             async with context.uow() as uow:
                 await polls.attach_message(uow, snap.id, message.message_id, None)
@@ -88,13 +102,14 @@ async def refresh_poll_message(context: AppContext, poll_id: int) -> None:
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
     if place is None or snap is None or place.message_id is None or not place.active:
         return
-    edit = await edit_in_group(
-        context,
-        place.chat_id,
-        place.message_id,
-        poll_views.poll_message(snap, now=now()),
-        poll_views.poll_keyboard(snap),
-    )
+    with speaking(await _language(context, place.chat_id)):
+        edit = await edit_in_group(
+            context,
+            place.chat_id,
+            place.message_id,
+            poll_views.poll_message(snap, now=now()),
+            poll_views.poll_keyboard(snap),
+        )
     if edit is Edit.RETRY_LATER:
         # Telegram failed for now: in its turn, the edit is tried again, or the message would
         # show an old count until the next vote.
@@ -143,14 +158,15 @@ async def finish_closing(context: AppContext, poll_id: int, *, at_once: bool = F
     # Written again as it stands, with the keyboard changed: PTB sends a parse mode with
     # editMessageReplyMarkup, which that method does not take (see handlers/urgent_mute.py).
     # A stale Reopen press is answered kindly and changes nothing, so this is cosmetic.
-    await _edit_results(
-        context,
-        place.chat_id,
-        place.results_message_id,
-        caption=poll_results.results_caption(snap).text,
-        text=poll_results.results_message(snap),
-        markup=poll_views.results_keyboard(snap, complete=_complete(snap)),
-    )
+    with speaking(await _language(context, place.chat_id)):
+        await _edit_results(
+            context,
+            place.chat_id,
+            place.results_message_id,
+            caption=poll_results.results_caption(snap).text,
+            text=poll_results.results_message(snap),
+            markup=poll_views.results_keyboard(snap, complete=_complete(snap)),
+        )
 
 
 def _complete(snap: PollSnapshot) -> bool:
@@ -172,16 +188,17 @@ async def reopen_poll(context: AppContext, poll_id: int) -> polls.Reopened:
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
     if place is None or snap is None or not place.active:
         return outcome
-    if place.results_message_id is not None:
-        await _say_reopened(context, place.chat_id, place.results_message_id, snap)
-    if place.message_id is not None:
-        await edit_in_group(
-            context,
-            place.chat_id,
-            place.message_id,
-            poll_views.poll_message(snap, now=now()),
-            poll_views.poll_keyboard(snap),
-        )
+    with speaking(await _language(context, place.chat_id)):
+        if place.results_message_id is not None:
+            await _say_reopened(context, place.chat_id, place.results_message_id, snap)
+        if place.message_id is not None:
+            await edit_in_group(
+                context,
+                place.chat_id,
+                place.message_id,
+                poll_views.poll_message(snap, now=now()),
+                poll_views.poll_keyboard(snap),
+            )
     return outcome
 
 
@@ -225,6 +242,18 @@ async def announce_results(context: AppContext, poll_id: int) -> None:
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
     if place is None or snap is None:
         return
+    with speaking(await _language(context, place.chat_id)):
+        posted = await _post_results(context, place, snap, poll_id, moment)
+    if not posted:
+        return  # not marked done: the lease runs out and the sweep posts them then
+    async with context.uow() as uow:
+        await polls.announced(uow, poll_id)
+
+
+async def _post_results(
+    context: AppContext, place: polls.PollPlace, snap: PollSnapshot, poll_id: int, moment: datetime
+) -> bool:
+    """The closing edit of the poll message and the results message; False to try later."""
     if place.active:
         if place.message_id is not None:
             await edit_in_group(
@@ -247,7 +276,7 @@ async def announce_results(context: AppContext, poll_id: int) -> None:
             photo=photo,
         )
         if delivery.retry_later:
-            return  # not marked done: the lease runs out and the sweep posts them then
+            return False
         if delivery.message is not None:
             async with context.uow() as uow:
                 await polls.results_posted(uow, poll_id, delivery.message.message_id)
@@ -256,8 +285,7 @@ async def announce_results(context: AppContext, poll_id: int) -> None:
         poll_changed(context, place.group_id, poll_id)
     else:
         log.info("poll %s closed in a group that removed the bot; results not posted", poll_id)
-    async with context.uow() as uow:
-        await polls.announced(uow, poll_id)
+    return True
 
 
 async def _results_photo(snap: PollSnapshot) -> Photo | None:
@@ -280,13 +308,14 @@ async def remind(context: AppContext, poll_id: int) -> None:
         place = await polls.place_of(uow, poll_id)
         snap = await polls.snapshot(uow, poll_id, min_cell=context.settings.min_cell)
     if place is not None and snap is not None and place.active:
-        delivery = await deliver_to_group(
-            context,
-            place.chat_id,
-            poll_views.reminder_text(snap, now=moment),
-            thread_id=place.thread_id,
-            reply_to=place.message_id,
-        )
+        with speaking(await _language(context, place.chat_id)):
+            delivery = await deliver_to_group(
+                context,
+                place.chat_id,
+                poll_views.reminder_text(snap, now=moment),
+                thread_id=place.thread_id,
+                reply_to=place.message_id,
+            )
         if delivery.retry_later:
             return  # the lease runs out and the sweep sends it then
     async with context.uow() as uow:

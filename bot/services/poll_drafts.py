@@ -15,6 +15,7 @@ from bot.domain.disclosure_audit import DEFAULT_BAR, Bar
 from bot.domain.keyed_hash import person_key
 from bot.domain.poll_wizard import Step, WizardState, final_draft, step_of_code
 from bot.domain.start_payloads import NewPollTarget
+from bot.i18n import N_
 from bot.services import drafts, polls
 from storage.models import PollDraft as DraftRow
 from storage.uow import UnitOfWork
@@ -96,7 +97,7 @@ async def discard(uow: UnitOfWork, draft_id: int) -> None:
 @dataclass(frozen=True, slots=True)
 class Posted:
     poll_id: int | None  # None: nothing created (see problem, or a second press)
-    problem: str | None = None
+    problem: str | None = None  # English, marked for the catalogue: the view translates it
 
 
 async def create_from_draft(
@@ -118,7 +119,7 @@ async def create_from_draft(
         back = replace(draft.state, step=Step.DEADLINE, deadline_chosen=False, deadline=None)
         await save(uow, draft, back, now=now)
         return Posted(
-            None, "That closing time has passed in the meantime. Please choose a later one."
+            None, N_("That closing time has passed in the meantime. Please choose a later one.")
         )
     if not await uow.poll_drafts.remove(draft.id, step=Step.PREVIEW.value):
         return Posted(None)  # another press got there first

@@ -24,6 +24,7 @@ from bot.domain.poll_snapshot import PollSnapshot
 from bot.domain.role_changes import RoleRecord, role_at
 from bot.domain.roles import ROLES, Role
 from bot.domain.tally import TallyInput, tally
+from bot.i18n import N_
 from bot.services.groups import GroupInfo
 from storage.models import Poll
 from storage.repositories.polls import CLOSED, OPEN, BallotContext
@@ -131,7 +132,7 @@ async def create_poll(
 
     `small_roles`: the facilitator's choice for this poll, if asked; else the group's default."""
     if deadline is not None and deadline <= now:
-        raise PollInputError("That closing time has already passed. Please choose a later one.")
+        raise PollInputError(N_("That closing time has already passed. Please choose a later one."))
     found, chosen = await plan_for(
         uow, group_id, draft.kind, len(draft.options), small_roles=small_roles, bar=bar
     )

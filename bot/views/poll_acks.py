@@ -7,12 +7,11 @@ from datetime import datetime
 
 from bot.domain.disclosure import participation_word
 from bot.domain.poll_rules import PollKind
-from bot.domain.results_text import join_words
 from bot.domain.roles import ROLES, Role
 from bot.i18n import N_, _, ngettext
 from bot.views import role_words as words
 from bot.views.limits import CALLBACK_ANSWER_LIMIT, shorten
-from bot.views.poll_wording import short_time
+from bot.views.poll_wording import option_names, separated, short_time, word_list
 
 # What participation_word (bot/domain/disclosure.py) says, for the catalogue.
 _PARTICIPATION = (N_("none yet"), N_("some"))
@@ -42,7 +41,8 @@ def ballot_ack(
                 until=until
             )
         )
-    labels = shorten(join_words([shorten(x, _LABEL_LIMIT) for x in option_labels]), _LABELS_LIMIT)
+    names = option_names(kind, option_labels)
+    labels = shorten(word_list([shorten(x, _LABEL_LIMIT) for x in names]), _LABELS_LIMIT)
     if kind is PollKind.MULTIPLE:
         opening = _("Your choices now") if changed else _("Your choices")
     else:
@@ -127,8 +127,8 @@ def results_after_close_ack() -> str:
 def notice_ack(roles: Collection[Role], option_labels: Sequence[str]) -> str:
     """With the first press of a voter whose role the poll's notice named (as an alert, so it
     is read): what they chose, and what others may work out."""
-    who = join_words([words.plural(r) for r in ROLES if r in roles])
-    labels = shorten(join_words([shorten(x, 24) for x in option_labels]), 40)
+    who = word_list([words.plural(r) for r in ROLES if r in roles])
+    labels = shorten(word_list([shorten(x, 24) for x in option_labels]), 40)
     return _fit(
         _(
             "You chose: {options}. Please note: in a group this size, the result could "
@@ -150,7 +150,7 @@ def turnout_ack(voters: Mapping[Role, int]) -> str:
     people = ngettext(
         "{count} person has voted so far.", "{count} people have voted so far.", total
     ).format(count=total)
-    return _fit(f"{people} " + "; ".join(parts) + ".")
+    return _fit(f"{people} " + separated(parts, strong=True) + ".")
 
 
 def reopened_ack() -> str:

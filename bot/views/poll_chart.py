@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING
 from bot.domain.disclosure import Publication
 from bot.domain.poll_rules import PollKind
 from bot.domain.poll_snapshot import PollSnapshot
-from bot.domain.results_text import results_sentences
+from bot.i18n import N_, _
+from bot.i18n.catalogues import RLM
 from bot.views.limits import shorten
 from bot.views.poll_disclosure import turnout_sentence
-from bot.views.poll_wording import long_day, percent, raw_shares
+from bot.views.poll_sentences import results_sentences
+from bot.views.poll_wording import long_day, option_names, percent, raw_shares
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -33,24 +35,25 @@ if TYPE_CHECKING:
 # Okabe-Ito colours: told apart with every common kind of colour blindness.
 RAW_COLOUR = "#E69F00"
 EQUAL_COLOUR = "#0072B2"
-RAW_LABEL = "Share of voters (head count)"
-EQUAL_LABEL = "Equal weight (each role counts the same)"
+RAW_LABEL = N_("Share of voters (head count)")
+EQUAL_LABEL = N_("Equal weight (each role counts the same)")
 LABEL_LIMIT = 40
 WIDTH_INCHES = 8.0
 DPI = 100
 UNIT = 0.42  # inches per data unit on the bar axis
 MARK_COLOUR = "#009E73"  # Okabe-Ito green: the decided option's band and mark
-DECIDED = "Decided"
-TOO_CLOSE = "Too close to call"
-MOST_VOTES = "Most votes"
-MOST_CHOSE = "Chosen by most"
+DECIDED = N_("Decided")
+TOO_CLOSE = N_("Too close to call")
+MOST_VOTES = N_("Most votes")
+MOST_CHOSE = N_("Chosen by most")
+POLL_RESULTS = N_("Poll results")
 
 
 @dataclass(frozen=True, slots=True)
 class ChartRow:
     label: str
     values: tuple[Fraction, ...]  # one per series
-    mark: str | None  # DECIDED, TOO_CLOSE, MOST_VOTES or MOST_CHOSE; None for the others
+    mark: str | None  # DECIDED, TOO_CLOSE, MOST_VOTES or MOST_CHOSE, translated; or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,15 +73,25 @@ def _marks(pub: Publication, kind: PollKind, n: int) -> list[str | None]:
     is published, else the head count's leader(s); a scale's average has no option to mark."""
     if kind is PollKind.MULTIPLE:
         support = pub.support or pub.raw_support
-        return [MOST_CHOSE if support and support[i] == 2 else None for i in range(n)]
+        return [_word(MOST_CHOSE) if support and support[i] == 2 else None for i in range(n)]
     if kind is PollKind.SCALE:
         return [None] * n
     if pub.decision is not None:
-        word = DECIDED if len(pub.decision) == 1 else TOO_CLOSE
+        word = _word(DECIDED) if len(pub.decision) == 1 else _word(TOO_CLOSE)
         return [word if i in pub.decision else None for i in range(n)]
     if pub.raw_leaders is not None:
-        return [MOST_VOTES if i in pub.raw_leaders else None for i in range(n)]
+        return [_word(MOST_VOTES) if i in pub.raw_leaders else None for i in range(n)]
     return [None] * n
+
+
+def _bare(text: str) -> str:
+    """Without the right-to-left marks that lay Arabic out in Telegram: matplotlib sets the
+    direction itself, and the PNG's text chunks are for reading, not for a chat."""
+    return text.replace(RLM, "")
+
+
+def _word(text: str) -> str:
+    return _bare(_(text))
 
 
 def _day(s: PollSnapshot) -> str:
@@ -94,23 +107,25 @@ def chart_model(s: PollSnapshot) -> ChartModel | None:
     raw = raw_shares(pub)
     if raw is None:
         return None
-    series: list[tuple[str, str, Sequence[Fraction]]] = [(RAW_LABEL, RAW_COLOUR, raw)]
+    series: list[tuple[str, str, Sequence[Fraction]]] = [(_word(RAW_LABEL), RAW_COLOUR, raw)]
     if pub.scores is not None:
-        series.append((EQUAL_LABEL, EQUAL_COLOUR, pub.scores))
+        series.append((_word(EQUAL_LABEL), EQUAL_COLOUR, pub.scores))
     marks = _marks(pub, s.kind, len(s.options))
     rows = []
-    for i, option in enumerate(s.options):
+    for i, option in enumerate(option_names(s.kind, s.options)):
         label = option if s.kind is PollKind.SCALE else f"{i + 1}. {shorten(option, LABEL_LIMIT)}"
-        rows.append(ChartRow(label, tuple(values[i] for _, _, values in series), marks[i]))
+        rows.append(
+            ChartRow(_bare(label), tuple(values[i] for *_named, values in series), marks[i])
+        )
     sentences = results_sentences(pub, s.options, s.kind)
     group = " ".join(s.group_title.split())
     return ChartModel(
         title=" ".join(s.question.split()),
         subtitle=" · ".join(x for x in (shorten(group, 60), _day(s)) if x),
-        decision=sentences[0] if sentences else "",
-        series=tuple((name, colour) for name, colour, _ in series),
+        decision=_bare(sentences[0]) if sentences else "",
+        series=tuple((name, colour) for name, colour, _values in series),
         rows=tuple(rows),
-        footer=turnout_sentence(pub),
+        footer=_bare(turnout_sentence(pub)),
     )
 
 
@@ -139,7 +154,7 @@ def draw_chart(model: ChartModel, *, scale: bool = False) -> bytes:
 
     charmap = set(font_manager.get_font(font_manager.findfont("DejaVu Sans")).get_charmap())
     question = _drawable(shorten(model.title, 110), charmap)
-    title = _wrapped(question, 40, 3) or "Poll results"
+    title = _wrapped(question, 40, 3) or _word(POLL_RESULTS)
     subtitle = _drawable(model.subtitle, charmap)
     # The decision in words, under the title (the bars may be rounded or a head count only).
     decision = _wrapped(_drawable(model.decision, charmap), 60, 3)

@@ -16,11 +16,15 @@ from bot.domain.disclosure import Publication
 from bot.domain.outcomes import OutcomeFacts
 from bot.domain.poll_rules import PollKind
 from bot.domain.poll_snapshot import PollSnapshot
-from bot.domain.results_text import decision_sentence, format_mean, results_summary
+from bot.domain.results_text import format_mean
 from bot.domain.roles import ROLES, Role
+from bot.i18n import N_, _
+from bot.i18n.catalogues import RLM
 from bot.services.outcomes import OutcomeView
+from bot.views import role_words as words
 from bot.views.poll_disclosure import RUNG_LABELS, shown_less
-from bot.views.poll_wording import percent_number, raw_shares, zone
+from bot.views.poll_sentences import decision_sentence, results_summary
+from bot.views.poll_wording import option_names, percent_number, raw_shares, zone
 
 # OWASP's list: a leading =, +, -, @ (or a tab / carriage return that some programs strip
 # first) makes a spreadsheet treat the cell as a formula.
@@ -30,8 +34,23 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # every piece that could start a cell is defused, after any spaces or double quotes a program
 # may strip first. Line breaks (every kind Python knows) start rows, so they count too.
 _PIECE_FORMULA = re.compile(r"""([,;\t|\n\r\v\f\x1c-\x1e\x85\u2028\u2029][\s"]*)([=+\-@])""")
-_NOTHING_HELD_BACK = "Nothing was held back."
-_NOT_SHOWN = "not shown"
+_NOTHING_HELD_BACK = N_("Nothing was held back.")
+_NOT_SHOWN = N_("not shown")
+# The kind of each poll, as a spreadsheet cell (the stored value is an English code).
+_KIND_WORDS = {
+    PollKind.SINGLE: N_("single choice"),
+    PollKind.MULTIPLE: N_("multiple choice"),
+    PollKind.PROPOSAL: N_("proposal"),
+    PollKind.SCALE: N_("scale"),
+}
+
+
+def _kind(kind: PollKind) -> str:
+    return _(_KIND_WORDS[kind])
+
+
+def _role_heading(role: Role) -> str:
+    return words.capitalised(words.plural(role))
 
 
 def safe_cell(value: object) -> str:
@@ -48,6 +67,10 @@ def safe_cell(value: object) -> str:
     return text
 
 
+def _bare(value: object) -> object:
+    return value.replace(RLM, "") if isinstance(value, str) else value
+
+
 def csv_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     """Rows as a spreadsheet-safe CSV (every cell quoted, formulas defused), UTF-8 with BOM."""
     return _to_bytes(rows)
@@ -57,7 +80,8 @@ def _to_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     out = io.StringIO()
     # Every cell quoted: a program splitting on `;`, tab or `|` still keeps a cell whole.
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerows([[safe_cell(cell) for cell in row] for row in rows])
+    # Right-to-left marks lay Arabic out in Telegram; in a cell they only get in the way.
+    writer.writerows([[safe_cell(_bare(cell)) for cell in row] for row in rows])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -73,36 +97,37 @@ def _pct(value: Fraction | None) -> str:
 
 def _header_rows(s: PollSnapshot, pub: Publication) -> list[list[object]]:
     rows: list[list[object]] = [
-        ["Poll", s.question],
-        ["Kind", s.kind.value],
-        ["Closed at", _local(s) or "still open", s.timezone],
-        ["Voters", pub.total_voters],
+        [_("Poll"), s.question],
+        [_("Kind"), _kind(s.kind)],
+        [_("Closed at"), _local(s) or _("still open"), s.timezone],
+        [_("Voters"), pub.total_voters],
     ]
     # Role by role only where the poll's rung shows it (bot/domain/disclosure.py).
-    rows += [[r.plural.capitalize(), _role_cell(pub, r)] for r in ROLES]
-    rows.append(["Figures shown", RUNG_LABELS[pub.rung]])
-    rows.append(["Held back", shown_less(s) or _NOTHING_HELD_BACK])
+    rows += [[_role_heading(r), _role_cell(pub, r)] for r in ROLES]
+    rows.append([_("Figures shown"), _(RUNG_LABELS[pub.rung])])
+    rows.append([_("Held back"), shown_less(s) or _(_NOTHING_HELD_BACK)])
     decision = decision_sentence(pub, s.options, s.kind)
     if decision:
-        rows.append(["Decision (equal weight)", decision])
+        rows.append([_("Decision (equal weight)"), decision])
     if s.kind is PollKind.SCALE:
+        # Averages stay numbers a spreadsheet reads ("3.5"), in every language.
         if pub.equal_weight_mean is not None:
-            rows.append(["Average (equal weight)", format_mean(pub.equal_weight_mean)])
+            rows.append([_("Average (equal weight)"), format_mean(pub.equal_weight_mean)])
         if pub.raw_mean is not None:
-            rows.append(["Average (head count)", format_mean(pub.raw_mean)])
+            rows.append([_("Average (head count)"), format_mean(pub.raw_mean)])
         rows += [
-            [f"Average ({r.plural})", format_mean(pub.role_means[r])]
+            [_("Average ({role})").format(role=words.plural(r)), format_mean(pub.role_means[r])]
             for r in ROLES
             if r in pub.role_means
         ]
-    rows.append(["Result", results_summary(pub, s.options, s.kind)])
+    rows.append([_("Result"), results_summary(pub, s.options, s.kind)])
     return rows
 
 
 def _role_cell(pub: Publication, role: Role) -> object:
     if pub.participation:
         return pub.participation.get(role, 0)
-    return _NOT_SHOWN
+    return _(_NOT_SHOWN)
 
 
 def results_csv(s: PollSnapshot) -> bytes:
@@ -112,16 +137,16 @@ def results_csv(s: PollSnapshot) -> bytes:
     rows.append([])
     rows.append(
         [
-            "Option number",
-            "Option",
-            "Votes",
-            "Share of voters (%)",
-            "Equal-weight score (%)",
-            *(f"Share of {r.plural} (%)" for r in ROLES),
+            _("Option number"),
+            _("Option"),
+            _("Votes"),
+            _("Share of voters (%)"),
+            _("Equal-weight score (%)"),
+            *(_("Share of {roles} (%)").format(roles=words.plural(r)) for r in ROLES),
         ]
     )
     shares = raw_shares(pub)
-    for i, option in enumerate(s.options):
+    for i, option in enumerate(option_names(s.kind, s.options)):
         role_cells = [_pct(pub.shares[r][i]) if r in pub.shares else "" for r in ROLES]
         rows.append(
             [
@@ -140,19 +165,21 @@ def _leading(s: PollSnapshot, pub: Publication) -> tuple[str, str]:
     """The leading option(s) and the measure that chose them, by the best published measure."""
     if pub.leaders is not None:
         leaders = pub.leaders
-        measure = "equal weight" if len(leaders) == 1 else "equal weight (too close to call)"
+        measure = _("equal weight") if len(leaders) == 1 else _("equal weight (too close to call)")
     elif pub.raw_leaders is not None:
-        leaders, measure = pub.raw_leaders, "head count"
+        leaders, measure = pub.raw_leaders, _("head count")
     else:
-        return "", "held back" if pub.total_voters else "nobody voted"
-    return "; ".join(s.options[i] for i in sorted(leaders)), measure
+        return "", _("held back") if pub.total_voters else _("nobody voted")
+    names = option_names(s.kind, s.options)
+    return "; ".join(names[i] for i in sorted(leaders)), measure
 
 
 def _outcome_cells(facts: OutcomeFacts | None) -> list[object]:
     if facts is None:
         return ["", "", "", ""]
     review = "" if facts.review_on is None else facts.review_on.isoformat()
-    return [facts.status.label, facts.why or "", facts.owner or "", review]
+    # The status's words are the outcomes' own (translated where the catalogue has them).
+    return [_(facts.status.label), facts.why or "", facts.owner or "", review]
 
 
 def decision_log_csv(
@@ -168,20 +195,20 @@ def decision_log_csv(
     )
     rows: list[list[object]] = [
         [
-            "Closed at",
-            "Time zone",
-            "Question",
-            "Kind",
-            *(r.plural.capitalize() for r in ROLES),
-            "Voters",
-            "Leading option(s)",
-            "Measure",
-            "Result",
-            "Balanced",
-            "What we did",
-            "Why",
-            "Owner",
-            "Review on",
+            _("Closed at"),
+            _("Time zone"),
+            _("Question"),
+            _("Kind"),
+            *(_role_heading(r) for r in ROLES),
+            _("Voters"),
+            _("Leading option(s)"),
+            _("Measure"),
+            _("Result"),
+            _("Balanced"),
+            _("What we did"),
+            _("Why"),
+            _("Owner"),
+            _("Review on"),
         ]
     ]
     for s in closed:
@@ -192,13 +219,13 @@ def decision_log_csv(
                 _local(s),
                 s.timezone,
                 s.question,
-                s.kind.value,
+                _kind(s.kind),
                 *(_role_cell(pub, r) for r in ROLES),
                 pub.total_voters,
                 leading,
                 measure,
                 results_summary(pub, s.options, s.kind),
-                "yes" if pub.balanced else "no",
+                _("yes") if pub.balanced else _("no"),
                 *_outcome_cells(outcomes.get(s.id)),
             ]
         )
@@ -207,8 +234,10 @@ def decision_log_csv(
             [
                 "",
                 "",
-                f"Anonymous feedback #{view.topic.number}: {view.topic.text}",
-                "feedback",
+                _("Anonymous feedback #{number}: {text}").format(
+                    number=view.topic.number, text=view.topic.text
+                ),
+                _("feedback"),
                 *("" for _ in ROLES),
                 "",
                 "",

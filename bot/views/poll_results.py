@@ -21,32 +21,36 @@ from html import escape
 from bot.domain.disclosure import Publication
 from bot.domain.poll_rules import PollKind
 from bot.domain.poll_snapshot import PollSnapshot
-from bot.domain.results_text import results_sentences
 from bot.domain.roles import ROLES
+from bot.i18n import N_, _
+from bot.views import role_words as words
 from bot.views.limits import MESSAGE_LIMIT, shorten, utf16_length
 from bot.views.poll_disclosure import shown_less, turnout_sentence
+from bot.views.poll_sentences import results_sentences
 from bot.views.poll_wording import (
     FIT_LEVELS,
     SCALE_MEANING,
     bold_lines,
     fit,
+    option_names,
     percent,
     raw_shares,
+    separated,
     short_options,
     votes_word,
 )
 
 CAPTION_LIMIT = 1024  # Telegram's limit on a photo's caption, counted as the visible text
 
-EQUAL_WEIGHT_ALL = "Equal weight: each role counts for a third, however many people are in it."
-EQUAL_WEIGHT_SOME = (
+EQUAL_WEIGHT_ALL = N_("Equal weight: each role counts for a third, however many people are in it.")
+EQUAL_WEIGHT_SOME = N_(
     "Equal weight: each role that voted counts the same, however many people are in it."
 )
-REASONS_TITLE = "Reasons given privately, anonymously:"
+REASONS_TITLE = N_("Reasons given privately, anonymously:")
 REASON_LIMIT = 300
-ROLE_BRACKETS_KEY = "In brackets: the share of each role who chose it."
-MORE_THAN_100 = "People could choose more than one, so it adds up to more than 100%."
-CUT_NOTE = "There is more than fits here: press “All figures, privately” below."
+ROLE_BRACKETS_KEY = N_("In brackets: the share of each role who chose it.")
+MORE_THAN_100 = N_("People could choose more than one, so it adds up to more than 100%.")
+CUT_NOTE = N_("There is more than fits here: press “All figures, privately” below.")
 
 
 def option_figures(pub: Publication, index: int) -> str | None:
@@ -55,9 +59,15 @@ def option_figures(pub: Publication, index: int) -> str | None:
     if pub.raw is None or shares is None:
         return None
     if pub.scores is not None:
-        about = "about " if pub.scores_rounded else ""
-        return f"{votes_word(pub.raw[index])}, {about}{percent(pub.scores[index])} equal weight"
-    return f"{votes_word(pub.raw[index])} ({percent(shares[index])})"
+        template = (
+            _("{votes}, about {percent} equal weight")
+            if pub.scores_rounded
+            else _("{votes}, {percent} equal weight")
+        )
+        return template.format(votes=votes_word(pub.raw[index]), percent=percent(pub.scores[index]))
+    return _("{votes} ({percent})").format(
+        votes=votes_word(pub.raw[index]), percent=percent(shares[index])
+    )
 
 
 def role_figures(pub: Publication, index: int) -> str | None:
@@ -66,7 +76,14 @@ def role_figures(pub: Publication, index: int) -> str | None:
     roles = [r for r in ROLES if r in pub.shares]
     if not roles:
         return None
-    return ", ".join(f"{r.plural} {percent(pub.shares[r][index])}" for r in roles)
+    return separated(
+        [
+            _("{role} {percent}").format(
+                role=words.plural(r), percent=percent(pub.shares[r][index])
+            )
+            for r in roles
+        ]
+    )
 
 
 def figure_lines(
@@ -75,7 +92,7 @@ def figure_lines(
     """One line per option in plain words ('1. Alpha: 7 votes, 70% equal weight (service
     users 100%, carers 100%, staff 10%)'); empty when nothing per option is published."""
     lines = []
-    for i, option in enumerate(options):
+    for i, option in enumerate(option_names(kind, options)):
         figures = option_figures(pub, i)
         if figures is None:
             return []
@@ -88,13 +105,13 @@ def figure_lines(
 def _figure_notes(pub: Publication, kind: PollKind, max_choices: int, by_role: bool) -> str:
     parts = []
     if kind is PollKind.SCALE:
-        parts.append(f"Scale: {SCALE_MEANING}.")
+        parts.append(_("Scale: {meaning}.").format(meaning=_(SCALE_MEANING)))
     if by_role and pub.shares:
-        parts.append(ROLE_BRACKETS_KEY)
+        parts.append(_(ROLE_BRACKETS_KEY))
     if pub.scores is not None and pub.scores_rounded:
-        parts.append("Equal-weight scores are to the nearest 10%.")
+        parts.append(_("Equal-weight scores are to the nearest 10%."))
     if kind is PollKind.MULTIPLE and max_choices > 1:
-        parts.append(MORE_THAN_100)
+        parts.append(_(MORE_THAN_100))
     return " ".join(parts)
 
 
@@ -103,7 +120,7 @@ def _lead(s: PollSnapshot, options: tuple[str, ...]) -> tuple[str | None, list[s
     first sentence while a poll is open (nothing per option is said then)."""
     pub = s.publication
     if pub.total_voters == 0:
-        return ("Nobody voted." if s.closed else "Nobody has voted yet."), []
+        return (_("Nobody voted.") if s.closed else _("Nobody has voted yet.")), []
     sentences = results_sentences(pub, options, s.kind)
     return (sentences[0], sentences[1:]) if sentences else (None, [])
 
@@ -113,7 +130,7 @@ def _body(s: PollSnapshot, options: tuple[str, ...], *, by_role: bool = True) ->
     pub = s.publication
     if pub.total_voters == 0:
         return []
-    _, sentences = _lead(s, options)
+    _first, sentences = _lead(s, options)
     lines = [escape(x) for x in sentences]
     figures = figure_lines(pub, options, s.kind, by_role=by_role)
     if figures:
@@ -126,7 +143,7 @@ def _body(s: PollSnapshot, options: tuple[str, ...], *, by_role: bool = True) ->
     if less:
         lines.append(f"<i>{escape(less)}</i>")
     if pub.carries_equal_weight:
-        lines.append(EQUAL_WEIGHT_ALL if pub.balanced else EQUAL_WEIGHT_SOME)
+        lines.append(_(EQUAL_WEIGHT_ALL if pub.balanced else EQUAL_WEIGHT_SOME))
     return lines[1:] if lines[:1] == [""] else lines
 
 
@@ -146,17 +163,18 @@ def _reason_lines(s: PollSnapshot, room: int) -> list[str]:
         if labelled
         else (lambda r: (r[1].casefold(), r[1])),
     )
-    out = ["", escape(REASONS_TITLE)]
+    out = ["", escape(_(REASONS_TITLE))]
+    names = option_names(s.kind, s.options)
     used = sum(utf16_length(x) + 1 for x in out)
     reserve = 40  # room for the "and N more" line
     if used + reserve > room:
         return []  # not even the heading fits; the figures above matter more
     for shown, (option, text) in enumerate(ordered):
-        label = f"{s.options[option]}: " if labelled and 0 <= option < len(s.options) else ""
+        label = f"{names[option]}: " if labelled and 0 <= option < len(names) else ""
         line = "• " + escape(label + shorten(" ".join(text.split()), REASON_LIMIT))
         last = shown == len(ordered) - 1
         if used + utf16_length(line) + 1 > room - (0 if last else reserve):
-            out.append(f"…and {len(ordered) - shown} more.")
+            out.append(_("…and {count} more.").format(count=len(ordered) - shown))
             return out
         out.append(line)
         used += utf16_length(line) + 1
@@ -168,8 +186,10 @@ def _render(
 ) -> str:
     """Decision first (bold), then which poll, then everything else."""
     options = short_options(s.options, option_limit)
-    lead, _ = _lead(s, options)
-    title = bold_lines("Results: " + shorten(s.question, question_limit))
+    lead, _rest = _lead(s, options)
+    title = bold_lines(
+        _("Results: {question}").format(question=shorten(s.question, question_limit))
+    )
     body = _body(s, options, by_role=by_role)
     first = [f"<b>{escape(lead)}</b>"] if lead else []
     return "\n".join([*first, title, *(["", *body] if body else [])])
@@ -223,7 +243,7 @@ def results_post(s: PollSnapshot, limit: int = MESSAGE_LIMIT) -> ResultsPost:
     """The results message's words within `limit` visible characters (CAPTION_LIMIT under a
     chart): as much as fits, in order of what matters, never a cut tag. Where something the
     private copy holds is left out, the post says so (and gets the button to ask for it)."""
-    note = f"<i>{escape(CUT_NOTE)}</i>"
+    note = f"<i>{escape(_(CUT_NOTE))}</i>"
     reserve = _size(note) + 1
     # A private copy holds a message's worth: at that size, reasons cut are cut there too.
     reasons_matter = limit < MESSAGE_LIMIT
@@ -242,7 +262,7 @@ def results_post(s: PollSnapshot, limit: int = MESSAGE_LIMIT) -> ResultsPost:
         text = _fitting(render, limit - reserve)
         if text is None:
             continue
-        post, _ = _with_reasons(s, text, limit - reserve - _size(text))
+        post, _every = _with_reasons(s, text, limit - reserve - _size(text))
         return ResultsPost(f"{post}\n{note}", complete=False)
     # Even the shortest names leave too much: keep the first lines (decision first) that fit.
     smallest = _render(s, *FIT_LEVELS[-1], by_role=False)
@@ -266,12 +286,13 @@ def private_results(s: PollSnapshot) -> str:
     how many have voted (bot/domain/disclosure.py)."""
 
     def render(question_limit: int, option_limit: int) -> str:
-        heading = "Results" if s.closed else "Results so far"
+        heading = _("Results: {question}") if s.closed else _("Results so far: {question}")
         options = short_options(s.options, option_limit)
-        title = bold_lines(f"{heading}: " + shorten(s.question, question_limit))
-        lead, _ = _lead(s, options)
+        title = bold_lines(heading.format(question=shorten(s.question, question_limit)))
+        lead, _rest = _lead(s, options)
         body = _body(s, options)
-        note = [] if s.closed else ["", "<i>These can change until the poll closes.</i>"]
+        can_change = _("These can change until the poll closes.")
+        note = [] if s.closed else ["", f"<i>{can_change}</i>"]
         first = [f"<b>{escape(lead)}</b>"] if lead else []
         gap = [""] if first and body else []
         return "\n".join([title, "", *first, *gap, *body, *note])
@@ -281,8 +302,8 @@ def private_results(s: PollSnapshot) -> str:
     return "\n".join([text, *reasons]) if reasons else text
 
 
-REOPENED_RESULTS = (
-    "Reopened by a facilitator. These results no longer stand: new ones come when the poll "
+REOPENED_RESULTS = N_(
+    "Reopened by an organiser. These results no longer stand: new ones come when the poll "
     "closes again."
 )
 
@@ -290,5 +311,5 @@ REOPENED_RESULTS = (
 def reopened_text(s: PollSnapshot) -> str:
     """What the results message says once the poll is reopened: its words withdrawn (the
     chart, if any, stays: Telegram cannot take a photo out of a message it keeps)."""
-    title = bold_lines("Results: " + shorten(s.question, 200))
-    return "\n".join([f"<b>{escape(REOPENED_RESULTS)}</b>", title])
+    title = bold_lines(_("Results: {question}").format(question=shorten(s.question, 200)))
+    return "\n".join([f"<b>{escape(_(REOPENED_RESULTS))}</b>", title])

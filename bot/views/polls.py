@@ -12,18 +12,20 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.poll_rules import PollKind, results_visible
+from bot.domain.poll_rules import PROPOSAL_OPTIONS, PollKind, results_visible
 from bot.domain.poll_snapshot import PollSnapshot
-from bot.domain.results_text import results_summary
+from bot.i18n import N_, _, ngettext
 from bot.views.callbacks import Action, encode
 from bot.views.limits import MESSAGE_LIMIT, shorten, utf16_length
 from bot.views.poll_disclosure import results_promise, total_voters_sentence, turnout_sentence
 from bot.views.poll_results import EQUAL_WEIGHT_ALL, EQUAL_WEIGHT_SOME, option_figures
+from bot.views.poll_sentences import results_summary
 from bot.views.poll_wording import (
     SCALE_MEANING,
     bold_lines,
     fit,
     long_time,
+    option_names,
     short_options,
     short_time,
     time_left,
@@ -31,14 +33,19 @@ from bot.views.poll_wording import (
 )
 
 BUTTON_LABEL_LIMIT = 32  # a phone shows about this much of a full-width button
-PRIVATE_VOTE = "Nobody can see what you chose."
-CLOSED_NOTE = "This poll is closed."
-REOPENED_NOTE = "Reopened by a facilitator."
+# Button labels: fixed texts, translated as they leave (bot/i18n/outbound.py).
+EXPORT_BUTTON = N_("Results as CSV (organisers)")
+WITHDRAW_BUTTON = N_("Withdraw my vote")
+TURNOUT_BUTTON = N_("Who has voted? (organisers)")
+CLOSE_BUTTON = N_("Close poll (organisers)")
+PRIVATE_VOTE = N_("Nobody can see what you chose.")
+CLOSED_NOTE = N_("This poll is closed.")
+REOPENED_NOTE = N_("Reopened by an organiser.")
 # Said before anyone votes again, as the notice for small roles is (DESIGN section 3): the
 # first results were seen, and a vote given or changed now moves the second ones.
-REOPENED_WARNING = (
-    "Please note: people who saw the first results could compare them with the new ones, and "
-    "if only one or two people vote or change their vote now, work out how they voted."
+REOPENED_WARNING = N_(
+    "Please note: people saw the first results. If only one or two people vote or change their "
+    "vote now, others could compare and see how they voted."
 )
 
 
@@ -46,25 +53,40 @@ def how_to_vote(kind: PollKind, max_choices: int, n_options: int) -> str:
     """One paragraph on how to vote in this kind of poll."""
     if kind is PollKind.MULTIPLE:
         if max_choices >= n_options:
-            choose = "choose as many as you like"
-        elif max_choices == 1:
-            choose = "choose 1"
+            how = _(
+                "<b>How to vote:</b> press the buttons below to choose as many as you like; "
+                "press again to take a choice back."
+            )
         else:
-            choose = f"choose up to {max_choices}"
-        return (
-            f"<b>How to vote:</b> press the buttons below to {choose}; press again to take a "
-            f"choice back. {PRIVATE_VOTE}"
-        )
-    if kind is PollKind.PROPOSAL:
-        return (
-            "<b>How to vote:</b> press <b>Agree</b>, <b>Unsure</b>, <b>Disagree</b> or "
-            "<b>Block</b> below. A Block means a serious objection: you cannot go along with "
+            how = ngettext(
+                "<b>How to vote:</b> press the buttons below to choose up to {count}; press "
+                "again to take a choice back.",
+                "<b>How to vote:</b> press the buttons below to choose up to {count}; press "
+                "again to take a choice back.",
+                max_choices,
+            ).format(count=max_choices)
+    elif kind is PollKind.PROPOSAL:
+        how = _(
+            "<b>How to vote:</b> press <b>{agree}</b>, <b>{unsure}</b>, <b>{disagree}</b> or "
+            "<b>{block}</b> below. A Block means a serious objection: you cannot go along with "
             "this. You can give a reason in private if you like; it is shown without your "
-            f"name. {PRIVATE_VOTE}"
+            "name."
+        ).format(
+            **dict(
+                zip(
+                    ("agree", "unsure", "disagree", "block"),
+                    option_names(kind, PROPOSAL_OPTIONS),
+                    strict=True,
+                )
+            )
         )
-    if kind is PollKind.SCALE:
-        return f"<b>How to vote:</b> press a number below ({SCALE_MEANING}). {PRIVATE_VOTE}"
-    return f"<b>How to vote:</b> press a button below. {PRIVATE_VOTE}"
+    elif kind is PollKind.SCALE:
+        how = _("<b>How to vote:</b> press a number below ({meaning}).").format(
+            meaning=_(SCALE_MEANING)
+        )
+    else:
+        how = _("<b>How to vote:</b> press a button below.")
+    return f"{how} {_(PRIVATE_VOTE)}"
 
 
 def _option_lines(s: PollSnapshot, options: tuple[str, ...], show_results: bool) -> list[str]:
@@ -84,10 +106,10 @@ def _timing_line(s: PollSnapshot, now: datetime) -> str | None:
     if s.closed:
         return None
     if s.deadline is None:
-        return "Open until a facilitator closes it."
+        return _("Open until an organiser closes it.")
     if s.deadline <= now:
-        return "The closing time has passed: the poll is closing now."
-    return f"Closes {long_time(s.deadline, s.timezone)}."
+        return _("The closing time has passed: the poll is closing now.")
+    return _("Closes {when}.").format(when=long_time(s.deadline, s.timezone))
 
 
 def _results_lines(s: PollSnapshot, options: tuple[str, ...], show_results: bool) -> list[str]:
@@ -98,7 +120,7 @@ def _results_lines(s: PollSnapshot, options: tuple[str, ...], show_results: bool
         return []
     lines = [f"<b>{escape(results_summary(pub, options, s.kind))}</b>"]
     if pub.carries_equal_weight:
-        lines.append(f"<i>{EQUAL_WEIGHT_ALL if pub.balanced else EQUAL_WEIGHT_SOME}</i>")
+        lines.append(f"<i>{_(EQUAL_WEIGHT_ALL if pub.balanced else EQUAL_WEIGHT_SOME)}</i>")
     return lines
 
 
@@ -107,17 +129,17 @@ def poll_message(s: PollSnapshot, *, now: datetime) -> str:
     show_results = results_visible(s.visibility, closed=s.closed, has_voted=False)
 
     def render(question_limit: int, option_limit: int) -> str:
-        options = short_options(s.options, option_limit)
+        options = short_options(option_names(s.kind, s.options), option_limit)
         lines = [bold_lines(shorten(s.question, question_limit))]
         option_lines = _option_lines(s, options, show_results)
         if option_lines:
             lines += ["", *option_lines]
         lines.append("")
         if s.closed:
-            lines.append(f"<b>{CLOSED_NOTE}</b>")
+            lines.append(f"<b>{_(CLOSED_NOTE)}</b>")
         else:
             if s.reopened:
-                lines += [f"<b>{REOPENED_NOTE}</b>", f"<i>{REOPENED_WARNING}</i>", ""]
+                lines += [f"<b>{_(REOPENED_NOTE)}</b>", f"<i>{_(REOPENED_WARNING)}</i>", ""]
             lines.append(how_to_vote(s.kind, s.max_choices, len(s.options)))
         # While open, the number of voters only: a count per role that went up just after
         # someone pressed would tell their role (issue 12).
@@ -143,9 +165,7 @@ def _button(label: str, action: Action, *args: int) -> InlineKeyboardButton:
 def poll_keyboard(s: PollSnapshot) -> InlineKeyboardMarkup | None:
     """Vote buttons and the poll's controls; after closing, only the facilitators' export."""
     if s.closed:
-        return InlineKeyboardMarkup(
-            [[_button("Results as CSV (facilitators)", Action.EXPORT, s.id)]]
-        )
+        return InlineKeyboardMarkup([[_button(EXPORT_BUTTON, Action.EXPORT, s.id)]])
     rows: list[list[InlineKeyboardButton]]
     if s.kind is PollKind.SCALE:
         rows = [[_button(o, Action.VOTE, s.id, i) for i, o in enumerate(s.options)]]
@@ -157,14 +177,14 @@ def poll_keyboard(s: PollSnapshot) -> InlineKeyboardMarkup | None:
             [_button(shorten(f"{i + 1}. {o}", BUTTON_LABEL_LIMIT), Action.VOTE, s.id, i)]
             for i, o in enumerate(s.options)
         ]
-    rows.append([_button("Withdraw my vote", Action.WITHDRAW, s.id)])
-    rows.append([_button("Who has voted? (facilitators)", Action.TURNOUT, s.id)])
-    rows.append([_button("Close poll (facilitators)", Action.CLOSE, s.id)])
+    rows.append([_button(WITHDRAW_BUTTON, Action.WITHDRAW, s.id)])
+    rows.append([_button(TURNOUT_BUTTON, Action.TURNOUT, s.id)])
+    rows.append([_button(CLOSE_BUTTON, Action.CLOSE, s.id)])
     return InlineKeyboardMarkup(rows)
 
 
-FULL_RESULTS_BUTTON = "All figures, privately"
-REOPEN_BUTTON = "Reopen poll (facilitators, 10 min)"
+FULL_RESULTS_BUTTON = N_("All figures, privately")
+REOPEN_BUTTON = N_("Reopen poll (organisers, 10 min)")
 
 
 def results_keyboard(
@@ -176,7 +196,7 @@ def results_keyboard(
     rows = []
     if not complete:
         rows.append([_button(FULL_RESULTS_BUTTON, Action.SEE_RESULTS, s.id)])
-    rows.append([_button("Results as CSV (facilitators)", Action.EXPORT, s.id)])
+    rows.append([_button(EXPORT_BUTTON, Action.EXPORT, s.id)])
     if reopen:
         rows.append([_button(REOPEN_BUTTON, Action.REOPEN, s.id)])
     return InlineKeyboardMarkup(rows)
@@ -186,10 +206,15 @@ def reminder_text(s: PollSnapshot, *, now: datetime) -> str:
     """A nudge before the deadline: how many have voted so far, never by role (facilitators
     see which roles have not voted with "Who has voted?", privately)."""
     question = f"<b>{escape(shorten(' '.join(s.question.split()), 200))}</b>"
-    when = f"closes {time_left(s.deadline, now)}" if s.deadline else "is still open"
-    parts = [f"Reminder: the poll {question} {when}."]
+    if s.deadline:
+        reminder = _("Reminder: the poll {question} closes {when}.").format(
+            question=question, when=escape(time_left(s.deadline, now))
+        )
+    else:
+        reminder = _("Reminder: the poll {question} is still open.").format(question=question)
+    parts = [reminder]
     parts.append(escape(total_voters_sentence(s.total_voters, closed=False)))
-    parts.append("Vote with the buttons under the poll.")
+    parts.append(_("Vote with the buttons under the poll."))
     return " ".join(parts)
 
 
@@ -198,10 +223,14 @@ def _list_line(s: PollSnapshot, now: datetime) -> str:
     if s.closed:
         summary = shorten(results_summary(s.publication, s.options, s.kind), 200)
         return f"• <b>{question}</b>: {escape(summary)}"
-    timing = f"closes {short_time(s.deadline, s.timezone)}" if s.deadline else "no closing time"
-    if s.deadline is not None and s.deadline <= now:
-        timing = "closing now"
-    return f"• <b>{question}</b> ({escape(timing)}, {votes_word(s.total_voters)})"
+    if s.deadline is None:
+        timing = _("no closing time")
+    elif s.deadline <= now:
+        timing = _("closing now")
+    else:
+        timing = _("closes {when}").format(when=short_time(s.deadline, s.timezone))
+    details = _("{timing}, {votes}").format(timing=timing, votes=votes_word(s.total_voters))
+    return f"• <b>{question}</b> ({escape(details)})"
 
 
 def polls_list(
@@ -212,10 +241,10 @@ def polls_list(
 ) -> str:
     """The answer to /polls: open polls first, then recently closed ones with their result."""
     if not open_polls and not recent_closed:
-        return "There are no polls in this group yet. Facilitators can start one with /poll."
+        return _("There are no polls in this group yet. Organisers can start one with /poll.")
     sections: list[tuple[str, Sequence[PollSnapshot]]] = [
-        ("<b>Open polls</b>", open_polls),
-        ("<b>Recently closed</b>", recent_closed),
+        (_("<b>Open polls</b>"), open_polls),
+        (_("<b>Recently closed</b>"), recent_closed),
     ]
     lines: list[str] = []
     # Room kept for the two titles, two "and N more" lines and the closing note.
@@ -229,9 +258,9 @@ def polls_list(
         for shown, poll in enumerate(polls):
             line = _list_line(poll, now)
             if utf16_length("\n".join([*lines, line])) > room:
-                lines.append(f"…and {len(polls) - shown} more.")
+                lines.append(_("…and {count} more.").format(count=len(polls) - shown))
                 break
             lines.append(line)
     if not open_polls:
-        lines += ["", "No poll is open right now."]
+        lines += ["", _("No poll is open right now.")]
     return "\n".join(lines)

@@ -235,7 +235,7 @@ async def _wizard_at_post(bot: SandboxBot, user: FakeUser, group: FakeChat) -> F
     dm = bot.private(user)
     await bot.press(user, bot.last(dm), text="Proposal")
     await bot.say(user, dm, "We meet on Thursdays")
-    await bot.press(user, bot.last(dm), text="No deadline (a facilitator closes it)")
+    await bot.press(user, bot.last(dm), text="No deadline (an organiser closes it)")
     return bot.last(dm)
 
 

@@ -36,7 +36,7 @@ async def test_close_asks_first_and_only_a_facilitators_yes_closes(bot: SandboxB
     yes = button(question, "Yes, close it now")
     assert "closed" in await vote(bot, circle.fiona, question, "Yes, close it now")
     assert await status(bot) == "closed"
-    assert "Closed by a facilitator" in (question.text or "")
+    assert "Closed by an organiser" in (question.text or "")
     # A second Yes (a double tap that got through) closes nothing twice.
     answer = await bot.press_raw(circle.fiona, circle.group, question.message_id, yes)
     assert answer is not None and "closed" in str(answer.get("text")).lower()

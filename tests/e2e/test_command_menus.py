@@ -64,6 +64,6 @@ async def test_a_group_that_lets_everyone_start_polls_shows_them_poll_commands(
     assert menu(bot, circle.group, circle.fiona) >= FACILITATOR_COMMANDS
     assert "poll" not in menu(bot, other.group, other.everyone()[0])
 
-    await bot.press(circle.fiona, bot.last(circle.group), text="Facilitators only")
+    await bot.press(circle.fiona, bot.last(circle.group), text="Organisers only")
     assert "poll" not in menu(bot, circle.group, member)
     assert menu(bot, circle.group, circle.fiona) >= FACILITATOR_COMMANDS

@@ -144,7 +144,7 @@ async def test_set_up_steps_and_reasons_never_take_a_crisis(bot: SandboxBot) -> 
     # The set-up still waits for its question, and takes the next one.
     await bot.say(fiona, dm, "We meet on Thursdays")
     assert "When should the poll close?" in bot.last_text(dm)
-    await bot.press(fiona, bot.last(dm), text="No deadline (a facilitator closes it)")
+    await bot.press(fiona, bot.last(dm), text="No deadline (an organiser closes it)")
     await bot.press(fiona, bot.last(dm), text="Post")
     poll = bot.last(circle.group)
     assert "We meet on Thursdays" in (poll.text or "")

@@ -151,7 +151,7 @@ async def test_csv_export_for_facilitators_only_and_the_decision_log(bot: Sandbo
         assert str(user.id) not in " ".join(flat)
 
     await bot.say(sam, circle.group, "/decisions")
-    assert "Only the group's facilitators" in bot.last_text(circle.group)
+    assert "Only the group's organisers" in bot.last_text(circle.group)
     await bot.say(circle.fiona, circle.group, "/decisions")
     logs = [m for m in bot.tg.messages(bot.private(circle.fiona)) if m.document]
     assert len(logs) == 2 and logs[-1].document is not None

@@ -100,7 +100,7 @@ async def test_close_by_replying_to_the_poll(bot: SandboxBot) -> None:
     poll = bot.last(circle.group)
     sam = circle.members[Role.SERVICE_USER][0]
     await bot.say(sam, circle.group, "/close", reply_to=poll)
-    assert "Only the group's facilitators" in bot.last_text(circle.group)
+    assert "Only the group's organisers" in bot.last_text(circle.group)
     await bot.say(circle.fiona, circle.group, "/close")
     assert "reply to the poll" in bot.last_text(circle.group)
     await bot.say(circle.fiona, circle.group, "/close", reply_to=poll)

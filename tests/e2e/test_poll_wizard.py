@@ -108,7 +108,7 @@ async def test_multiple_choice_poll_from_start_to_group(bot: SandboxBot) -> None
 
     deadline_message = bot.last(dm)
     assert labels(deadline_message)[:5] == [
-        "No deadline (a facilitator closes it)",
+        "No deadline (an organiser closes it)",
         "Tomorrow at 17:00",
         "In 3 days",
         "In a week",
@@ -177,7 +177,7 @@ async def test_proposal_poll_skips_options_and_goes_in_the_topic(bot: SandboxBot
     assert "type your proposal" in bot.last_text(dm)
     await bot.say(fiona, dm, "We move the meeting to Thursdays")
     assert "When should the poll close?" in bot.last_text(dm)
-    await bot.press(fiona, bot.last(dm), text="No deadline (a facilitator closes it)")
+    await bot.press(fiona, bot.last(dm), text="No deadline (an organiser closes it)")
     preview = bot.last_text(dm)
     for part in ("Agree", "Unsure", "Disagree", "Block", "Proposal", "No deadline"):
         assert part in preview, part
@@ -222,7 +222,7 @@ async def test_someone_not_allowed_is_refused(bot: SandboxBot) -> None:
     # Even with Fiona's link, Sam cannot begin: the right is checked again in private.
     await bot.say(fiona, group, "/newpoll")
     await bot.start(sam, setup_payload(bot, bot.last(group)))
-    assert "cannot create polls" in bot.last_text(bot.private(sam))
+    assert "cannot make polls" in bot.last_text(bot.private(sam))
     assert await stored_draft(bot, sam) is None
 
 
@@ -237,7 +237,7 @@ async def test_everyone_may_when_the_facilitators_allow_it(bot: SandboxBot) -> N
     outsider = bot.tg.create_user("Olly")
     await bot.say(sam, group, "/newpoll")
     await bot.start(outsider, setup_payload(bot, bot.last(group)))
-    assert "cannot create polls" in bot.last_text(bot.private(outsider))
+    assert "cannot make polls" in bot.last_text(bot.private(outsider))
 
 
 async def test_newpoll_in_private_points_to_the_group(bot: SandboxBot) -> None:
@@ -311,7 +311,7 @@ async def test_cancel_and_start_again(bot: SandboxBot) -> None:
     dm = await open_wizard(bot, fiona, group)
     await bot.press(fiona, bot.last(dm), text="Scale 1 to 5")
     await bot.say(fiona, dm, "How was it?")
-    await bot.press(fiona, bot.last(dm), text="No deadline (a facilitator closes it)")
+    await bot.press(fiona, bot.last(dm), text="No deadline (an organiser closes it)")
     await bot.press(fiona, bot.last(dm), text="Start again")
     assert "What kind of poll" in bot.last_text(dm)
     await bot.press(fiona, bot.last(dm), text="Cancel")

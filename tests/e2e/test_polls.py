@@ -34,7 +34,7 @@ async def test_one_line_poll_is_posted_with_buttons(bot: SandboxBot, circle: Cir
     assert "Should we meet monthly?" in (poll.text or "")
     labels = [b.text for row in poll.buttons for b in row]
     assert labels[:3] == ["1. Yes", "2. No", "3. Not sure"]
-    assert "Withdraw my vote" in labels and "Close poll (facilitators)" in labels
+    assert "Withdraw my vote" in labels and "Close poll (organisers)" in labels
     assert "Nobody can see what you chose" in (poll.text or "")
 
 
@@ -68,9 +68,9 @@ async def test_only_facilitators_create_until_everyone_is_allowed(
 ) -> None:
     sam = circle.members[Role.SERVICE_USER][0]
     await bot.say(sam, circle.group, "/poll Tea or coffee? | Tea | Coffee")
-    assert "only the facilitators" in bot.last_text(circle.group)
+    assert "only the organisers" in bot.last_text(circle.group)
     await bot.say(sam, circle.group, "/pollsettings")
-    assert "Only the group's facilitators" in bot.last_text(circle.group)
+    assert "Only the group's organisers" in bot.last_text(circle.group)
     await bot.say(circle.fiona, circle.group, "/pollsettings")
     await bot.press(circle.fiona, bot.last(circle.group), text="Everyone")
     await bot.say(sam, circle.group, "/poll Tea or coffee? | Tea | Coffee")
@@ -155,7 +155,7 @@ async def test_facilitator_closes_and_results_are_posted_with_a_chart(
     assert "As the poll said before voting" in text
     assert not any(m.photo for m in posted), "no chart: there are no figures to draw"
     assert "This poll is closed" in (poll.text or "")
-    assert [b.text for row in poll.buttons for b in row] == ["Results as CSV (facilitators)"]
+    assert [b.text for row in poll.buttons for b in row] == ["Results as CSV (organisers)"]
     # A press that was already on its way when the poll closed changes nothing.
     async with bot.uow() as uow:
         poll_id = await uow.session.scalar(select(Poll.id))

@@ -347,7 +347,7 @@ async def polls_and_a_move(audit: Audit, group: FakeChat) -> FakeChat:
         f">{DAYS[0]}\n{DAYS[1]}\n{DAYS[2]}",
         "Done",
         "2",
-        "No deadline (a facilitator closes it)",
+        "No deadline (an organiser closes it)",
     )
     for name in ("alice", "carla", "stan", "sue", "cody"):
         await vote(audit, name, multiple, DAYS[0])
@@ -366,7 +366,7 @@ async def polls_and_a_move(audit: Audit, group: FakeChat) -> FakeChat:
         supergroup,
         "Proposal",
         "Adopt the audit proposal?",
-        "No deadline (a facilitator closes it)",
+        "No deadline (an organiser closes it)",
     )
     for name in audit.people:
         if name not in ("carla", "sami"):
@@ -486,7 +486,7 @@ async def a_weekly_meeting(audit: Audit, circle: Circle) -> datetime:
     await bot.say(audit.user("fiona"), circle.group, "/reminders 1 day, 1 hour")
     await bot.say(audit.user("fiona"), circle.group, "/pollsettings")
     await bot.press(audit.user("fiona"), bot.last(circle.group), text="Everyone")
-    await bot.press(audit.user("fiona"), bot.last(circle.group), text="Facilitators only")
+    await bot.press(audit.user("fiona"), bot.last(circle.group), text="Organisers only")
     when = _in_days(3)
     meeting = await plan_meeting(
         bot, circle, f"{_typed(when)} | Audit planning | Room-Heron", repeat="Every week"

@@ -88,10 +88,10 @@ async def test_reopened_within_ten_minutes_every_ballot_counts_and_votes_replace
     status, rung, _ = await poll_row(bot)
     assert status == "open"
     assert rung == first_rung  # the next close shows no more than the first did
-    assert shown(results).startswith("Reopened by a facilitator.")  # the results say so
+    assert shown(results).startswith("Reopened by an organiser.")  # the results say so
     assert "On equal weight" not in shown(results) and not results.all_buttons()
-    assert "Reopened by a facilitator." in (poll.text or "")  # the poll is live again
-    assert "compare them with the new ones" in (poll.text or "")
+    assert "Reopened by an organiser." in (poll.text or "")  # the poll is live again
+    assert "others could compare and see how they voted" in (poll.text or "")
     # A double press of Reopen is harmless: nothing reopens twice, nothing is posted.
     again = await bot.press_raw(circle.fiona, circle.group, results.message_id, reopen)
     assert again is not None and "already open" in str(again["text"])

@@ -73,8 +73,8 @@ async def test_figures_come_as_one_photo_with_the_decision_first(bot: SandboxBot
     assert results.reply_to_message_id == poll.message_id
     # The facilitators' export and Reopen are on it; everything fitted, so no "All figures".
     assert [b.text for b in results.all_buttons()] == [
-        "Results as CSV (facilitators)",
-        "Reopen poll (facilitators, 10 min)",
+        "Results as CSV (organisers)",
+        "Reopen poll (organisers, 10 min)",
     ]
     # The chart says the same: the decision marked, the group and the day.
     with Image.open(io.BytesIO(results.photo)) as image:

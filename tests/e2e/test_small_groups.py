@@ -116,7 +116,7 @@ async def test_the_guided_set_up_asks_and_refuses_a_forged_choice(bot: SandboxBo
     await bot.say(fiona, dm, "Where shall we meet?")
     await bot.say(fiona, dm, "Library\nCafé")
     await bot.press(fiona, bot.last(dm), text="Done")
-    await bot.press(fiona, bot.last(dm), text="No deadline (a facilitator closes it)")
+    await bot.press(fiona, bot.last(dm), text="No deadline (an organiser closes it)")
     preview = bot.last(dm)
     text = preview.text or ""
     assert "could sometimes let people work out how carers voted" in text

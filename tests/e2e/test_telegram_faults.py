@@ -308,7 +308,7 @@ async def test_senddocument_a_csv_export(
     circle = await joined_circle(bot, ONE_EACH)
     poll = await closed_poll(bot, circle)
     inject(bot, "sendDocument", kind)
-    answer, took = await timed(bot.press(circle.fiona, poll, text="Results as CSV (facilitators)"))
+    answer, took = await timed(bot.press(circle.fiona, poll, text="Results as CSV (organisers)"))
     assert answer is not None
     if kind == "429":
         assert took >= RETRY_AFTER
@@ -319,7 +319,7 @@ async def test_senddocument_a_csv_export(
         assert_logged_by_type(caplog, kind, "callback_query")
         # Told to try again, the facilitator does: the file comes (a second copy if the first
         # had in fact arrived).
-        again = await bot.press(circle.fiona, poll, text="Results as CSV (facilitators)")
+        again = await bot.press(circle.fiona, poll, text="Results as CSV (organisers)")
         assert again is not None and again["text"] == "I sent you the results in a private chat."
         assert len(documents(bot, circle)) == (2 if kind == "applied-timeout" else 1)
     assert all(d.document and d.document.filename.endswith(".csv") for d in documents(bot, circle))

@@ -113,7 +113,7 @@ def test_passed_deadline_and_no_deadline() -> None:
     s = snapshot({}, closed=False, deadline=NOW - timedelta(minutes=1))
     assert "closing now" in poll_message(s, now=NOW)
     s = snapshot({}, closed=False, deadline=None)
-    assert "Open until a facilitator closes it." in poll_message(s, now=NOW)
+    assert "Open until an organiser closes it." in poll_message(s, now=NOW)
 
 
 def test_user_text_is_escaped_and_survives() -> None:
@@ -158,8 +158,8 @@ def test_keyboard_for_an_open_single_choice_poll() -> None:
     # which roles have voted instead.
     assert labels[10:] == [
         ["Withdraw my vote"],
-        ["Who has voted? (facilitators)"],
-        ["Close poll (facilitators)"],
+        ["Who has voted? (organisers)"],
+        ["Close poll (organisers)"],
     ]
     presses = [decode(data) for data in _callbacks(markup)]
     assert all(len(data.encode()) <= MAX_CALLBACK_BYTES for data in _callbacks(markup))
@@ -190,7 +190,7 @@ def test_closed_poll_offers_only_the_export() -> None:
     markup = poll_keyboard(snapshot({SU: [0]}, closed=True, poll_id=7))
     assert markup is not None
     (only,) = [b for row in markup.inline_keyboard for b in row]
-    assert only.text == "Results as CSV (facilitators)"
+    assert only.text == "Results as CSV (organisers)"
     assert decode(str(only.callback_data)) == Press(Action.EXPORT, (7,))
 
 

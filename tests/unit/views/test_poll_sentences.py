@@ -1,4 +1,4 @@
-"""The plain-words explanation of a published result."""
+"""The plain-words explanation of a published result (in English, the default)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from bot.domain.disclosure import disclose
 from bot.domain.disclosure_ladder import Rung
 from bot.domain.poll_rules import PROPOSAL_OPTIONS, SCALE_OPTIONS, PollKind
-from bot.domain.results_text import format_mean, join_words, results_sentences, results_summary
+from bot.domain.results_text import format_mean, join_words
 from bot.domain.roles import Role
-
-from .helpers import CA, ST, SU, from_counts, multiple, single
+from bot.views.poll_sentences import results_sentences, results_summary
+from tests.unit.domain.helpers import CA, ST, SU, from_counts, multiple, single
 
 AB = ["A", "B"]
 
