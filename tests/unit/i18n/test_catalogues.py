@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import io
 import re
 from collections import Counter
@@ -121,3 +122,21 @@ def test_arabic_lines_are_laid_out_right_to_left() -> None:
         text = _("You are in <b>{group}</b> as <b>{role}</b>.")
     assert text.startswith("\u200f")
     assert all(line.startswith("\u200f") for line in text.split("\n") if line)
+
+
+def test_arabic_counts_from_eleven_to_ninety_nine_take_the_accusative() -> None:
+    """Arabic says "11 شخصًا" (the noun in the accusative, marked with tanwin ً) but
+    "100 شخص". The catalogue's plural rule puts 11-99 in form 5 and 100-102 in form 4, the
+    reverse of the order many references list them in: several entries were written swapped,
+    so "11 people voted" read wrongly. Where the two forms differ, the 11-99 one has the mark."""
+    arabic = catalogue("ar")
+    form_of = gettext.c2py(arabic.plural_expr)  # as gettext itself reads the header
+    assert [form_of(n) for n in (11, 99, 111, 100, 102)] == [5, 5, 5, 4, 4]
+    swapped = [
+        message.id[0]
+        for message in messages(arabic)
+        if isinstance(message.id, tuple)
+        and forms(message)[4] != forms(message)[5]
+        and forms(message)[5].count("\u064b") <= forms(message)[4].count("\u064b")
+    ]
+    assert swapped == []
