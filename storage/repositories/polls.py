@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
 
 from storage.models import Ballot, Group, Membership, Poll, PollReason
+from storage.one_hop import OneHop
 from storage.row_order import rewrite_in_random_order
+from storage.types import random_id
 from storage.unlinking import still_linked, with_key_unlinked
 
 OPEN, CLOSED = "open", "closed"
@@ -81,7 +83,10 @@ _BALLOT_CONTEXT = (
     # the person's key after the unlinking, and count a second ballot.
     .with_for_update(read=True, of=Poll)
 )
+_BALLOT_CONTEXT_HOP = OneHop(_BALLOT_CONTEXT)  # SQLite: one hand-off instead of four
 _UPSERTS: dict[str, Insert] = {}
+_UPSERT_HOPS: dict[str, OneHop] = {}
+_UPSERT_COLUMNS = ("id", "poll_id", "ballot_key", "role", "choices")
 
 
 def _ballot_upsert(dialect: str) -> Insert:
@@ -98,6 +103,13 @@ def _ballot_upsert(dialect: str) -> Insert:
         )
         _UPSERTS[dialect] = statement
     return statement
+
+
+def _ballot_upsert_hop(dialect: str) -> OneHop:
+    hop = _UPSERT_HOPS.get(dialect)
+    if hop is None:
+        hop = _UPSERT_HOPS[dialect] = OneHop(_ballot_upsert(dialect), _UPSERT_COLUMNS)
+    return hop
 
 
 class PollRepository:
@@ -322,14 +334,12 @@ class PollRepository:
         believes the poll is in; `role` is only meaningful when `group_id` matches it.
         """
         connection = await self._session.connection()
-        row = (
-            await connection.execute(
-                _BALLOT_CONTEXT,
-                {"poll_id": poll_id, "ballot_key": ballot_key, "member_key": member_key},
-            )
-        ).first()
-        if row is None:
+        rows = await _BALLOT_CONTEXT_HOP.rows(
+            connection, {"poll_id": poll_id, "ballot_key": ballot_key, "member_key": member_key}
+        )
+        if not rows:
             return None
+        row = rows[0]
         return BallotContext(
             poll_id=row[0],
             group_id=row[1],
@@ -358,13 +368,14 @@ class PollRepository:
         """Insert this person's one ballot, or replace its choices, atomically (a unique key
         arbitrates). `role` is written with the first ballot only."""
         values: dict[str, Any] = {
+            "id": random_id(),  # the column's own default, given here for the one-hop path
             "poll_id": poll_id,
             "ballot_key": ballot_key,
             "role": role,
             "choices": choices,
         }
         connection = await self._session.connection()
-        await connection.execute(_ballot_upsert(connection.dialect.name), values)
+        await _ballot_upsert_hop(connection.dialect.name).rows(connection, values)
 
     async def swap_ballot(
         self, poll_id: int, ballot_key: str, role: str, before: int | None, after: int

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
-from bot.domain.poll_rules import parse_poll_line
+from bot.domain.keyed_hash import ballot_key, member_key
+from bot.domain.poll_rules import parse_poll_line, validate_draft
 from bot.domain.role_changes import ChangeKind
 from bot.domain.roles import Role
 from bot.services import groups, membership, polls
@@ -164,3 +165,33 @@ async def test_one_draft_store_keeps_one_draft_per_person(
         await u.commit()
     async with uow() as u:
         assert await getattr(u, kind).by_owner("k" * 64) is None
+
+
+async def test_the_ballot_context_reads_typed_values(uow: UnitOfWorkFactory) -> None:
+    """The press's one query reads what the ORM would, on SQLite's one-hop path
+    (storage/one_hop.py) as on PostgreSQL: an aware deadline (the answer shows it in the
+    group's time zone), the options as a list, the voter's role and current ballot."""
+    deadline = datetime(2030, 5, 1, 17, 30, tzinfo=UTC)
+    async with uow() as u:
+        group = await groups.bot_added(
+            u, -100555, "Group", is_forum=False, timezone="Europe/Warsaw"
+        )
+        await membership.choose_role(u, SECRET, group.id, 7, Role.CARER)
+        draft = validate_draft("Tuesdays?", ["Yes", "No"])
+        poll_id = await polls.create_poll(
+            u, group.id, draft, now=deadline - timedelta(days=3), deadline=deadline
+        )
+        await u.commit()
+    key = ballot_key(SECRET, poll_id, 7)
+    async with uow() as u:
+        await u.polls.put_ballot(poll_id, key, Role.CARER.value, 0b10)
+        await u.commit()
+    async with uow() as u:
+        found = await u.polls.ballot_context(poll_id, key, member_key(SECRET, group.id, 7))
+        assert await u.polls.ballot_context(poll_id + 1000, key, None) is None
+    assert found is not None
+    assert found.deadline == deadline and found.deadline.tzinfo is not None
+    assert found.options == ["Yes", "No"]
+    assert (found.group_id, found.chat_id, found.timezone) == (group.id, -100555, "Europe/Warsaw")
+    assert found.role == Role.CARER.value
+    assert found.choices == 0b10
