@@ -42,7 +42,12 @@ def asyncpg_dsn(url: str) -> str:
 async def sqlite_database() -> AsyncIterator[str]:
     """The embedded default: a SQLite file, here in a temporary directory."""
     with tempfile.TemporaryDirectory(prefix="equalsay-bench-") as folder:
-        yield f"sqlite+aiosqlite:///{Path(folder) / 'equalsay.db'}"
+        yield sqlite_url(Path(folder))
+
+
+def sqlite_url(folder: Path) -> str:
+    """The bench's SQLite database in `folder`."""
+    return f"sqlite+aiosqlite:///{folder / 'equalsay.db'}"
 
 
 @asynccontextmanager

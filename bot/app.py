@@ -14,6 +14,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from bot.command_menus import set_menus
 from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
+from bot.heap import return_large_blocks
 from bot.i18n.outbound import TranslatingBot
 from bot.rate_limits import MessageRateLimiter
 from bot.scheduling.feedback_sweep import rebuild_feedback_jobs
@@ -72,6 +73,7 @@ def build_application(
     races (one ballot per keyed hash), so updates may be handled side by side.
     `update_backlog` bounds the update queue (0 = unbounded, for tests feeding it directly).
     """
+    return_large_blocks()  # the disclosure audit's freed arrays must not stay resident
     in_turn = concurrent_updates is False or (
         concurrent_updates is not True and concurrent_updates <= 1
     )

@@ -33,7 +33,6 @@ from bot.services.groups import GroupInfo, find_group_by_id
 from bot.views import general
 from bot.views import reports as views
 from bot.views.callbacks import Action, decode, pattern
-from bot.views.report_pdf import file_name, report_pdf
 from handlers.guards import facilitated_group, facilitator_command
 from handlers.replies import (
     answer_privately,
@@ -171,6 +170,10 @@ async def _send_report(context: AppContext, user_id: int, group: GroupInfo, peri
     if facts is None:
         await context.bot.send_message(user_id, general.STALE_BUTTON)
         return
+    # Imported here, not at the top: fpdf and the fonts' tools it loads are about 25 MB
+    # resident (bench/memory.py), and most bots never make a report.
+    from bot.views.report_pdf import file_name, report_pdf
+
     pdf = await asyncio.to_thread(report_pdf, facts)
     try:
         await context.bot.send_document(

@@ -348,7 +348,9 @@ class Choice:
         return frozenset(out)
 
 
-@lru_cache(maxsize=512)
+# The rungs of one climb share a space; `choose` lets it go after the climb (`judge` keeps
+# the verdicts), since a space can be tens of MB.
+@lru_cache(maxsize=4)
 def _space(kind: PollKind, m: int, voters: Counts) -> OutcomeSpace:
     if kind is PollKind.MULTIPLE:
         if math.prod(n + 1 for n in voters) > EXACT_BUDGET:  # one table per ticks per role
@@ -418,12 +420,15 @@ def choose(facts: PollFacts, bar: Bar = DEFAULT_BAR) -> Choice:
     """Climb the ladder while every rung passes."""
     verdicts: list[RungVerdict] = []
     chosen: Rung | None = None
-    for rung in LADDER:
-        verdict = judge(facts, rung, bar)
-        verdicts.append(verdict)
-        if not verdict.passes:
-            break
-        chosen = rung
+    try:
+        for rung in LADDER:
+            verdict = judge(facts, rung, bar)
+            verdicts.append(verdict)
+            if not verdict.passes:
+                break
+            chosen = rung
+    finally:
+        _space.cache_clear()  # a climb running beside this one at worst enumerates again
     return Choice(facts, chosen, tuple(verdicts))
 
 

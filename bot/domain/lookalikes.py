@@ -70,8 +70,11 @@ def _prototypes() -> dict[str, str]:
     connected sets (so "l", "I", "1" and "|" are one class). The prototype is an ASCII member
     where there is one, else the lowest code point, so "Yes" folds to itself.
     """
-    from confusable_homoglyphs.confusables import confusables_data
+    # The data file read here, not through `confusable_homoglyphs.confusables`, whose module
+    # keeps the parsed file (about 6 MB of dicts) for good: only the prototypes are needed.
+    from confusable_homoglyphs.utils import load
 
+    confusables_data = load("confusables.json")
     parent: dict[str, str] = {}
 
     def root(ch: str) -> str:
