@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any, cast
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
@@ -16,7 +17,8 @@ from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
 from bot.heap import return_large_blocks
 from bot.i18n.outbound import TranslatingBot
-from bot.rate_limits import MessageRateLimiter
+from bot.rate_limits import SHARED_GROUP, SHARED_OVERALL, MessageRateLimiter
+from bot.scheduling.edits import TURN_LEASE
 from bot.scheduling.feedback_sweep import rebuild_feedback_jobs
 from bot.scheduling.housekeeping import schedule_housekeeping
 from bot.scheduling.meeting_jobs import rebuild_meeting_jobs
@@ -27,6 +29,7 @@ from bot.services.languages import LanguageCache
 from handlers import register_all
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
+from storage.shared_limits import SharedEditTurns, SharedPace
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -126,6 +129,8 @@ async def open_resources(app: AppType) -> None:
     app.bot_data.engine = engine
     app.bot_data.uow_factory = UnitOfWorkFactory(create_sessionmaker(engine))
     app.bot_data.ballots = BallotBatcher(app.bot_data.uow_factory, batching=BATCH_BALLOTS)
+    if not settings.is_sqlite:
+        share_limits(app, engine)
     # Fixed texts leave in their reader's language, groups' known from the start.
     async with app.bot_data.uow_factory() as uow:
         for chat_id, language in (await languages.group_languages(uow)).items():
@@ -136,6 +141,17 @@ async def open_resources(app: AppType) -> None:
     await rebuild_feedback_jobs(app)
     schedule_housekeeping(app)
     await set_menus(app.bot)
+
+
+def share_limits(app: AppType, engine: AsyncEngine) -> None:
+    """PostgreSQL may serve several replicas of one bot, and Telegram counts per bot: pace
+    sends and take edit turns in the database they share (storage/shared_limits.py)."""
+    limiter: object = app.bot.rate_limiter  # typed for PTB's default limiter's arguments
+    if isinstance(limiter, MessageRateLimiter):  # tests may pass no limits at all
+        limiter.share(SharedPace(engine, group=SHARED_GROUP, overall=SHARED_OVERALL))
+    app.bot_data.coalescer.turns = SharedEditTurns(
+        engine, interval=app.bot_data.coalescer.interval, lease=TURN_LEASE
+    )
 
 
 async def close_resources(app: AppType) -> None:

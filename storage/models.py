@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -598,3 +599,26 @@ class DeploymentKey(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class SendPace(Base):
+    """A shared flood budget (a group's, or the bot's overall) as a GCRA bucket's theoretical
+    arrival time in epoch seconds: every replica reserves its sends here (storage/shared_limits.py).
+    Holds a chat id only for groups, never a person."""
+
+    __tablename__ = "send_pace"
+
+    bucket: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float)
+
+
+class EditTurn(Base):
+    """Whose turn it is to edit a group's poll and meeting messages, across replicas: the newest
+    render's number, when the next turn may start and when this one's lease ends (epoch s)."""
+
+    __tablename__ = "edit_turns"
+
+    group_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    render_seq: Mapped[int] = mapped_column(BigInteger)
+    next_at: Mapped[float] = mapped_column(Float)
+    lease_until: Mapped[float] = mapped_column(Float)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
+from bot.scheduling.edits import render_is_current
 from bot.services import groups
 
 if TYPE_CHECKING:
@@ -134,6 +135,10 @@ async def edit_in_group(
     markup: InlineKeyboardMarkup | None,
 ) -> Edit:
     """Edit a message in a group; identical content or a deleted message is not an error."""
+    if not await render_is_current():
+        # A newer render of this group began (this one's turn ran out): it may be of another
+        # message, so this one is tried again in its turn rather than dropped.
+        return Edit.RETRY_LATER
     try:
         await context.bot.edit_message_text(
             text, chat_id=chat_id, message_id=message_id, reply_markup=markup
