@@ -155,9 +155,7 @@ async def measure(voters: int, presses: int, group_count: int) -> list[tuple[str
                 for _, poll, members in seeded:
                     for n, voter in enumerate(members):
                         label = OPTIONS[(n + round_) % 3]
-                        data = next(
-                            b.data for row in poll.buttons for b in row if label in b.text
-                        )
+                        data = next(b.data for row in poll.buttons for b in row if label in b.text)
                         queries.append(tg.press(voter, poll, data=str(data)))
             await _until(
                 lambda: all(

@@ -142,9 +142,15 @@ async def test_two_replicas_edit_a_busy_poll_in_one_shared_rhythm_and_never_go_b
 
     edits = seen.edits(group.id, poll.message_id)
     times = [at for at, _ in edits]
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    # Both replicas had votes to show all along: one rhythm for both, not one each.
-    assert gaps and min(gaps) >= interval * 0.95, gaps
+    # Both replicas had votes to show all along: one rhythm for both, not one each. A turn
+    # starts at most once an interval and only after the last edit ended, so an edit may land
+    # early or late within its turn (the database and the pacer in between), but any four
+    # intervals hold at most five edits; each replica on its own would make about eight.
+    window = 4 * interval
+    busiest = max(
+        sum(1 for other in times[n:] if other - at < window) for n, at in enumerate(times)
+    )
+    assert busiest <= 5, [round(b - a, 2) for a, b in itertools.pairwise(times)]
     assert len(edits) <= pressing / interval + 3, (len(edits), pressing)
     counts = [int(m.group(1)) for _, text in edits if (m := VOTED.search(text))]
     assert counts == sorted(counts), counts  # never an older count after a newer one
