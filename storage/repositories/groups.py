@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base, Group
+from storage.models import Base, Group, Poll
 from storage.repositories.bounded import chunks
 
 
@@ -86,6 +86,14 @@ class GroupRepository:
             await self._session.delete(clash)
             await self._session.flush()
         group.chat_id = new_chat_id
+        # The open polls' messages stay behind in the old chat and are posted again in the new
+        # one (repost_open_polls): until then there is no message of theirs to edit, and an
+        # edit aimed at an old message id in the new chat would only be refused.
+        await self._session.execute(
+            update(Poll)
+            .where(Poll.group_id == group.id, Poll.status == "open")
+            .values(message_id=None)
+        )
         return group
 
     async def claim_welcome(self, group_id: int, now: datetime, since: datetime) -> bool:
