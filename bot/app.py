@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.clock import now
 from bot.command_menus import set_menus
 from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
@@ -23,9 +24,10 @@ from bot.scheduling.feedback_sweep import rebuild_feedback_jobs
 from bot.scheduling.housekeeping import schedule_housekeeping
 from bot.scheduling.meeting_jobs import rebuild_meeting_jobs
 from bot.scheduling.poll_jobs import rebuild_poll_jobs
-from bot.services import languages
-from bot.services.ballot_batch import BallotBatcher
+from bot.services import ballot_presses, languages
+from bot.services.ballot_batch import BallotBatcher, Bulk
 from bot.services.languages import LanguageCache
+from bot.services.unit_of_work import UnitOfWork
 from handlers import register_all
 from storage import migrate
 from storage.engine import create_engine, create_sessionmaker
@@ -116,6 +118,15 @@ def build_application(
     return app
 
 
+def _presses_writer(secret: bytes) -> Bulk:
+    """The ballot batcher's way of writing a run of presses together."""
+
+    async def write(uow: UnitOfWork, presses: list[Any]) -> list[Any]:
+        return list(await ballot_presses.apply_presses(uow, secret, presses, now()))
+
+    return write
+
+
 async def open_resources(app: AppType) -> None:
     """post_init: the engine and sessions live as long as the application; commands are set."""
     settings = app.bot_data.settings
@@ -128,7 +139,9 @@ async def open_resources(app: AppType) -> None:
         raise DatabaseNotMigratedError("the database is not migrated: run `equalsay migrate` first")
     app.bot_data.engine = engine
     app.bot_data.uow_factory = UnitOfWorkFactory(create_sessionmaker(engine))
-    app.bot_data.ballots = BallotBatcher(app.bot_data.uow_factory, batching=BATCH_BALLOTS)
+    app.bot_data.ballots = BallotBatcher(
+        app.bot_data.uow_factory, batching=BATCH_BALLOTS, bulk=_presses_writer(settings.hash_key)
+    )
     if not settings.is_sqlite:
         share_limits(app, engine)
     # Fixed texts leave in their reader's language, groups' known from the start.

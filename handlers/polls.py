@@ -32,6 +32,7 @@ from bot.scheduling.poll_jobs import (
     reopen_poll,
 )
 from bot.services import membership, outcomes, polls
+from bot.services.ballot_presses import BallotPress
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.polls import Reopened, VoteOutcome, VoteStatus
 from bot.services.unit_of_work import UnitOfWork
@@ -193,12 +194,15 @@ async def ballot_press(update: Update, context: AppContext) -> None:
             claim_toggle=claim,
         )
 
-    # Written through the ballot batcher: presses in flight together share one commit; a
-    # second delivery of this very press changes nothing (handlers/replays.py).
-    # Sorted in a batch by the ballot it locks: replicas' batches never deadlock.
-    outcome = await context.ballots.apply(
-        ballot_press_once(update, context, write), (poll_id, user_id, update.update_id)
-    )
+    # Written through the ballot batcher: presses in flight together share one transaction
+    # and its statements (bot/services/ballot_presses.py); a second delivery of this very
+    # press changes nothing (handlers/replays.py). Sorted in a batch by the ballot it locks:
+    # replicas' batches never deadlock.
+    work = ballot_press_once(update, context, write)
+    if work is None:
+        return  # handled here before, and answered
+    ballot = BallotPress(context.bot.id, update.update_id, poll_id, chat_id, user_id, option)
+    outcome = await context.ballots.apply(work, (poll_id, user_id, update.update_id), ballot)
     if outcome is None or outcome.status is VoteStatus.REPLAYED:
         return  # delivered a second time: the first delivery was counted and answered
     try:

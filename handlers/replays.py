@@ -96,17 +96,15 @@ class ToggleClaimOnce:
 BallotWrite = Callable[[UnitOfWork, ToggleClaimOnce | None], Awaitable[T]]
 
 
-def ballot_press_once(update: Update, context: AppContext, write: BallotWrite[T]) -> Work[T | None]:
+def ballot_press_once(
+    update: Update, context: AppContext, write: BallotWrite[T]
+) -> Work[T | None] | None:
     """`write` guarded against a second delivery of the same press (see the module's doc);
-    None when it is one (already handled, and answered)."""
+    None when this process has handled this very press already (SQLite: it was answered)."""
     bot_id, update_id = context.bot.id, update.update_id
     if not context.settings.is_sqlite:
         return claimed_with(update, context, lambda uow: write(uow, None))
     if not context.bot_data.recent_presses.first_time(update_id):
-        return _nothing
+        return None
     claim = ToggleClaimOnce(bot_id, update_id)
     return lambda uow: write(uow, claim)
-
-
-async def _nothing(uow: UnitOfWork) -> None:
-    return None

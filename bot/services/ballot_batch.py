@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from storage.uow import UnitOfWork, UnitOfWorkFactory
@@ -42,7 +43,18 @@ Work = Callable[[UnitOfWork], Awaitable[T]]
 # The rows a press locks, as a sort key: (poll id, user id, update id) for a ballot; () for a
 # write that locks no ballot (an update's claim), which goes first, in arrival order.
 LockOrder = tuple[int, ...]
-Queued = tuple[LockOrder, Work[Any], "asyncio.Future[Any]"]
+# Writes a run of presses (their `press` values) in one go, one result each, in order:
+# bot/services/ballot_presses.py. Each press's `work` does the same alone.
+Bulk = Callable[[UnitOfWork, list[Any]], Awaitable[list[Any]]]
+
+
+@dataclass(slots=True)
+class Queued:
+    lock_order: LockOrder
+    work: Work[Any]
+    future: asyncio.Future[Any]
+    press: Any = None  # what `Bulk` takes in place of `work`, when this press has one
+
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +68,20 @@ class BallotBatcher:
 
     MAX_BATCH = 256  # PTB's concurrent_updates(True): at most this many presses wait at once
 
-    def __init__(self, uow: UnitOfWorkFactory, *, batching: bool = True) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, *, batching: bool = True, bulk: Bulk | None = None
+    ) -> None:
         self._uow = uow
         self._batching = batching
+        self._bulk = bulk
         self._queue: list[Queued] = []
         self._busy = False  # a transaction of presses is being written
         self._drainer: asyncio.Task[None] | None = None
 
-    async def apply(self, work: Work[T], lock_order: LockOrder = ()) -> T:
+    async def apply(self, work: Work[T], lock_order: LockOrder = (), press: Any = None) -> T:
         """Run `work` in a transaction, commit, and return its result. `lock_order`: where it
-        goes in a batch (see the module's doc); equal keys keep their arrival order."""
+        goes in a batch (see the module's doc); equal keys keep their arrival order. `press`:
+        the same work as data, for the batcher's `bulk` to write with the presses around it."""
         if not self._batching:
             return await self._alone(work)
         if not self._busy and not self._queue:
@@ -77,7 +93,7 @@ class BallotBatcher:
                 self._busy = False
                 self._start_drain()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.append((lock_order, work, future))
+        self._queue.append(Queued(lock_order, work, future, press))
         self._start_drain()
         return await future
 
@@ -102,7 +118,7 @@ class BallotBatcher:
             while self._queue:  # presses queue up while each batch is written
                 batch = self._queue[: self.MAX_BATCH]
                 del self._queue[: self.MAX_BATCH]
-                batch.sort(key=lambda queued: queued[0])  # stable: a person's presses in order
+                batch.sort(key=lambda queued: queued.lock_order)  # stable: a person's in order
                 await self._write(batch)
         except BaseException:
             self._fail(self._queue, asyncio.CancelledError())  # cancelled: fail, not strand
@@ -117,8 +133,11 @@ class BallotBatcher:
         results: list[Any] = []
         try:
             async with self._uow() as uow:
-                for _, work, _ in batch:  # lock order; each sees the ones before it
-                    results.append(await work(uow))
+                for run in self._runs(batch):  # lock order; each sees the ones before it
+                    if len(run) > 1 and self._bulk is not None:
+                        results.extend(await self._bulk(uow, [queued.press for queued in run]))
+                    else:
+                        results.append(await run[0].work(uow))
                 await uow.commit()
         except Exception as error:
             if len(batch) == 1:
@@ -135,31 +154,46 @@ class BallotBatcher:
         except BaseException as error:
             self._fail(batch, error)
             raise  # cancelled: the presses are failed, the drain stops
-        for (_, _, future), result in zip(batch, results, strict=True):
-            if not future.done():  # its handler may have been cancelled meanwhile
-                future.set_result(result)
+        for queued, result in zip(batch, results, strict=True):
+            if not queued.future.done():  # its handler may have been cancelled meanwhile
+                queued.future.set_result(result)
+
+    def _runs(self, batch: list[Queued]) -> Iterator[list[Queued]]:
+        """The batch cut into runs written together: each unbroken run of presses that come
+        with a `press` is one run (for `bulk`); any other work is a run of its own."""
+        run: list[Queued] = []
+        for queued in batch:
+            if queued.press is not None and self._bulk is not None:
+                run.append(queued)
+                continue
+            if run:
+                yield run
+                run = []
+            yield [queued]
+        if run:
+            yield run
 
     async def _each_alone(self, batch: list[Queued]) -> None:
         """The batch failed as a whole: each press again, in its own transaction."""
-        for index, (order, work, future) in enumerate(batch):
+        for index, queued in enumerate(batch):
             try:
-                result = await self._alone(work)
+                result = await self._alone(queued.work)
             except Exception as error:
-                self._fail([(order, work, future)], error)
+                self._fail([queued], error)
                 continue
             except BaseException as error:
                 self._fail(batch[index:], error)  # cancelled: fail the rest, never strand it
                 raise
-            if not future.done():
-                future.set_result(result)
+            if not queued.future.done():
+                queued.future.set_result(result)
 
     @staticmethod
     def _fail(batch: list[Queued], error: BaseException) -> None:
-        for _, _, future in batch:
-            if not future.done():
+        for queued in batch:
+            if not queued.future.done():
                 failure = BallotBatchError("a ballot write failed; nothing of it was written")
                 failure.__cause__ = error
-                future.set_exception(failure)
+                queued.future.set_exception(failure)
 
 
 def _root(error: BaseException) -> str:

@@ -298,17 +298,76 @@ async def _checked(
         found = await uow.polls.ballot_context(
             poll_id, key, member_key(secret, found.group_id, user_id)
         )
+    admitted = admit(found, poll_id, chat_id, now)
+    if isinstance(admitted, VoteOutcome):
+        return None, None, admitted
+    return found, admitted, None
+
+
+def admit(
+    found: BallotContext | None, poll_id: int, chat_id: int, now: datetime
+) -> Role | VoteOutcome:
+    """The role a press votes with, or the outcome that stops it: judged on what was read."""
     if found is None:
-        return None, None, VoteOutcome(VoteStatus.UNKNOWN, poll_id)
+        return VoteOutcome(VoteStatus.UNKNOWN, poll_id)
     if found.chat_id is None or found.chat_id != chat_id:
-        return None, None, VoteOutcome(VoteStatus.WRONG_CHAT, poll_id, found.group_id)
+        return VoteOutcome(VoteStatus.WRONG_CHAT, poll_id, found.group_id)
     if not _is_open_at(found.status, found.deadline, now):
-        return None, None, VoteOutcome(VoteStatus.CLOSED, poll_id, found.group_id)
+        return VoteOutcome(VoteStatus.CLOSED, poll_id, found.group_id)
     if found.role is None:
-        return None, None, VoteOutcome(VoteStatus.NOT_MEMBER, poll_id, found.group_id)
+        return VoteOutcome(VoteStatus.NOT_MEMBER, poll_id, found.group_id)
     # The role held when the poll opened: a change made since waits for the next poll.
     held = RoleRecord(found.role, found.previous_role, found.role_applies_from)
-    return found, Role(role_at(held, found.number)), None
+    return Role(role_at(held, found.number))
+
+
+_WRITES = frozenset({VoteStatus.RECORDED, VoteStatus.CHANGED, VoteStatus.WITHDRAWN})
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A press judged on the ballot as read (`BallotContext.choices`): its status, and the
+    choices the ballot holds after it (None: no ballot). One place decides, for a press
+    written alone and for one written in a batch (bot/services/ballot_presses.py)."""
+
+    status: VoteStatus
+    after: int | None
+
+    @property
+    def writes(self) -> bool:
+        return self.status in _WRITES
+
+
+def judge_vote(poll: BallotContext, option: int) -> Judgement:
+    """Single-answer kinds replace the choice; multiple choice toggles it."""
+    kind = PollKind(poll.kind)
+    before = poll.choices
+    if not 0 <= option < len(poll.options):
+        return Judgement(VoteStatus.BAD_OPTION, before)
+    bit = 1 << option
+    after = (before or 0) ^ bit if kind is PollKind.MULTIPLE else bit
+    if after == before:
+        return Judgement(VoteStatus.UNCHANGED, before)
+    if after == 0:  # un-ticking the last option of a multiple-choice ballot withdraws it
+        return Judgement(VoteStatus.WITHDRAWN, None)
+    try:
+        selected = frozenset(i for i in range(len(poll.options)) if after >> i & 1)
+        validate_selection(kind, len(poll.options), poll.max_choices, selected)
+    except PollInputError:
+        return Judgement(VoteStatus.TOO_MANY, before)
+    return Judgement(VoteStatus.RECORDED if before is None else VoteStatus.CHANGED, after)
+
+
+def judge_withdrawal(poll: BallotContext) -> Judgement:
+    if poll.choices is None:
+        return Judgement(VoteStatus.NOTHING_TO_WITHDRAW, None)
+    return Judgement(VoteStatus.WITHDRAWN, None)
+
+
+def judged_outcome(poll: BallotContext, judged: Judgement, role: Role | None) -> VoteOutcome:
+    if judged.status is VoteStatus.BAD_OPTION:
+        return VoteOutcome(VoteStatus.BAD_OPTION, poll.poll_id, poll.group_id)
+    return _outcome(poll, judged.status, judged.after or 0, role)
 
 
 def _outcome(
@@ -372,52 +431,30 @@ async def apply_vote(
             return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
         if first_only and poll.choices is not None:
             return _outcome(poll, VoteStatus.UNCHANGED, poll.choices)
-        outcome = await _write_vote(uow, secret, poll, role, option, user_id, claim_toggle)
-        if outcome is not None:
-            return outcome
+        judged = judge_vote(poll, option)
+        if not judged.writes:
+            return judged_outcome(poll, judged, role)
+        multiple = PollKind(poll.kind) is PollKind.MULTIPLE
+        if multiple and claim_toggle is not None and not await claim_toggle(uow):
+            return _outcome(poll, VoteStatus.REPLAYED, poll.choices or 0)
+        if await _write_judged(uow, ballot_key(secret, poll_id, user_id), poll, role, judged):
+            return judged_outcome(poll, judged, role)
     raise BallotRaceError("the ballot kept changing; the press is not counted")
 
 
-async def _write_vote(
-    uow: UnitOfWork,
-    secret: bytes,
-    poll: BallotContext,
-    role: Role,
-    option: int,
-    user_id: int,
-    claim_toggle: ToggleClaim | None,
-) -> VoteOutcome | None:
-    """The press judged on `poll` (as just read) and written; None if the ballot changed under
-    a multiple-choice tick, to be read and judged again."""
-    kind = PollKind(poll.kind)
-    if not 0 <= option < len(poll.options):
-        return VoteOutcome(VoteStatus.BAD_OPTION, poll.poll_id, poll.group_id)
-    key = ballot_key(secret, poll.poll_id, user_id)
+async def _write_judged(
+    uow: UnitOfWork, key: str, poll: BallotContext, role: Role, judged: Judgement
+) -> bool:
+    """Write what the press was judged to leave; False if the ballot changed under a
+    multiple-choice tick since it was read, to be read and judged again."""
     before = poll.choices  # read in the same query as the poll
-    bit = 1 << option
-    after = (before or 0) ^ bit if kind is PollKind.MULTIPLE else bit
-    if after == before:
-        return _outcome(poll, VoteStatus.UNCHANGED, after)
-    if after != 0:
-        try:
-            selected = frozenset(i for i in range(len(poll.options)) if after >> i & 1)
-            validate_selection(kind, len(poll.options), poll.max_choices, selected)
-        except PollInputError:
-            return _outcome(poll, VoteStatus.TOO_MANY, before or 0)
-    if kind is PollKind.MULTIPLE and claim_toggle is not None and not await claim_toggle(uow):
-        return _outcome(poll, VoteStatus.REPLAYED, before or 0)
-    if after == 0:  # un-ticking the last option of a multiple-choice ballot withdraws it
-        if not await uow.polls.remove_ballot(poll.poll_id, key, holding=before):
-            return None
-        return _outcome(poll, VoteStatus.WITHDRAWN, 0)
-    status = VoteStatus.RECORDED if before is None else VoteStatus.CHANGED
-    if kind is PollKind.MULTIPLE:
-        if not await uow.polls.swap_ballot(poll.poll_id, key, role.value, before, after):
-            return None
-    else:
-        # One answer replaces another: the last press wins, whatever was there.
-        await uow.polls.put_ballot(poll.poll_id, key, role.value, after)
-    return _outcome(poll, status, after, role)
+    if judged.after is None:
+        return await uow.polls.remove_ballot(poll.poll_id, key, holding=before)
+    if PollKind(poll.kind) is PollKind.MULTIPLE:
+        return await uow.polls.swap_ballot(poll.poll_id, key, role.value, before, judged.after)
+    # One answer replaces another: the last press wins, whatever was there.
+    await uow.polls.put_ballot(poll.poll_id, key, role.value, judged.after)
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
@@ -339,25 +339,87 @@ class PollRepository:
         )
         if not rows:
             return None
-        row = rows[0]
-        return BallotContext(
-            poll_id=row[0],
-            group_id=row[1],
-            chat_id=row[2],
-            timezone=row[3],
-            options=list(row[4]),
-            kind=row[5],
-            max_choices=row[6],
-            visibility=row[7],
-            status=row[8],
-            deadline=row[9],
-            number=row[10],
-            notice_roles=row[11],
-            role=row[12],
-            previous_role=row[13],
-            role_applies_from=row[14],
-            choices=row[15],
+        return _context(rows[0])
+
+    # A batch of presses (bot/services/ballot_presses.py): three reads and at most three
+    # writes for the whole batch, however many presses it holds. On PostgreSQL the reads
+    # lock what they read in one order (polls, then ballots, each sorted), so two replicas'
+    # batches wait for each other instead of deadlocking, and what was read cannot change
+    # before the batch commits. On SQLite the batch's claim, written first, holds the one
+    # writer lock, which does the same.
+
+    async def polls_for_voting(self, poll_ids: Sequence[int]) -> dict[int, BallotContext]:
+        """Each poll with its group, as `ballot_context` reads it, without a voter: role
+        and ballot are None here. Held FOR SHARE until commit, as `ballot_context` holds it."""
+        rows = await self._session.execute(
+            select(*list(_BALLOT_CONTEXT.selected_columns)[:12])
+            .outerjoin(Group, Group.id == Poll.group_id)
+            .where(Poll.id.in_(sorted(set(poll_ids))))
+            .order_by(Poll.id)
+            .with_for_update(read=True, of=Poll)
         )
+        return {row[0]: _context((*row, None, None, None, None)) for row in rows}
+
+    async def roles_of(
+        self, keys: Sequence[tuple[int, str]]
+    ) -> dict[tuple[int, str], tuple[str, str | None, int | None]]:
+        """(group, member key) -> (role, previous role, role applies from poll number)."""
+        if not keys:
+            return {}
+        rows = await self._session.execute(
+            select(
+                Membership.group_id,
+                Membership.member_key,
+                Membership.role,
+                Membership.previous_role,
+                Membership.role_applies_from,
+            ).where(tuple_(Membership.group_id, Membership.member_key).in_(sorted(set(keys))))
+        )
+        return {(row[0], row[1]): (row[2], row[3], row[4]) for row in rows}
+
+    async def ballots_of(self, keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str], int]:
+        """(poll, ballot key) -> choices, for the ballots that exist; locked FOR UPDATE on
+        PostgreSQL, in (poll, key) order, until the batch commits."""
+        if not keys:
+            return {}
+        rows = await self._session.execute(
+            select(Ballot.poll_id, Ballot.ballot_key, Ballot.choices)
+            .where(tuple_(Ballot.poll_id, Ballot.ballot_key).in_(sorted(set(keys))))
+            .order_by(Ballot.poll_id, Ballot.ballot_key)
+            .with_for_update()
+        )
+        return {(row[0], row[1]): row[2] for row in rows}
+
+    async def add_ballots(self, rows: Sequence[tuple[int, str, str, int]]) -> int:
+        """Insert (poll, key, role, choices) rows that were not there when read; how many
+        went in. Fewer than given: another process wrote one of them meanwhile."""
+        if not rows:
+            return 0
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        result = await self._session.execute(
+            insert(Ballot)
+            .on_conflict_do_nothing(index_elements=[Ballot.poll_id, Ballot.ballot_key])
+            .returning(Ballot.poll_id),
+            [_ballot_row(row) for row in sorted(rows)],
+        )
+        return len(result.all())
+
+    async def replace_ballots(self, rows: Sequence[tuple[int, str, str, int]]) -> None:
+        """New choices for ballots read (and locked) in this transaction; roles stay."""
+        if rows:
+            dialect = self._session.get_bind().dialect.name
+            await self._session.execute(
+                _ballot_upsert(dialect), [_ballot_row(row) for row in sorted(rows)]
+            )
+
+    async def remove_ballots(self, keys: Sequence[tuple[int, str]]) -> int:
+        if not keys:
+            return 0
+        result = await self._session.execute(
+            delete(Ballot).where(tuple_(Ballot.poll_id, Ballot.ballot_key).in_(sorted(keys)))
+        )
+        return int(getattr(result, "rowcount", 0))
 
     async def ballot_choices(self, poll_id: int, ballot_key: str) -> int | None:
         return await self._session.scalar(
@@ -460,3 +522,36 @@ class PollRepository:
             .order_by(Poll.closed_at)
         )
         return list(rows)
+
+
+def _context(row: Sequence[Any]) -> BallotContext:
+    """A row of `_BALLOT_CONTEXT`'s columns, in order."""
+    return BallotContext(
+        poll_id=row[0],
+        group_id=row[1],
+        chat_id=row[2],
+        timezone=row[3],
+        options=list(row[4]),
+        kind=row[5],
+        max_choices=row[6],
+        visibility=row[7],
+        status=row[8],
+        deadline=row[9],
+        number=row[10],
+        notice_roles=row[11],
+        role=row[12],
+        previous_role=row[13],
+        role_applies_from=row[14],
+        choices=row[15],
+    )
+
+
+def _ballot_row(row: tuple[int, str, str, int]) -> dict[str, Any]:
+    poll_id, key, role, choices = row
+    return {
+        "id": random_id(),
+        "poll_id": poll_id,
+        "ballot_key": key,
+        "role": role,
+        "choices": choices,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -40,6 +41,22 @@ class ProcessedUpdateRepository:
             {"bot_id": bot_id, "update_id": update_id, "seen_at": seen_at},
         )
         return int(getattr(result, "rowcount", 0)) == 1
+
+    async def claim_many(
+        self, bot_id: int, update_ids: Sequence[int], seen_at: datetime
+    ) -> set[int]:
+        """Record the update ids in one statement; those recorded now (the others were before)."""
+        if not update_ids:
+            return set()
+        connection = await self._session.connection()
+        result = await connection.execute(
+            _claim(connection.dialect.name).returning(ProcessedUpdate.update_id),
+            [
+                {"bot_id": bot_id, "update_id": update_id, "seen_at": seen_at}
+                for update_id in sorted(set(update_ids))
+            ],
+        )
+        return {row[0] for row in result}
 
     async def purge_before(self, cutoff: datetime) -> int:
         result = await self._session.execute(

@@ -21,8 +21,9 @@ from bot.domain.poll_rules import PollKind
 from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeTelegram, SandboxRequest
-from bot.services import polls
+from bot.services import ballot_presses, polls
 from bot.services.ballot_batch import BallotBatcher
+from bot.services.ballot_presses import BallotPress
 from tests.conftest import make_settings
 from tests.e2e.poll_helpers import button, joined_circle, post_poll
 from tests.e2e.test_poll_kinds import posted
@@ -82,6 +83,19 @@ async def test_concurrent_presses_are_batched_and_each_counted_once(
         return outcome
 
     monkeypatch.setattr(polls, "apply_vote", recording_apply)
+    real_bulk = ballot_presses.apply_presses
+
+    async def recording_bulk(
+        uow: Any, secret: bytes, presses: list[BallotPress], now: Any
+    ) -> list[polls.VoteOutcome]:
+        outcomes = await real_bulk(uow, secret, presses, now)
+        bulk_sizes.append(len(presses))
+        for press, outcome in zip(presses, outcomes, strict=True):
+            applied[press.poll_id, press.user_id].append((press.option or 0, outcome.status))
+        return outcomes
+
+    bulk_sizes: list[int] = []
+    monkeypatch.setattr(ballot_presses, "apply_presses", recording_bulk)
 
     async with ConcurrentBot(tg, settings) as bot:
         circle = await joined_circle(bot, {Role.SERVICE_USER: 8, Role.CARER: 8, Role.STAFF: 16})
@@ -111,6 +125,8 @@ async def test_concurrent_presses_are_batched_and_each_counted_once(
         # presses on one poll shared a transaction (pigeonhole).
         assert max(batches) > 2 * len(voters), f"batches too small: {batches}"
         assert sum(batches) <= len(updates)
+        # And a batch's presses were written together, not one by one.
+        assert max(bulk_sizes) > 2 * len(voters), f"bulk writes too small: {bulk_sizes}"
 
         secret = bot.settings.hash_key
         single_ballots = await _raw_ballots(bot, 1)
