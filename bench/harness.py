@@ -79,6 +79,7 @@ class BenchBot(SandboxBot):
             request=SandboxRequest(tg),
             updates_request=SandboxRequest(tg),
             concurrent_updates=concurrent,
+            freeze_startup=True,  # as `equalsay run` does (bot/heap.py)
         )
 
     def use_reference_handler(self) -> None:

@@ -134,6 +134,7 @@ def run(settings: Settings) -> None:
     app = build_application(
         settings,
         update_backlog=UPDATE_BACKLOG,
+        freeze_startup=True,  # this process runs this one bot (bot/heap.py)
         # As PTB's default for getUpdates (one connection), but skipping unreadable updates.
         updates_request=UpdatesRequest(connection_pool_size=1),
     )

@@ -16,7 +16,7 @@ from bot.clock import now
 from bot.command_menus import set_menus
 from bot.config import Settings
 from bot.context import AppContext, AppType, BotData
-from bot.heap import return_large_blocks
+from bot.heap import freeze_startup_objects, return_large_blocks, thaw
 from bot.i18n.outbound import TranslatingBot
 from bot.rate_limits import SHARED_GROUP, SHARED_OVERALL, MessageRateLimiter
 from bot.scheduling.edits import TURN_LEASE
@@ -71,12 +71,15 @@ def build_application(
     base_url: str | None = None,
     concurrent_updates: bool | int = False,
     update_backlog: int = 0,
+    freeze_startup: bool = False,
 ) -> AppType:
     """The one place an Application is put together; tests pass the sandbox's transports.
 
     `concurrent_updates` is PTB's own switch (True = 256 at a time); the database arbitrates
     races (one ballot per keyed hash), so updates may be handled side by side.
     `update_backlog` bounds the update queue (0 = unbounded, for tests feeding it directly).
+    `freeze_startup`: the process runs this one bot (`equalsay run`, the benchmarks): once
+    started, what is alive is frozen out of the collector's way (bot/heap.py).
     """
     return_large_blocks()  # the disclosure audit's freed arrays must not stay resident
     in_turn = concurrent_updates is False or (
@@ -114,6 +117,7 @@ def build_application(
     app = cast(AppType, builder.build())
     app.bot_data.settings = settings
     app.bot_data.languages = known
+    app.bot_data.freeze_startup = freeze_startup
     register_all(app)
     return app
 
@@ -154,6 +158,8 @@ async def open_resources(app: AppType) -> None:
     await rebuild_feedback_jobs(app)
     schedule_housekeeping(app)
     await set_menus(app.bot)
+    if app.bot_data.freeze_startup:
+        freeze_startup_objects()
 
 
 def share_limits(app: AppType, engine: AsyncEngine) -> None:
@@ -169,6 +175,8 @@ def share_limits(app: AppType, engine: AsyncEngine) -> None:
 
 async def close_resources(app: AppType) -> None:
     """post_shutdown: dispose of the engine so SQLite's WAL is checkpointed and closed."""
+    if app.bot_data.freeze_startup:
+        thaw()
     ballots = app.bot_data.ballots
     if ballots is not None:
         await ballots.close()

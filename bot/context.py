@@ -31,6 +31,7 @@ class BotData:
         self.recent_presses = RecentUpdates()  # ballot presses handled lately (SQLite)
         self.arrivals = RecentArrivals()  # newcomers already counted for a welcome
         self.languages = LanguageCache()  # each person's and group's language, for a minute
+        self.freeze_startup = False  # bot/heap.py: freeze what start-up left alive
 
 
 class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -35,6 +35,7 @@ from bot.services import membership, outcomes, polls
 from bot.services.ballot_presses import BallotPress
 from bot.services.groups import GroupInfo, find_group_by_id
 from bot.services.polls import Reopened, VoteOutcome, VoteStatus
+from bot.services.replays import UpdateClaim
 from bot.services.unit_of_work import UnitOfWork
 from bot.views import general, poll_export, poll_results
 from bot.views import poll_acks as acks
@@ -178,20 +179,29 @@ async def ballot_press(update: Update, context: AppContext) -> None:
         await query.answer(acks.not_in_group_ack(), show_alert=True)
         return
 
-    async def write(uow: UnitOfWork, claim: ToggleClaimOnce | None) -> VoteOutcome:
+    async def write(
+        uow: UnitOfWork, toggle: ToggleClaimOnce | None, claim: UpdateClaim | None
+    ) -> VoteOutcome:
         if option is None:
             return await polls.apply_withdrawal(
-                uow, context.secret, poll_id=poll_id, chat_id=chat_id, user_id=user_id, now=now()
+                uow,
+                context.secret,
+                poll_id=poll_id,
+                chat_id=chat_id,
+                user_id=user_id,
+                now=now(),
+                claim=claim,
             )
         return await polls.apply_vote(
             uow,
             context.secret,
             poll_id=poll_id,
-            option=option,
             chat_id=chat_id,
             user_id=user_id,
+            option=option,
             now=now(),
-            claim_toggle=claim,
+            claim_toggle=toggle,
+            claim=claim,
         )
 
     # Written through the ballot batcher: presses in flight together share one transaction

@@ -22,6 +22,7 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 from bot.clock import now
 from bot.context import AppContext
 from bot.services import replays
+from bot.services.replays import UpdateClaim
 from bot.services.unit_of_work import UnitOfWork
 from bot.views.callbacks import Action, decode
 
@@ -60,18 +61,6 @@ async def stop_replays(update: Update, context: AppContext) -> None:
         raise ApplicationHandlerStop
 
 
-def claimed_with(update: Update, context: AppContext, work: Work[T]) -> Work[T | None]:
-    """`work`, preceded in its own transaction by the update's claim; None for a replay."""
-    bot_id, update_id = context.bot.id, update.update_id
-
-    async def once(uow: UnitOfWork) -> T | None:
-        if not await replays.first_delivery(uow, bot_id, update_id, now()):
-            return None
-        return await work(uow)
-
-    return once
-
-
 def handlers() -> list[BaseHandler[Update, AppContext, None]]:
     return [TypeHandler(Update, stop_replays)]
 
@@ -93,7 +82,9 @@ class ToggleClaimOnce:
         return self._made[1]
 
 
-BallotWrite = Callable[[UnitOfWork, ToggleClaimOnce | None], Awaitable[T]]
+# Writes a ballot press: with a claim for a multiple-choice tick only (SQLite), or with the
+# update's claim, made in the same statement as the press's read (PostgreSQL).
+BallotWrite = Callable[[UnitOfWork, ToggleClaimOnce | None, UpdateClaim | None], Awaitable[T]]
 
 
 def ballot_press_once(
@@ -103,8 +94,9 @@ def ballot_press_once(
     None when this process has handled this very press already (SQLite: it was answered)."""
     bot_id, update_id = context.bot.id, update.update_id
     if not context.settings.is_sqlite:
-        return claimed_with(update, context, lambda uow: write(uow, None))
+        claim = UpdateClaim(bot_id, update_id, replays.to_the_hour(now()))
+        return lambda uow: write(uow, None, claim)
     if not context.bot_data.recent_presses.first_time(update_id):
         return None
-    claim = ToggleClaimOnce(bot_id, update_id)
-    return lambda uow: write(uow, claim)
+    toggle = ToggleClaimOnce(bot_id, update_id)
+    return lambda uow: write(uow, toggle, None)

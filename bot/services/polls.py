@@ -28,6 +28,7 @@ from bot.i18n import N_
 from bot.services.groups import GroupInfo
 from storage.models import Poll
 from storage.repositories.polls import CLOSED, OPEN, BallotContext
+from storage.repositories.processed_updates import UpdateClaim
 from storage.uow import UnitOfWork
 
 DEFAULT_REMIND_BEFORE = timedelta(hours=24)
@@ -284,14 +285,25 @@ def _is_open_at(status: str, deadline: datetime | None, now: datetime) -> bool:
 
 
 async def _checked(
-    uow: UnitOfWork, secret: bytes, poll_id: int, chat_id: int, user_id: int, now: datetime
+    uow: UnitOfWork,
+    secret: bytes,
+    poll_id: int,
+    chat_id: int,
+    user_id: int,
+    now: datetime,
+    claim: UpdateClaim | None = None,
 ) -> tuple[BallotContext | None, Role | None, VoteOutcome | None]:
-    """The poll, the voter's role and current ballot, or the outcome that stops the vote."""
+    """The poll, the voter's role and current ballot, or the outcome that stops the vote.
+    `claim`: the update's claim, made with the same read (REPLAYED if made before)."""
     key = ballot_key(secret, poll_id, user_id)
     hint = _poll_groups.get(poll_id)
-    found = await uow.polls.ballot_context(
-        poll_id, key, None if hint is None else member_key(secret, hint, user_id)
-    )
+    hinted = None if hint is None else member_key(secret, hint, user_id)
+    if claim is None:
+        found = await uow.polls.ballot_context(poll_id, key, hinted)
+    else:
+        first, found = await uow.polls.claim_and_context(claim, poll_id, key, hinted)
+        if not first:
+            return None, None, VoteOutcome(VoteStatus.REPLAYED, poll_id)
     if found is not None and found.group_id != hint:
         # First press on this poll here: now the group is known, ask again with its key.
         _poll_groups.remember(poll_id, found.group_id)
@@ -411,6 +423,7 @@ async def apply_vote(
     user_id: int,
     now: datetime,
     claim_toggle: ToggleClaim | None = None,
+    claim: UpdateClaim | None = None,
     first_only: bool = False,
 ) -> VoteOutcome:
     """Judge and write a press in `uow`, without committing: the caller commits, perhaps with
@@ -422,11 +435,14 @@ async def apply_vote(
     A multiple-choice tick is written only over the ballot it was judged on (compare and
     set), and judged again if another process changed that ballot meanwhile.
 
+    `claim`: the update's claim, made in this transaction with the first read (PostgreSQL's
+    guard against a second delivery: REPLAYED then, and nothing written).
     `first_only`: write only where the person has no ballot yet (one there is reported
     UNCHANGED); from no ballot a multiple-choice tick can only add, never take one back.
     """
     for _ in range(_SWAP_ROUNDS):
-        poll, role, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
+        poll, role, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now, claim)
+        claim = None  # made once: judged again after a race, the press reads without it
         if stop is not None or poll is None or role is None:
             return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
         if first_only and poll.choices is not None:
@@ -504,10 +520,17 @@ async def cast_carried_vote(
 
 
 async def apply_withdrawal(
-    uow: UnitOfWork, secret: bytes, *, poll_id: int, chat_id: int, user_id: int, now: datetime
+    uow: UnitOfWork,
+    secret: bytes,
+    *,
+    poll_id: int,
+    chat_id: int,
+    user_id: int,
+    now: datetime,
+    claim: UpdateClaim | None = None,
 ) -> VoteOutcome:
     """Remove the person's ballot in `uow`, without committing (see `apply_vote`)."""
-    poll, _, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now)
+    poll, _, stop = await _checked(uow, secret, poll_id, chat_id, user_id, now, claim)
     if stop is not None or poll is None:
         return stop or VoteOutcome(VoteStatus.UNKNOWN, poll_id)
     removed = await uow.polls.remove_ballot(poll.poll_id, ballot_key(secret, poll.poll_id, user_id))

@@ -13,7 +13,17 @@ from __future__ import annotations
 from collections import deque
 from datetime import datetime, timedelta
 
+from storage.repositories.processed_updates import UpdateClaim as UpdateClaim  # re-exported
 from storage.uow import UnitOfWork
+
+__all__ = [
+    "KEEP_CLAIMS",
+    "RecentUpdates",
+    "UpdateClaim",
+    "first_delivery",
+    "forget_old_claims",
+    "to_the_hour",
+]
 
 # Telegram keeps an undelivered update for at most 24 hours; two days covers any redelivery.
 KEEP_CLAIMS = timedelta(days=2)

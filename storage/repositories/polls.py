@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
-from storage.models import Ballot, Group, Membership, Poll, PollReason
+from storage.models import Ballot, Group, Membership, Poll, PollReason, ProcessedUpdate
 from storage.one_hop import OneHop
+from storage.repositories.processed_updates import ProcessedUpdateRepository, UpdateClaim
 from storage.row_order import rewrite_in_random_order
 from storage.types import random_id
 from storage.unlinking import still_linked, with_key_unlinked
@@ -84,6 +86,28 @@ _BALLOT_CONTEXT = (
     .with_for_update(read=True, of=Poll)
 )
 _BALLOT_CONTEXT_HOP = OneHop(_BALLOT_CONTEXT)  # SQLite: one hand-off instead of four
+
+
+def _claiming_context() -> Select[Any]:
+    """PostgreSQL: the update's claim and the ballot context in ONE statement (a round trip
+    fewer per press): `WITH claim AS (INSERT ... ON CONFLICT DO NOTHING RETURNING ...)`,
+    and the context's last column says whether this statement made the claim."""
+    claim = (
+        postgresql.insert(ProcessedUpdate)
+        .values(
+            bot_id=bindparam("bot_id"),
+            update_id=bindparam("update_id"),
+            seen_at=bindparam("seen_at"),
+        )
+        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.bot_id, ProcessedUpdate.update_id])
+        .returning(ProcessedUpdate.update_id)
+        .cte("claim")
+    )
+    made = select(func.count()).select_from(claim).scalar_subquery()
+    return _BALLOT_CONTEXT.add_columns(made.label("claimed"))
+
+
+_CLAIMING_CONTEXT = _claiming_context()
 _UPSERTS: dict[str, Insert] = {}
 _UPSERT_HOPS: dict[str, OneHop] = {}
 _UPSERT_COLUMNS = ("id", "poll_id", "ballot_key", "role", "choices")
@@ -340,6 +364,30 @@ class PollRepository:
         if not rows:
             return None
         return _context(rows[0])
+
+    async def claim_and_context(
+        self, claim: UpdateClaim, poll_id: int, ballot_key: str, member_key: str | None
+    ) -> tuple[bool, BallotContext | None]:
+        """The update's claim (False: it was claimed before) and `ballot_context`: one
+        statement on PostgreSQL. A claim is made even when the poll is not found."""
+        params = {
+            "poll_id": poll_id,
+            "ballot_key": ballot_key,
+            "member_key": member_key,
+            "bot_id": claim.bot_id,
+            "update_id": claim.update_id,
+            "seen_at": claim.seen_at,
+        }
+        connection = await self._session.connection()
+        if connection.dialect.name != "postgresql":
+            claimed = await ProcessedUpdateRepository(self._session).claim(
+                claim.bot_id, claim.update_id, claim.seen_at
+            )
+            return claimed, await self.ballot_context(poll_id, ballot_key, member_key)
+        rows = (await connection.execute(_CLAIMING_CONTEXT, params)).all()
+        if not rows:
+            return True, None  # no such poll: whoever pressed is told so, replay or not
+        return bool(rows[0][-1]), _context(rows[0])
 
     # A batch of presses (bot/services/ballot_presses.py): three reads and at most three
     # writes for the whole batch, however many presses it holds. On PostgreSQL the reads

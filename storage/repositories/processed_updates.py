@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete
@@ -13,6 +14,15 @@ from sqlalchemy.sql.dml import Insert
 from storage.models import ProcessedUpdate
 
 _CLAIMS: dict[str, Insert] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateClaim:
+    """The claim an update makes: this bot, Telegram's update number, the hour it came."""
+
+    bot_id: int
+    update_id: int
+    seen_at: datetime
 
 
 def _claim(dialect: str) -> Insert:
