@@ -13,7 +13,6 @@ from bot.scheduling.edits import EditCoalescer
 from bot.scheduling.welcomes import RecentArrivals
 from bot.services.ballot_batch import BallotBatcher
 from bot.services.languages import LanguageCache
-from bot.services.replays import RecentUpdates
 from storage.uow import UnitOfWorkFactory
 
 
@@ -28,7 +27,6 @@ class BotData:
         self.facilitators = FacilitatorCache()
         self.presence = PresenceCache()  # who is in which group now (votes, RSVPs, results)
         self.coalescer = EditCoalescer()
-        self.recent_presses = RecentUpdates()  # ballot presses handled lately (SQLite)
         self.arrivals = RecentArrivals()  # newcomers already counted for a welcome
         self.languages = LanguageCache()  # each person's and group's language, for a minute
         self.freeze_startup = False  # bot/heap.py: freeze what start-up left alive

@@ -46,7 +46,7 @@ from bot.views.links import start_link
 from bot.views.poll_wording import option_names
 from handlers.guards import facilitator_command, group_command
 from handlers.poll_reasons import ballot_changed
-from handlers.replays import ToggleClaimOnce, ballot_press_once
+from handlers.replays import ballot_press_once
 from handlers.replies import (
     answer_privately,
     command_argument,
@@ -179,9 +179,7 @@ async def ballot_press(update: Update, context: AppContext) -> None:
         await query.answer(acks.not_in_group_ack(), show_alert=True)
         return
 
-    async def write(
-        uow: UnitOfWork, toggle: ToggleClaimOnce | None, claim: UpdateClaim | None
-    ) -> VoteOutcome:
+    async def write(uow: UnitOfWork, claim: UpdateClaim) -> VoteOutcome:
         if option is None:
             return await polls.apply_withdrawal(
                 uow,
@@ -200,7 +198,6 @@ async def ballot_press(update: Update, context: AppContext) -> None:
             user_id=user_id,
             option=option,
             now=now(),
-            claim_toggle=toggle,
             claim=claim,
         )
 
@@ -209,8 +206,6 @@ async def ballot_press(update: Update, context: AppContext) -> None:
     # press changes nothing (handlers/replays.py). Sorted in a batch by the ballot it locks:
     # replicas' batches never deadlock.
     work = ballot_press_once(update, context, write)
-    if work is None:
-        return  # handled here before, and answered
     ballot = BallotPress(context.bot.id, update.update_id, poll_id, chat_id, user_id, option)
     outcome = await context.ballots.apply(work, (poll_id, user_id, update.update_id), ballot)
     if outcome is None or outcome.status is VoteStatus.REPLAYED:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -403,12 +403,6 @@ def _outcome(
 # Compare-and-set rounds for a multiple-choice tick racing another replica's tick.
 _SWAP_ROUNDS = 5
 
-# Claims the update this press came in, in the ballot's transaction: False if it was claimed
-# before. Called at most once per press, and only for a multiple-choice tick (a toggle: the
-# one kind of press that a second delivery would undo).
-ToggleClaim = Callable[[UnitOfWork], Awaitable[bool]]
-
-
 class BallotRaceError(RuntimeError):
     """A multiple-choice ballot kept changing under this press; nothing was written."""
 
@@ -422,7 +416,6 @@ async def apply_vote(
     chat_id: int,
     user_id: int,
     now: datetime,
-    claim_toggle: ToggleClaim | None = None,
     claim: UpdateClaim | None = None,
     first_only: bool = False,
 ) -> VoteOutcome:
@@ -435,8 +428,8 @@ async def apply_vote(
     A multiple-choice tick is written only over the ballot it was judged on (compare and
     set), and judged again if another process changed that ballot meanwhile.
 
-    `claim`: the update's claim, made in this transaction with the first read (PostgreSQL's
-    guard against a second delivery: REPLAYED then, and nothing written).
+    `claim`: the update's claim, made in this transaction with the first read (the guard
+    against a second delivery: REPLAYED then, and nothing written).
     `first_only`: write only where the person has no ballot yet (one there is reported
     UNCHANGED); from no ballot a multiple-choice tick can only add, never take one back.
     """
@@ -450,9 +443,6 @@ async def apply_vote(
         judged = judge_vote(poll, option)
         if not judged.writes:
             return judged_outcome(poll, judged, role)
-        multiple = PollKind(poll.kind) is PollKind.MULTIPLE
-        if multiple and claim_toggle is not None and not await claim_toggle(uow):
-            return _outcome(poll, VoteStatus.REPLAYED, poll.choices or 0)
         if await _write_judged(uow, ballot_key(secret, poll_id, user_id), poll, role, judged):
             return judged_outcome(poll, judged, role)
     raise BallotRaceError("the ballot kept changing; the press is not counted")

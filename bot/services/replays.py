@@ -10,7 +10,6 @@ short transaction of its own before any handler runs.
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import datetime, timedelta
 
 from storage.repositories.processed_updates import UpdateClaim as UpdateClaim  # re-exported
@@ -18,7 +17,6 @@ from storage.uow import UnitOfWork
 
 __all__ = [
     "KEEP_CLAIMS",
-    "RecentUpdates",
     "UpdateClaim",
     "first_delivery",
     "forget_old_claims",
@@ -44,23 +42,3 @@ def to_the_hour(moment: datetime) -> datetime:
 async def forget_old_claims(uow: UnitOfWork, now: datetime) -> int:
     """Drop claims older than any redelivery could be. Not committed here."""
     return await uow.updates.purge_before(now - KEEP_CLAIMS)
-
-
-class RecentUpdates:
-    """The update ids this process handled lately, in memory: on SQLite (one process) the
-    guard for ballot presses, which would otherwise each pay for a claim statement."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self._order: deque[int] = deque()
-        self._seen: set[int] = set()
-        self._size = size
-
-    def first_time(self, update_id: int) -> bool:
-        """True the first time an id is offered (and remembered), False after."""
-        if update_id in self._seen:
-            return False
-        self._seen.add(update_id)
-        self._order.append(update_id)
-        if len(self._order) > self._size:
-            self._seen.discard(self._order.popleft())
-        return True

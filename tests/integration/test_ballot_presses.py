@@ -242,3 +242,42 @@ async def test_a_ballot_written_by_another_replica_meanwhile_sends_the_batch_pre
         assert ballots[1][1] == ballots[3][1] == 0b0001
     finally:
         await engine.dispose()
+
+
+async def test_a_press_while_the_poll_closes_is_refused_not_counted(
+    uow: UnitOfWorkFactory,
+) -> None:
+    """The close holds the database (SQLite's writer lock, PostgreSQL's poll row): the press's
+    claim, made before its read, waits for the close, and the press is then judged closed. A
+    press read as open and written after the close would change a result already announced
+    (and, on a second close, whose keys are unlinked at once, count a second ballot)."""
+    single, _, _ = await _circle(uow, -1001)
+    async with uow() as u:
+        assert (await _alone(u, BallotPress(1, 1, single, -1001, 1, 0))).status is (
+            VoteStatus.RECORDED
+        )
+        await u.commit()
+    async with uow() as closing, uow() as voting:
+        assert await closing.polls.claim_close(single, NOW)
+        await closing.polls.unlink_voters(single)  # a second close: the keys go at once
+        claim = replays.UpdateClaim(1, 2, NOW)
+        press = asyncio.create_task(
+            polls.apply_vote(
+                voting,
+                SECRET,
+                poll_id=single,
+                option=1,
+                chat_id=-1001,
+                user_id=1,
+                now=NOW,
+                claim=claim,
+            )
+        )
+        await asyncio.sleep(0.3)
+        assert not press.done(), "the press waits for the close"
+        await closing.commit()
+        assert (await press).status is VoteStatus.CLOSED
+        await voting.commit()
+    async with uow() as u:
+        rows = await u.session.scalars(select(Ballot.choices).where(Ballot.poll_id == single))
+        assert list(rows) == [0b001], "one ballot, the one cast while the poll was open"
