@@ -28,12 +28,9 @@ from sqlalchemy import func, select
 
 from bench.databases import postgres_database
 from bot.config import load_settings
-from bot.domain.keyed_hash import member_key
-from bot.domain.roles import Role
 from bot.harness import SandboxBot
 from bot.sandbox import FakeMessage, FakeTelegram, SandboxHttpServer
 from bot.sandbox.balancer import RoundRobin
-from bot.services import groups
 from storage.engine import create_engine, create_sessionmaker
 from storage.models import Ballot
 from storage.uow import UnitOfWorkFactory
@@ -42,7 +39,6 @@ REPLICAS = 3
 SECRET = "K_xJLRb_3tBwS07RqrsfRb1Z1mmGIIw_mo31vVBh77XAZf50G4kpKa-rsa1FBo5W"  # bench only
 OPTIONS = ("Library", "Café", "Online")
 VOTED = re.compile(r"(\d+) (?:people have|person has) voted so far")
-ROLES = (Role.SERVICE_USER, Role.CARER, Role.STAFF)
 
 
 class Recorder:
@@ -96,17 +92,7 @@ async def _seed(
             members = people[g::group_count]
             group = tg.create_group(f"Group {g}", members=members, admins=[fiona])
             await bot.add_to_group(group, by=fiona)
-            async with bot.uow() as uow:
-                info = await groups.find_group(uow, group.id)
-                assert info is not None
-                await uow.members.put_many(
-                    info.id,
-                    {
-                        member_key(settings.hash_key, info.id, u.id): ROLES[n % 3].value
-                        for n, u in enumerate(members)
-                    },
-                )
-                await uow.commit()
+            await bot.seed_roles(group, members)
             await bot.say(fiona, group, f"/poll Where should we meet? | {' | '.join(OPTIONS)}")
             seeded.append((group.id, bot.last(group), members))
     return seeded

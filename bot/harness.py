@@ -17,7 +17,10 @@ from telegram.ext import BaseRateLimiter
 from bot.app import ALLOWED_UPDATES, build_application, close_resources, open_resources
 from bot.config import Settings
 from bot.context import AppType
+from bot.domain.keyed_hash import member_key
+from bot.domain.roles import ROLES
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, SandboxRequest
+from bot.services import groups
 from storage.uow import UnitOfWork
 
 
@@ -134,6 +137,23 @@ class SandboxBot:
         assert url is not None, "no join link on that message"
         assert "?start=" in url, "the link does not start the bot with a payload"
         await self.start(user, url.split("?start=", 1)[1])
+
+    async def seed_roles(self, chat: FakeChat, people: list[FakeUser]) -> None:
+        """Give `people` roles in the group in turn (service user, carer, staff), written as
+        the join flow writes them: for set-ups where a thousand joins are not what is tested
+        (the replica test and benchmark)."""
+        async with self.uow() as uow:
+            info = await groups.find_group(uow, chat.id)
+            assert info is not None, "the bot is not in that group"
+            secret = self.settings.hash_key
+            await uow.members.put_many(
+                info.id,
+                {
+                    member_key(secret, info.id, person.id): ROLES[n % len(ROLES)].value
+                    for n, person in enumerate(people)
+                },
+            )
+            await uow.commit()
 
     def uow(self) -> UnitOfWork:
         """A unit of work on the bot's own database, for setting up or inspecting state."""

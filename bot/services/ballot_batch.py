@@ -11,10 +11,12 @@ How, and what stays true:
   transaction, exactly as before: one press at a time costs no more than it did.
 - A press that arrives while a transaction is being written joins the queue; one drain task
   takes everything queued (up to `MAX_BATCH`) into the next transaction, in arrival order.
-  Each press is still judged by its own fresh read (poll status, deadline, current ballot)
-  inside that transaction, so it sees the presses before it: two presses of one person in a
-  batch get the statuses they would get one after the other. The unique key on
-  (poll, ballot key) still arbitrates against other processes.
+  The presses that came with a `press` (ballot presses) are written together by `bulk`
+  (bot/services/ballot_presses.py: one claim, three reads and at most three writes for the
+  run, each press judged in order on what the ones before it left); any other work runs
+  alone inside the same transaction. Either way two presses of one person in a batch get the
+  statuses they would get one after the other. The unique key on (poll, ballot key) still
+  arbitrates against other processes.
 - Nothing is answered before the commit. If anything in a batch fails (one press's
   error, or PostgreSQL breaking a deadlock between two replicas' batches), the whole
   transaction is rolled back and each of its presses is written again alone, in its own

@@ -403,6 +403,7 @@ def _outcome(
 # Compare-and-set rounds for a multiple-choice tick racing another replica's tick.
 _SWAP_ROUNDS = 5
 
+
 class BallotRaceError(RuntimeError):
     """A multiple-choice ballot kept changing under this press; nothing was written."""
 

@@ -14,8 +14,8 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
 from storage.models import Ballot, Group, Membership, Poll, PollReason, ProcessedUpdate
-from storage.one_hop import OneHop
-from storage.repositories.processed_updates import ProcessedUpdateRepository, UpdateClaim
+from storage.one_hop import OneHop, in_one_hop
+from storage.repositories.processed_updates import UpdateClaim
 from storage.row_order import rewrite_in_random_order
 from storage.types import random_id
 from storage.unlinking import still_linked, with_key_unlinked
@@ -108,6 +108,14 @@ def _claiming_context() -> Select[Any]:
 
 
 _CLAIMING_CONTEXT = _claiming_context()
+_SQLITE_CLAIM_HOP = OneHop(
+    sqlite.insert(ProcessedUpdate)
+    .values(
+        bot_id=bindparam("bot_id"), update_id=bindparam("update_id"), seen_at=bindparam("seen_at")
+    )
+    .on_conflict_do_nothing(index_elements=[ProcessedUpdate.bot_id, ProcessedUpdate.update_id])
+    .returning(ProcessedUpdate.update_id)  # a row only when this statement made the claim
+)
 _UPSERTS: dict[str, Insert] = {}
 _UPSERT_HOPS: dict[str, OneHop] = {}
 _UPSERT_COLUMNS = ("id", "poll_id", "ballot_key", "role", "choices")
@@ -380,10 +388,11 @@ class PollRepository:
         }
         connection = await self._session.connection()
         if connection.dialect.name != "postgresql":
-            claimed = await ProcessedUpdateRepository(self._session).claim(
-                claim.bot_id, claim.update_id, claim.seen_at
+            # SQLite: the claim, then the read, in one hand-off to aiosqlite's thread.
+            claimed, rows = await in_one_hop(
+                connection, [(_SQLITE_CLAIM_HOP, params), (_BALLOT_CONTEXT_HOP, params)]
             )
-            return claimed, await self.ballot_context(poll_id, ballot_key, member_key)
+            return bool(claimed), _context(rows[0]) if rows else None
         rows = (await connection.execute(_CLAIMING_CONTEXT, params)).all()
         if not rows:
             return True, None  # no such poll: whoever pressed is told so, replay or not

@@ -19,12 +19,10 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.config import Settings
-from bot.domain.keyed_hash import ballot_key, member_key
-from bot.domain.roles import Role
+from bot.domain.keyed_hash import ballot_key
 from bot.harness import SandboxBot
 from bot.sandbox import FakeChat, FakeMessage, FakeTelegram, FakeUser, SandboxHttpServer
 from bot.sandbox.balancer import RoundRobin
-from bot.services import groups
 from storage.models import Ballot, MeetingReminder, Poll
 from storage.unlinking import UNLINKED
 from tests.conftest import make_settings, reset_postgres
@@ -45,7 +43,6 @@ from tests.e2e.test_meetings import _in_days, _typed
 
 SECRET = "K_xJLRb_3tBwS07RqrsfRb1Z1mmGIIw_mo31vVBh77XAZf50G4kpKa-rsa1FBo5W"  # run refuses weak keys
 WEBHOOK_SECRET = "only-telegram-knows"
-ROLES = (Role.SERVICE_USER, Role.CARER, Role.STAFF)
 VOTERS = 93  # odd: a voter's second press is delivered to the other replica than the first
 QUESTION = "Where should we meet?"
 OPTIONS = ("Library", "Café", "Online")
@@ -68,17 +65,7 @@ async def _earlier_process(
     group = tg.create_group("Co-production", members=voters, admins=[fiona])
     async with SandboxBot(tg, settings) as bot:
         await bot.add_to_group(group, by=fiona)
-        async with bot.uow() as uow:
-            info = await groups.find_group(uow, group.id)
-            assert info is not None
-            await uow.members.put_many(
-                info.id,
-                {
-                    member_key(settings.hash_key, info.id, user.id): ROLES[n % 3].value
-                    for n, user in enumerate(voters)
-                },
-            )
-            await uow.commit()
+        await bot.seed_roles(group, voters)
         circle = Circle(group, fiona)
         await bot.say(fiona, group, f"/poll {QUESTION} | {' | '.join(OPTIONS)}")
         poll = bot.last(group)
