@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.models import MeetingDraft, PollDraft
 from storage.repositories.drafts import DraftRepository
@@ -26,6 +27,7 @@ from storage.repositories.reply_channels import ReplyChannelRepository
 from storage.repositories.reports import ReportRepository
 from storage.repositories.urgent_feedback import UrgentFeedbackRepository
 from storage.repositories.urgent_mutes import UrgentMuteRepository
+from storage.votes_at_once import VotesAtOnce, votes_at_once
 
 
 class UnitOfWork:
@@ -97,6 +99,13 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    def votes_at_once(self) -> AbstractAsyncContextManager[VotesAtOnce | None]:
+        """PostgreSQL's two-round-trip vote (storage/votes_at_once.py), on a connection of its
+        own, outside this unit's transaction; None on SQLite."""
+        bind = self.session.bind
+        assert isinstance(bind, AsyncEngine)
+        return votes_at_once(bind)
 
     async def scrub(self) -> None:
         """After committing an erasure or an unlinking: leave the old values nowhere in the

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, case, delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
@@ -47,7 +47,7 @@ class BallotContext:
 
 # Built once: constructing a statement costs more than running it on SQLite, and a constant
 # statement also hits SQLAlchemy's compiled cache every time.
-_BALLOT_CONTEXT = (
+_BALLOT_CONTEXT_UNLOCKED = (
     select(
         Poll.id,
         Poll.group_id,
@@ -78,6 +78,9 @@ _BALLOT_CONTEXT = (
         Ballot, and_(Ballot.poll_id == Poll.id, Ballot.ballot_key == bindparam("ballot_key"))
     )
     .where(Poll.id == bindparam("poll_id"))
+)
+_BALLOT_CONTEXT = (
+    _BALLOT_CONTEXT_UNLOCKED
     # FOR SHARE OF polls on PostgreSQL (SQLite has no such clause; its writer lock, taken by
     # the update's claim before this read, does the same): a close, which updates the poll
     # row and unlinks its ballots, waits for presses judged as open to commit, and a press
@@ -579,6 +582,16 @@ class PollRepository:
             .order_by(Poll.closed_at)
         )
         return list(rows)
+
+
+async def ballot_context_unlocked(
+    connection: AsyncConnection, poll_id: int, ballot_key: str, member_key: str | None
+) -> BallotContext | None:
+    """`ballot_context` without holding the poll row (storage/votes_at_once.py: the write
+    that follows holds it)."""
+    params = {"poll_id": poll_id, "ballot_key": ballot_key, "member_key": member_key}
+    rows = (await connection.execute(_BALLOT_CONTEXT_UNLOCKED, params)).all()
+    return _context(rows[0]) if rows else None
 
 
 def _context(row: Sequence[Any]) -> BallotContext:
